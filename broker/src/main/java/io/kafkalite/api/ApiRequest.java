@@ -1,0 +1,71 @@
+package io.kafkalite.api;
+
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.RequestHeader;
+
+/** A decoded request and the way back to its client. Handlers answer every request exactly once. */
+public final class ApiRequest {
+
+    private final RequestHeader header;
+    private final AbstractRequest body;
+    private final ResponseSink sink;
+
+    ApiRequest(RequestHeader header, AbstractRequest body, ResponseSink sink) {
+        this.header = header;
+        this.body = body;
+        this.sink = sink;
+    }
+
+    public ApiKeys apiKey() {
+        return header.apiKey();
+    }
+
+    public short version() {
+        return header.apiVersion();
+    }
+
+    public RequestHeader header() {
+        return header;
+    }
+
+    /** The parsed request, or null for an ApiVersions request of a version too new to parse. */
+    public AbstractRequest body() {
+        return body;
+    }
+
+    @SuppressWarnings("unchecked")
+    public <T extends ApiMessage> T data() {
+        return (T) body.data();
+    }
+
+    /** Where the request came from, for log messages. */
+    public String client() {
+        return sink.remoteAddress() + " (client id '" + header.clientId() + "')";
+    }
+
+    public void respond(ApiMessage response) {
+        sink.send(this, response, header.apiVersion());
+    }
+
+    /** Answers with a response body of another version (only the ApiVersions fallback does this). */
+    void respond(ApiMessage response, short responseVersion) {
+        sink.send(this, response, responseVersion);
+    }
+
+    /** Completes a request that gets no response (a produce with acks=0). */
+    public void respondNothing() {
+        sink.sendNothing(this);
+    }
+
+    /** Whether the client is gone, so a parked response need not be built. */
+    public boolean isDisconnected() {
+        return !sink.isOpen();
+    }
+
+    @Override
+    public String toString() {
+        return header.apiKey() + " v" + header.apiVersion() + " #" + header.correlationId() + " from " + client();
+    }
+}

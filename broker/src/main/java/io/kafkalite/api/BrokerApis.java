@@ -1,0 +1,34 @@
+package io.kafkalite.api;
+
+import org.apache.kafka.common.protocol.ApiKeys;
+
+/** Builds the dispatch table: which handler serves which API, and the timed work that goes with them. */
+public final class BrokerApis {
+
+    private BrokerApis() {
+    }
+
+    public static RequestDispatcher create(BrokerState state, BrokerLoop loop) {
+        RequestDispatcher dispatcher = new RequestDispatcher();
+        FetchHandler fetch = new FetchHandler(state);
+        ConfigsHandler configs = new ConfigsHandler(state);
+        TopicAdminHandler topicAdmin = new TopicAdminHandler(state, configs, fetch::onRecordsAppended);
+        loop.addTimedWork(fetch);
+        loop.addTimedWork(new RetentionTask(state));
+        return dispatcher
+                .register(ApiKeys.API_VERSIONS, new ApiVersionsHandler(dispatcher))
+                .register(ApiKeys.METADATA, new MetadataHandler(state))
+                .register(ApiKeys.PRODUCE, new ProduceHandler(state, fetch::onRecordsAppended))
+                .register(ApiKeys.FETCH, fetch)
+                .register(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(state))
+                .register(ApiKeys.INIT_PRODUCER_ID, new InitProducerIdHandler(state))
+                .register(ApiKeys.CREATE_TOPICS, topicAdmin)
+                .register(ApiKeys.DELETE_TOPICS, topicAdmin)
+                .register(ApiKeys.CREATE_PARTITIONS, topicAdmin)
+                .register(ApiKeys.DESCRIBE_CONFIGS, configs)
+                .register(ApiKeys.ALTER_CONFIGS, configs)
+                .register(ApiKeys.INCREMENTAL_ALTER_CONFIGS, configs)
+                .register(ApiKeys.DESCRIBE_CLUSTER, new DescribeClusterHandler(state))
+                .register(ApiKeys.DELETE_RECORDS, new DeleteRecordsHandler(state));
+    }
+}

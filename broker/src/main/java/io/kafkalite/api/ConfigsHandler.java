@@ -1,0 +1,296 @@
+package io.kafkalite.api;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.kafkalite.metadata.BrokerConfig;
+import io.kafkalite.metadata.Topic;
+import io.kafkalite.metadata.TopicConfigs;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.message.AlterConfigsRequestData;
+import org.apache.kafka.common.message.AlterConfigsResponseData;
+import org.apache.kafka.common.message.DescribeConfigsRequestData;
+import org.apache.kafka.common.message.DescribeConfigsRequestData.DescribeConfigsResource;
+import org.apache.kafka.common.message.DescribeConfigsResponseData;
+import org.apache.kafka.common.message.DescribeConfigsResponseData.DescribeConfigsResourceResult;
+import org.apache.kafka.common.message.DescribeConfigsResponseData.DescribeConfigsResult;
+import org.apache.kafka.common.message.DescribeConfigsResponseData.DescribeConfigsSynonym;
+import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigSource;
+import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigType;
+
+/**
+ * DescribeConfigs, AlterConfigs and IncrementalAlterConfigs. Topic configs are dynamic, as in Kafka; broker
+ * configs are reported with their defaults (clients and tools look up {@code num.partitions} and friends) but
+ * are fixed at start.
+ */
+final class ConfigsHandler implements ApiHandler {
+
+    private final BrokerState state;
+
+    ConfigsHandler(BrokerState state) {
+        this.state = state;
+    }
+
+    @Override
+    public void handle(ApiRequest request) {
+        switch (request.apiKey()) {
+            case DESCRIBE_CONFIGS -> describe(request);
+            case ALTER_CONFIGS -> alter(request);
+            case INCREMENTAL_ALTER_CONFIGS -> incrementalAlter(request);
+            default -> throw new IllegalArgumentException("not a config API: " + request.apiKey());
+        }
+    }
+
+    ConfigSource sourceOf(TopicConfigs.ConfigValue.Source source) {
+        return switch (source) {
+            case TOPIC -> ConfigSource.TOPIC_CONFIG;
+            case BROKER -> ConfigSource.STATIC_BROKER_CONFIG;
+            case DEFAULT -> ConfigSource.DEFAULT_CONFIG;
+        };
+    }
+
+    private void describe(ApiRequest request) {
+        DescribeConfigsRequestData data = request.data();
+        List<DescribeConfigsResult> results = new ArrayList<>();
+        for (DescribeConfigsResource resource : data.resources()) {
+            DescribeConfigsResult result = new DescribeConfigsResult()
+                    .setResourceType(resource.resourceType())
+                    .setResourceName(resource.resourceName())
+                    .setConfigs(new ArrayList<>());
+            try {
+                ConfigResource.Type type = ConfigResource.Type.forId(resource.resourceType());
+                if (type == ConfigResource.Type.TOPIC) {
+                    describeTopic(resource, data, result.configs());
+                } else if (type == ConfigResource.Type.BROKER) {
+                    requireThisBroker(resource.resourceName());
+                    describeBroker(resource, data, result.configs());
+                } else {
+                    throw new InvalidRequestException("Kafkalite describes TOPIC and BROKER configs, not " + type);
+                }
+            } catch (ApiException e) {
+                result.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());
+            }
+            results.add(result);
+        }
+        request.respond(new DescribeConfigsResponseData().setResults(results));
+    }
+
+    private void describeTopic(DescribeConfigsResource resource, DescribeConfigsRequestData data,
+                               List<DescribeConfigsResourceResult> out) {
+        Topic topic = requireTopic(resource.resourceName());
+        for (String name : requestedNames(resource, TopicConfigs.names())) {
+            if (!TopicConfigs.isKnown(name)) {
+                continue;
+            }
+            TopicConfigs.ConfigValue value = TopicConfigs.describe(name, state.config(), topic.configOverrides());
+            DescribeConfigsResourceResult entry = new DescribeConfigsResourceResult()
+                    .setName(name)
+                    .setValue(value.value())
+                    .setReadOnly(false)
+                    .setConfigSource(sourceOf(value.source()).id())
+                    .setIsSensitive(false)
+                    .setConfigType(typeOf(TopicConfigs.definition(name).type).id());
+            if (data.includeDocumentation()) {
+                entry.setDocumentation(TopicConfigs.definition(name).documentation);
+            }
+            if (data.includeSynonyms()) {
+                entry.setSynonyms(topicSynonyms(name, topic));
+            }
+            out.add(entry);
+        }
+    }
+
+    private List<DescribeConfigsSynonym> topicSynonyms(String name, Topic topic) {
+        List<DescribeConfigsSynonym> synonyms = new ArrayList<>();
+        if (topic.configOverrides().containsKey(name)) {
+            synonyms.add(new DescribeConfigsSynonym().setName(name).setValue(topic.configOverrides().get(name))
+                    .setSource(ConfigSource.TOPIC_CONFIG.id()));
+        }
+        TopicConfigs.ConfigValue inherited = TopicConfigs.describe(name, state.config(), Map.of());
+        synonyms.add(new DescribeConfigsSynonym().setName(name).setValue(inherited.value())
+                .setSource(sourceOf(inherited.source()).id()));
+        return synonyms;
+    }
+
+    private void describeBroker(DescribeConfigsResource resource, DescribeConfigsRequestData data,
+                                List<DescribeConfigsResourceResult> out) {
+        List<String> all = new ArrayList<>();
+        BrokerConfig.names().forEach(all::add);
+        for (String name : requestedNames(resource, all)) {
+            ConfigDef.ConfigKey key = BrokerConfig.definition(name);
+            if (key == null) {
+                continue;
+            }
+            ConfigSource source = state.config().isExplicit(name) ? ConfigSource.STATIC_BROKER_CONFIG : ConfigSource.DEFAULT_CONFIG;
+            String value = state.config().valueAsString(name);
+            DescribeConfigsResourceResult entry = new DescribeConfigsResourceResult()
+                    .setName(name)
+                    .setValue(value)
+                    .setReadOnly(true)
+                    .setConfigSource(source.id())
+                    .setIsSensitive(false)
+                    .setConfigType(typeOf(key.type).id());
+            if (data.includeDocumentation()) {
+                entry.setDocumentation(key.documentation);
+            }
+            if (data.includeSynonyms()) {
+                entry.setSynonyms(List.of(new DescribeConfigsSynonym().setName(name).setValue(value).setSource(source.id())));
+            }
+            out.add(entry);
+        }
+    }
+
+    private static List<String> requestedNames(DescribeConfigsResource resource, List<String> all) {
+        return resource.configurationKeys() == null || resource.configurationKeys().isEmpty()
+                ? all : resource.configurationKeys();
+    }
+
+    private static ConfigType typeOf(ConfigDef.Type type) {
+        return switch (type) {
+            case BOOLEAN -> ConfigType.BOOLEAN;
+            case STRING -> ConfigType.STRING;
+            case INT -> ConfigType.INT;
+            case SHORT -> ConfigType.SHORT;
+            case LONG -> ConfigType.LONG;
+            case DOUBLE -> ConfigType.DOUBLE;
+            case LIST -> ConfigType.LIST;
+            case CLASS -> ConfigType.CLASS;
+            case PASSWORD -> ConfigType.PASSWORD;
+        };
+    }
+
+    private void alter(ApiRequest request) {
+        AlterConfigsRequestData data = request.data();
+        List<AlterConfigsResponseData.AlterConfigsResourceResponse> responses = new ArrayList<>();
+        for (AlterConfigsRequestData.AlterConfigsResource resource : data.resources()) {
+            AlterConfigsResponseData.AlterConfigsResourceResponse response = new AlterConfigsResponseData.AlterConfigsResourceResponse()
+                    .setResourceType(resource.resourceType())
+                    .setResourceName(resource.resourceName());
+            try {
+                Map<String, String> overrides = new LinkedHashMap<>();
+                for (AlterConfigsRequestData.AlterableConfig config : resource.configs()) {
+                    if (config.value() == null) {
+                        throw new InvalidConfigurationException("Null value not supported for topic config '" + config.name() + "'");
+                    }
+                    overrides.put(config.name(), config.value());
+                }
+                apply(resource.resourceType(), resource.resourceName(), overrides, data.validateOnly());
+            } catch (ApiException e) {
+                response.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());
+            }
+            responses.add(response);
+        }
+        request.respond(new AlterConfigsResponseData().setResponses(responses));
+    }
+
+    private void incrementalAlter(ApiRequest request) {
+        IncrementalAlterConfigsRequestData data = request.data();
+        List<IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse> responses = new ArrayList<>();
+        for (IncrementalAlterConfigsRequestData.AlterConfigsResource resource : data.resources()) {
+            IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse response =
+                    new IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse()
+                            .setResourceType(resource.resourceType())
+                            .setResourceName(resource.resourceName());
+            try {
+                Map<String, String> overrides = ConfigResource.Type.forId(resource.resourceType()) == ConfigResource.Type.TOPIC
+                        ? new LinkedHashMap<>(requireTopic(resource.resourceName()).configOverrides())
+                        : new LinkedHashMap<>();
+                for (IncrementalAlterConfigsRequestData.AlterableConfig config : resource.configs()) {
+                    applyOperation(overrides, config);
+                }
+                apply(resource.resourceType(), resource.resourceName(), overrides, data.validateOnly());
+            } catch (ApiException e) {
+                response.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());
+            }
+            responses.add(response);
+        }
+        request.respond(new IncrementalAlterConfigsResponseData().setResponses(responses));
+    }
+
+    private void applyOperation(Map<String, String> overrides, IncrementalAlterConfigsRequestData.AlterableConfig config) {
+        String name = config.name();
+        AlterConfigOp.OpType op = AlterConfigOp.OpType.forId(config.configOperation());
+        if (op == null) {
+            throw new InvalidRequestException("Unknown config operation " + config.configOperation() + " for '" + name + "'");
+        }
+        if (!TopicConfigs.isKnown(name)) {
+            throw new InvalidConfigurationException("Unknown topic config name: " + name);
+        }
+        boolean isList = TopicConfigs.definition(name).type == ConfigDef.Type.LIST;
+        switch (op) {
+            case SET -> {
+                if (config.value() == null) {
+                    throw new InvalidConfigurationException("Null value not supported for topic config '" + name + "'");
+                }
+                overrides.put(name, config.value());
+            }
+            case DELETE -> overrides.remove(name);
+            case APPEND, SUBTRACT -> {
+                if (!isList) {
+                    throw new InvalidConfigurationException("Config '" + name + "' is not a list; " + op
+                            + " applies only to list configs");
+                }
+                String current = overrides.getOrDefault(name,
+                        TopicConfigs.describe(name, state.config(), Map.of()).value());
+                Set<String> items = new LinkedHashSet<>();
+                if (current != null && !current.isBlank()) {
+                    items.addAll(Arrays.asList(current.split(",")));
+                }
+                List<String> changes = Arrays.asList(config.value() == null ? new String[0] : config.value().split(","));
+                if (op == AlterConfigOp.OpType.APPEND) {
+                    items.addAll(changes);
+                } else {
+                    changes.forEach(items::remove);
+                }
+                overrides.put(name, String.join(",", items));
+            }
+        }
+    }
+
+    private void apply(byte resourceType, String resourceName, Map<String, String> overrides, boolean validateOnly) {
+        ConfigResource.Type type = ConfigResource.Type.forId(resourceType);
+        if (type == ConfigResource.Type.BROKER) {
+            requireThisBroker(resourceName);
+            throw new InvalidRequestException("Kafkalite broker configs are fixed at start: set them with "
+                    + "KafkaLite.builder().brokerConfig(name, value) or --config name=value");
+        }
+        if (type != ConfigResource.Type.TOPIC) {
+            throw new InvalidRequestException("Kafkalite alters TOPIC configs, not " + type);
+        }
+        if (validateOnly) {
+            state.topics().validateConfigs(resourceName, overrides);
+        } else {
+            state.topics().setConfigs(resourceName, overrides);
+        }
+    }
+
+    private Topic requireTopic(String name) {
+        Topic topic = state.topics().get(name);
+        if (topic == null) {
+            throw new UnknownTopicOrPartitionException("Topic '" + name + "' does not exist.");
+        }
+        return topic;
+    }
+
+    /** The broker resource is this node's id, or empty for the cluster-wide default. */
+    private void requireThisBroker(String name) {
+        if (name.isEmpty() || name.equals(String.valueOf(state.nodeId()))) {
+            return;
+        }
+        throw new InvalidRequestException("Broker '" + name + "' is not this broker (node id " + state.nodeId() + ")");
+    }
+}

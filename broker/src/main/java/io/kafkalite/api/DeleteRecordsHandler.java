@@ -1,0 +1,52 @@
+package io.kafkalite.api;
+
+import io.kafkalite.metadata.Topic;
+import org.apache.kafka.common.message.DeleteRecordsRequestData;
+import org.apache.kafka.common.message.DeleteRecordsRequestData.DeleteRecordsPartition;
+import org.apache.kafka.common.message.DeleteRecordsRequestData.DeleteRecordsTopic;
+import org.apache.kafka.common.message.DeleteRecordsResponseData;
+import org.apache.kafka.common.message.DeleteRecordsResponseData.DeleteRecordsPartitionResult;
+import org.apache.kafka.common.message.DeleteRecordsResponseData.DeleteRecordsPartitionResultCollection;
+import org.apache.kafka.common.message.DeleteRecordsResponseData.DeleteRecordsTopicResult;
+import org.apache.kafka.common.message.DeleteRecordsResponseData.DeleteRecordsTopicResultCollection;
+import org.apache.kafka.common.protocol.Errors;
+
+/** DeleteRecords: moves a partition's log start offset up to the given offset (-1 means the high watermark). */
+final class DeleteRecordsHandler implements ApiHandler {
+
+    private final BrokerState state;
+
+    DeleteRecordsHandler(BrokerState state) {
+        this.state = state;
+    }
+
+    @Override
+    public void handle(ApiRequest request) {
+        DeleteRecordsRequestData data = request.data();
+        DeleteRecordsTopicResultCollection topics = new DeleteRecordsTopicResultCollection();
+        for (DeleteRecordsTopic requested : data.topics()) {
+            Topic topic = state.topics().get(requested.name());
+            DeleteRecordsPartitionResultCollection partitions = new DeleteRecordsPartitionResultCollection();
+            for (DeleteRecordsPartition p : requested.partitions()) {
+                partitions.add(delete(topic, p));
+            }
+            topics.add(new DeleteRecordsTopicResult().setName(requested.name()).setPartitions(partitions));
+        }
+        request.respond(new DeleteRecordsResponseData().setTopics(topics));
+    }
+
+    private DeleteRecordsPartitionResult delete(Topic topic, DeleteRecordsPartition p) {
+        DeleteRecordsPartitionResult result = new DeleteRecordsPartitionResult()
+                .setPartitionIndex(p.partitionIndex())
+                .setLowWatermark(-1);
+        if (topic == null || !topic.hasPartition(p.partitionIndex())) {
+            return result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+        }
+        long highWatermark = state.logEndOffset(topic, p.partitionIndex());
+        long offset = p.offset() == -1 ? highWatermark : p.offset();
+        if (offset < 0 || offset > highWatermark) {
+            return result.setErrorCode(Errors.OFFSET_OUT_OF_RANGE.code());
+        }
+        return result.setLowWatermark(state.advanceLogStartOffset(topic, p.partitionIndex(), offset));
+    }
+}

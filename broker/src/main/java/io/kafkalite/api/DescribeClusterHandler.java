@@ -1,0 +1,38 @@
+package io.kafkalite.api;
+
+import org.apache.kafka.common.message.DescribeClusterRequestData;
+import org.apache.kafka.common.message.DescribeClusterResponseData;
+import org.apache.kafka.common.message.DescribeClusterResponseData.DescribeClusterBroker;
+import org.apache.kafka.common.message.DescribeClusterResponseData.DescribeClusterBrokerCollection;
+import org.apache.kafka.common.protocol.Errors;
+
+/** DescribeCluster: one broker, which is also the controller. */
+final class DescribeClusterHandler implements ApiHandler {
+
+    /** Endpoint type 2 asks for controllers; brokers answer it with an error, as Kafka's do. */
+    private static final byte CONTROLLER_ENDPOINTS = 2;
+
+    private final BrokerState state;
+
+    DescribeClusterHandler(BrokerState state) {
+        this.state = state;
+    }
+
+    @Override
+    public void handle(ApiRequest request) {
+        DescribeClusterRequestData data = request.data();
+        DescribeClusterResponseData response = new DescribeClusterResponseData()
+                .setEndpointType(data.endpointType())
+                .setClusterId(state.clusterId())
+                .setControllerId(state.nodeId())
+                .setClusterAuthorizedOperations(Integer.MIN_VALUE);
+        if (data.endpointType() == CONTROLLER_ENDPOINTS) {
+            request.respond(response.setErrorCode(Errors.MISMATCHED_ENDPOINT_TYPE.code())
+                    .setErrorMessage("The request was sent to a broker endpoint, not a controller endpoint"));
+            return;
+        }
+        DescribeClusterBrokerCollection brokers = new DescribeClusterBrokerCollection();
+        brokers.add(new DescribeClusterBroker().setBrokerId(state.nodeId()).setHost(state.host()).setPort(state.port()));
+        request.respond(response.setErrorCode(Errors.NONE.code()).setBrokers(brokers));
+    }
+}

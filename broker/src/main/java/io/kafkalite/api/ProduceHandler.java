@@ -1,0 +1,178 @@
+package io.kafkalite.api;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.kafkalite.log.PartitionLog;
+import io.kafkalite.metadata.Topic;
+import io.kafkalite.metadata.TopicConfigs;
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.CorruptRecordException;
+import org.apache.kafka.common.errors.InvalidRequiredAcksException;
+import org.apache.kafka.common.errors.InvalidTimestampException;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.UnknownTopicIdException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.errors.UnsupportedForMessageFormatException;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceRequestData.PartitionProduceData;
+import org.apache.kafka.common.message.ProduceRequestData.TopicProduceData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
+import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
+import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponseCollection;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.DefaultRecordBatch;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.MutableRecordBatch;
+import org.apache.kafka.common.record.internal.RecordBatch;
+
+/**
+ * Produce: validates each partition's record batch (one per partition, magic v2, CRC, size, timestamps,
+ * idempotent sequence) and appends it as sent. On one node every acks level is satisfied by the append itself.
+ */
+final class ProduceHandler implements ApiHandler {
+
+    private final BrokerState state;
+    private final Runnable onAppend;
+
+    /** @param onAppend told after records were appended (wakes parked fetches) */
+    ProduceHandler(BrokerState state, Runnable onAppend) {
+        this.state = state;
+        this.onAppend = onAppend;
+    }
+
+    @Override
+    public void handle(ApiRequest request) {
+        ProduceRequestData data = request.data();
+        boolean validAcks = data.acks() == -1 || data.acks() == 0 || data.acks() == 1;
+        long now = System.currentTimeMillis();
+        boolean appended = false;
+        TopicProduceResponseCollection responses = new TopicProduceResponseCollection();
+        for (TopicProduceData topicData : data.topicData()) {
+            Topic topic = topicData.name() == null || topicData.name().isEmpty()
+                    ? state.topics().get(topicData.topicId()) : state.topics().get(topicData.name());
+            List<PartitionProduceResponse> partitions = new ArrayList<>();
+            for (PartitionProduceData partitionData : topicData.partitionData()) {
+                PartitionProduceResponse response = new PartitionProduceResponse()
+                        .setIndex(partitionData.index())
+                        .setBaseOffset(-1)
+                        .setLogAppendTimeMs(-1)
+                        .setLogStartOffset(-1);
+                try {
+                    if (!validAcks) {
+                        throw new InvalidRequiredAcksException("acks must be -1, 0 or 1, got " + data.acks());
+                    }
+                    appended |= append(topicData, topic, partitionData, response, now);
+                } catch (ApiException e) {
+                    response.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());
+                }
+                partitions.add(response);
+            }
+            responses.add(new TopicProduceResponse()
+                    .setName(topicData.name())
+                    .setTopicId(topicData.topicId())
+                    .setPartitionResponses(partitions));
+        }
+        if (appended) {
+            onAppend.run();
+        }
+        if (data.acks() == 0) {
+            request.respondNothing();
+        } else {
+            request.respond(new ProduceResponseData().setResponses(responses));
+        }
+    }
+
+    /** Validates and appends one partition's batch, filling {@code response}; returns whether records were added. */
+    private boolean append(TopicProduceData topicData, Topic topic, PartitionProduceData partitionData,
+                           PartitionProduceResponse response, long now) {
+        if (topic == null) {
+            throw topicData.name() == null || topicData.name().isEmpty()
+                    ? new UnknownTopicIdException("Topic id " + topicData.topicId() + " does not exist")
+                    : new UnknownTopicOrPartitionException("Topic '" + topicData.name() + "' does not exist");
+        }
+        int partition = partitionData.index();
+        if (!topic.hasPartition(partition)) {
+            throw new UnknownTopicOrPartitionException("Topic '" + topic.name() + "' has no partition " + partition);
+        }
+        MemoryRecords records = (MemoryRecords) partitionData.records();
+        MutableRecordBatch batch = singleBatch(records);
+        TopicConfigs.Settings settings = topic.settings();
+        validate(batch, settings, now);
+
+        TopicPartition key = new TopicPartition(topic.name(), partition);
+        PartitionLog log = state.log(topic, partition);
+        long duplicateOf = state.producerStates().check(key, List.of(batch))[0];
+        boolean logAppendTime = settings.timestampType() == TimestampType.LOG_APPEND_TIME;
+        if (duplicateOf >= 0) {
+            // A retry of a batch already stored: acknowledge it again with the offset it got the first time.
+            response.setBaseOffset(duplicateOf).setLogStartOffset(log.logStartOffset())
+                    .setLogAppendTimeMs(logAppendTime ? now : -1);
+            return false;
+        }
+        long baseOffset = log.append(batch, records.buffer(), settings.timestampType(), now);
+        state.producerStates().recordAppended(key, batch, baseOffset);
+        response.setBaseOffset(baseOffset)
+                .setLogStartOffset(log.logStartOffset())
+                .setLogAppendTimeMs(logAppendTime ? now : -1);
+        return true;
+    }
+
+    /** Produce v3+ carries exactly one batch per partition, as Kafka requires. */
+    private static MutableRecordBatch singleBatch(MemoryRecords records) {
+        if (records == null) {
+            throw new InvalidRecordException("Produce request has no records for the partition");
+        }
+        MutableRecordBatch batch = null;
+        int count = 0;
+        try {
+            for (MutableRecordBatch b : records.batches()) {
+                batch = b;
+                count++;
+            }
+        } catch (CorruptRecordException | InvalidRecordException e) {
+            throw new CorruptRecordException("Record batch is malformed: " + e.getMessage());
+        }
+        if (count != 1 || records.validBytes() != records.sizeInBytes()) {
+            throw new InvalidRecordException("Produce requests of version 3 and above must contain exactly one "
+                    + "record batch per partition, found " + count + " batch(es) in " + records.sizeInBytes() + " bytes");
+        }
+        return batch;
+    }
+
+    private static void validate(MutableRecordBatch batch, TopicConfigs.Settings settings, long now) {
+        if (batch.magic() != RecordBatch.MAGIC_VALUE_V2) {
+            throw new UnsupportedForMessageFormatException("Record batches of magic v" + batch.magic()
+                    + " are not supported; use a client that writes magic v2 (Kafka 0.11 or later)");
+        }
+        if (batch.sizeInBytes() > settings.maxMessageBytes()) {
+            throw new RecordTooLargeException("Record batch of " + batch.sizeInBytes()
+                    + " bytes exceeds the topic's max.message.bytes of " + settings.maxMessageBytes());
+        }
+        try {
+            batch.ensureValid();
+        } catch (CorruptRecordException e) {
+            throw new CorruptRecordException("Record batch failed its CRC check: " + e.getMessage());
+        }
+        if (batch.isControlBatch()) {
+            throw new InvalidRecordException("Clients may not write control batches");
+        }
+        if (batch.isTransactional()) {
+            throw new InvalidTxnStateException("Transactional produce is not supported by this Kafkalite version");
+        }
+        if (settings.timestampType() == TimestampType.CREATE_TIME && batch.maxTimestamp() > now + settings.timestampAfterMaxMs()) {
+            throw new InvalidTimestampException("Record timestamp " + batch.maxTimestamp() + " is more than "
+                    + "message.timestamp.after.max.ms=" + settings.timestampAfterMaxMs() + " ahead of the broker's clock");
+        }
+        if (settings.timestampType() == TimestampType.CREATE_TIME && settings.timestampBeforeMaxMs() != Long.MAX_VALUE
+                && ((DefaultRecordBatch) batch).baseTimestamp() < now - settings.timestampBeforeMaxMs()) {
+            throw new InvalidTimestampException("Record timestamp " + ((DefaultRecordBatch) batch).baseTimestamp() + " is more than "
+                    + "message.timestamp.before.max.ms=" + settings.timestampBeforeMaxMs() + " behind the broker's clock");
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package io.kafkalite.api;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.message.ApiVersionsResponseData.ApiVersion;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ByteBufferAccessor;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.RequestHeader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The dispatch table: API key to handler, with the versions the broker serves. Parsing runs on the network
+ * thread, dispatch on the broker loop thread; the table is fixed before the broker accepts connections.
+ */
+public final class RequestDispatcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RequestDispatcher.class);
+
+    private final Map<ApiKeys, ApiHandler> handlers = new EnumMap<>(ApiKeys.class);
+
+    /** Routes {@code key} to {@code handler} for every version the protocol classes know. */
+    public RequestDispatcher register(ApiKeys key, ApiHandler handler) {
+        handlers.put(key, handler);
+        return this;
+    }
+
+    public boolean supports(ApiKeys key, short version) {
+        return handlers.containsKey(key) && version >= key.oldestVersion() && version <= key.latestVersion();
+    }
+
+    /** The ApiVersions list: every registered API with its version range. */
+    public List<ApiVersion> advertisedVersions() {
+        List<ApiVersion> versions = new ArrayList<>();
+        for (ApiKeys key : handlers.keySet()) {
+            versions.add(new ApiVersion()
+                    .setApiKey(key.id)
+                    .setMinVersion(advertisedMinVersion(key))
+                    .setMaxVersion(key.latestVersion()));
+        }
+        return versions;
+    }
+
+    /**
+     * librdkafka turns compression off unless Produce v0 is advertised (it checks the minimum version), so
+     * Produce is advertised from v0 as Kafka 4 does; v0-v2 requests are still refused.
+     */
+    private static short advertisedMinVersion(ApiKeys key) {
+        return key == ApiKeys.PRODUCE ? 0 : key.oldestVersion();
+    }
+
+    /**
+     * Decodes one request frame (without its size prefix).
+     *
+     * @throws InvalidRequestException when the frame is not a request this broker can answer; the connection
+     *     is then closed, as Kafka does
+     */
+    public ApiRequest parse(ByteBuffer frame, ResponseSink sink) {
+        if (frame.remaining() < 8) {
+            throw new InvalidRequestException("Request of " + frame.remaining() + " bytes is shorter than a request header");
+        }
+        short apiKeyId = frame.getShort(frame.position());
+        short version = frame.getShort(frame.position() + 2);
+        if (!ApiKeys.hasId(apiKeyId)) {
+            throw new InvalidRequestException("Unknown API key " + apiKeyId);
+        }
+        ApiKeys key = ApiKeys.forId(apiKeyId);
+        RequestHeader header;
+        try {
+            header = RequestHeader.parse(frame);
+        } catch (RuntimeException e) {
+            throw new InvalidRequestException("Malformed " + key + " v" + version + " request header: " + e.getMessage());
+        }
+        if (!supports(key, version)) {
+            if (key == ApiKeys.API_VERSIONS) {
+                return new ApiRequest(header, null, sink); // answered with UNSUPPORTED_VERSION and the version list
+            }
+            throw new InvalidRequestException(handlers.containsKey(key)
+                    ? key + " v" + version + " is not supported; Kafkalite serves v" + key.oldestVersion() + " to v"
+                        + key.latestVersion()
+                    : key + " is not implemented by Kafkalite");
+        }
+        try {
+            AbstractRequest body = AbstractRequest.parseRequest(key, version, new ByteBufferAccessor(frame)).request;
+            return new ApiRequest(header, body, sink);
+        } catch (RuntimeException e) {
+            throw new InvalidRequestException("Malformed " + key + " v" + version + " request: " + e);
+        }
+    }
+
+    /** Runs the request's handler; a handler failure answers the request with an error instead of losing it. */
+    public void dispatch(ApiRequest request) {
+        ApiHandler handler = handlers.get(request.apiKey());
+        try {
+            handler.handle(request);
+        } catch (RuntimeException e) {
+            LOG.error("Failed to handle {}; answering with an error", request, e);
+            request.respond(request.body().getErrorResponse(0, e).data());
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package io.kafkalite.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.kafkalite.KafkaLite;
+import org.agrona.concurrent.ShutdownSignalBarrier;
+
+/**
+ * The standalone broker: {@code java -jar kafkalite.jar [--host H] [--port P] [--data-dir D] [--config k=v]...}.
+ * Prints {@code Kafkalite ready at H:P} once it accepts connections and stops cleanly on SIGTERM or Ctrl-C.
+ */
+public final class Main {
+
+    static final String USAGE = String.join(System.lineSeparator(),
+            "Usage: java -jar kafkalite.jar [options]",
+            "  --host HOST          address to listen on and advertise (default 127.0.0.1)",
+            "  --port PORT          port to listen on (default 9092; 0 picks a free port)",
+            "  --data-dir DIR       keep data in DIR across restarts (default: a temporary directory)",
+            "  --config NAME=VALUE  a broker config by its Kafka name, e.g. num.partitions=3 (repeatable)",
+            "  --help               print this help");
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        configureConsoleLogging();
+        Options options;
+        try {
+            options = Options.parse(List.of(args));
+        } catch (IllegalArgumentException e) {
+            System.err.println("kafkalite: " + e.getMessage());
+            System.err.println(USAGE);
+            System.exit(2);
+            return;
+        }
+        if (options.help) {
+            System.out.println(USAGE);
+            return;
+        }
+        KafkaLite broker;
+        try {
+            KafkaLite.Builder builder = KafkaLite.builder().host(options.host).port(options.port)
+                    .brokerConfigs(options.configs);
+            if (options.dataDirectory != null) {
+                builder.dataDirectory(options.dataDirectory);
+            }
+            broker = builder.start();
+        } catch (RuntimeException e) {
+            System.err.println("kafkalite: cannot start: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
+        PrintStream out = System.out;
+        out.println("Kafkalite ready at " + broker.bootstrapServers());
+        out.flush();
+        barrier.await();
+        broker.close();
+    }
+
+    /** The jar logs through slf4j-simple; quiet Chronicle, keep our own INFO lines short. */
+    private static void configureConsoleLogging() {
+        Map<String, String> defaults = Map.of(
+                "org.slf4j.simpleLogger.defaultLogLevel", "info",
+                "org.slf4j.simpleLogger.log.net.openhft", "warn",
+                "org.slf4j.simpleLogger.showDateTime", "true",
+                "org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS",
+                "org.slf4j.simpleLogger.showThreadName", "false",
+                "org.slf4j.simpleLogger.showShortLogName", "true");
+        defaults.forEach((key, value) -> {
+            if (System.getProperty(key) == null) {
+                System.setProperty(key, value);
+            }
+        });
+    }
+
+    /** Parsed command line. */
+    static final class Options {
+        String host = "127.0.0.1";
+        int port = 9092;
+        Path dataDirectory;
+        final Map<String, String> configs = new LinkedHashMap<>();
+        boolean help;
+
+        static Options parse(List<String> args) {
+            Options options = new Options();
+            for (int i = 0; i < args.size(); i++) {
+                String arg = args.get(i);
+                switch (arg) {
+                    case "--help", "-h" -> options.help = true;
+                    case "--host" -> options.host = value(args, ++i, arg);
+                    case "--port" -> options.port = port(value(args, ++i, arg));
+                    case "--data-dir" -> options.dataDirectory = Path.of(value(args, ++i, arg));
+                    case "--config" -> {
+                        String setting = value(args, ++i, arg);
+                        int eq = setting.indexOf('=');
+                        if (eq <= 0) {
+                            throw new IllegalArgumentException("--config takes NAME=VALUE, got '" + setting + "'");
+                        }
+                        options.configs.put(setting.substring(0, eq), setting.substring(eq + 1));
+                    }
+                    default -> throw new IllegalArgumentException("unknown argument '" + arg + "'");
+                }
+            }
+            return options;
+        }
+
+        private static String value(List<String> args, int index, String option) {
+            if (index >= args.size()) {
+                throw new IllegalArgumentException(option + " needs a value");
+            }
+            return args.get(index);
+        }
+
+        private static int port(String text) {
+            try {
+                int port = Integer.parseInt(text);
+                if (port >= 0 && port <= 65535) {
+                    return port;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException("--port takes a number from 0 to 65535, got '" + text + "'");
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package io.kafkalite.log;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What Chronicle Queue needs from the JVM, and the settings that keep it quiet: no announcer banner, no
+ * disk-space monitor or background releaser threads. (Analytics are excluded from the dependency tree.)
+ */
+public final class ChronicleRuntime {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChronicleRuntime.class);
+
+    /** Every flag Chronicle needs on the JVMs we support (17 to 25); the build and the jar manifest use the same. */
+    public static final List<String> JVM_FLAGS = List.of(
+            "--add-opens=java.base/java.lang=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+            "--add-opens=java.base/java.io=ALL-UNNAMED",
+            "--add-opens=java.base/java.nio=ALL-UNNAMED",
+            "--add-opens=java.base/java.util=ALL-UNNAMED",
+            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
+            "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
+            "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
+            "--add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED");
+
+    private ChronicleRuntime() {
+    }
+
+    /** The flags from {@link #JVM_FLAGS} that Chronicle cannot do without and this JVM was not started with. */
+    public static List<String> missingJvmFlags() {
+        Module self = ChronicleRuntime.class.getModule();
+        Module base = Object.class.getModule();
+        List<String> missing = new ArrayList<>();
+        if (!base.isOpen("java.lang.reflect", self)) {
+            missing.add("--add-opens=java.base/java.lang.reflect=ALL-UNNAMED");
+        }
+        if (!base.isExported("sun.nio.ch", self)) {
+            missing.add("--add-exports=java.base/sun.nio.ch=ALL-UNNAMED");
+        }
+        if (!base.isExported("jdk.internal.ref", self)) {
+            missing.add("--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED");
+        }
+        if (Runtime.version().feature() >= 21 && !base.isOpen("java.lang", self)) {
+            missing.add("--add-opens=java.base/java.lang=ALL-UNNAMED");
+        }
+        return missing;
+    }
+
+    /** Sets Chronicle's switches unless the user chose otherwise; must run before Chronicle classes load. */
+    public static void configure() {
+        setDefault("chronicle.announcer.disable", "true");
+        setDefault("chronicle.disk.monitor.disable", "true");
+        setDefault("background.releaser", "false");
+        setDefault("disable.resource.warning", "true");
+        setDefault("jvm.resource.tracing", "false");
+    }
+
+    private static void setDefault(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+
+    /**
+     * Loads Chronicle's classes by writing and reading one entry in a scratch queue under {@code dataDirectory},
+     * so that the first partition opened later does not pay ~0.6 s of class loading on the broker thread.
+     */
+    public static void warmUp(Path dataDirectory) {
+        Path scratch = null;
+        try {
+            scratch = Files.createTempDirectory(dataDirectory, ".warmup");
+            ChronicleStorage storage = new ChronicleStorage(scratch);
+            try (storage) {
+                EntryStore store = storage.open("warmup", 64);
+                long address = store.append(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+                store.readConsecutive(address, 1, ByteBuffer.allocate(3));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.debug("Chronicle warm-up failed; the first partition will load Chronicle instead", e);
+        } finally {
+            if (scratch != null) {
+                ChronicleStorage.deleteRecursively(scratch);
+            }
+        }
+    }
+}

@@ -1,0 +1,209 @@
+package io.kafkalite.metadata;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * Broker settings under Kafka's own names. Defaults suit tests (no initial rebalance delay, replication factor
+ * 1); unknown names and bad values fail at start with a message naming the key.
+ *
+ * <p>Settings that only matter to a multi-node cluster are accepted so that configurations written for a real
+ * cluster keep working, and have no effect.
+ */
+public final class BrokerConfig {
+
+    public static final String NODE_ID = "node.id";
+    public static final String AUTO_CREATE_TOPICS_ENABLE = "auto.create.topics.enable";
+    public static final String NUM_PARTITIONS = "num.partitions";
+    public static final String DEFAULT_REPLICATION_FACTOR = "default.replication.factor";
+    public static final String MESSAGE_MAX_BYTES = "message.max.bytes";
+    public static final String LOG_RETENTION_MS = "log.retention.ms";
+    public static final String LOG_RETENTION_MINUTES = "log.retention.minutes";
+    public static final String LOG_RETENTION_HOURS = "log.retention.hours";
+    public static final String LOG_RETENTION_BYTES = "log.retention.bytes";
+    public static final String LOG_RETENTION_CHECK_INTERVAL_MS = "log.retention.check.interval.ms";
+    public static final String LOG_CLEANUP_POLICY = "log.cleanup.policy";
+    public static final String LOG_MESSAGE_TIMESTAMP_TYPE = "log.message.timestamp.type";
+    public static final String LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS = "log.message.timestamp.after.max.ms";
+    public static final String LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS = "log.message.timestamp.before.max.ms";
+    public static final String LOG_SEGMENT_BYTES = "log.segment.bytes";
+    public static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
+    public static final String SOCKET_REQUEST_MAX_BYTES = "socket.request.max.bytes";
+    public static final String DELETE_TOPIC_ENABLE = "delete.topic.enable";
+    public static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "group.initial.rebalance.delay.ms";
+    public static final String GROUP_MIN_SESSION_TIMEOUT_MS = "group.min.session.timeout.ms";
+    public static final String GROUP_MAX_SESSION_TIMEOUT_MS = "group.max.session.timeout.ms";
+    public static final String OFFSETS_TOPIC_REPLICATION_FACTOR = "offsets.topic.replication.factor";
+    public static final String OFFSETS_TOPIC_NUM_PARTITIONS = "offsets.topic.num.partitions";
+    public static final String TRANSACTION_STATE_LOG_REPLICATION_FACTOR = "transaction.state.log.replication.factor";
+    public static final String TRANSACTION_STATE_LOG_MIN_ISR = "transaction.state.log.min.isr";
+
+    static final ConfigDef DEFINITION = new ConfigDef()
+            .define(NODE_ID, Type.INT, 1, Range.atLeast(0), Importance.HIGH, "Id of this broker in metadata responses.")
+            .define(AUTO_CREATE_TOPICS_ENABLE, Type.BOOLEAN, true, Importance.HIGH,
+                    "Create a topic when a client asks for its metadata and it does not exist.")
+            .define(NUM_PARTITIONS, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM,
+                    "Partitions of auto-created topics and of topics created without a count.")
+            .define(DEFAULT_REPLICATION_FACTOR, Type.SHORT, (short) 1, Importance.LOW,
+                    "Accepted for compatibility; a single node always keeps one replica.")
+            .define(MESSAGE_MAX_BYTES, Type.INT, 1048588, Range.atLeast(0), Importance.HIGH,
+                    "Largest record batch a topic accepts unless its max.message.bytes says otherwise.")
+            .define(LOG_RETENTION_MS, Type.LONG, null, Importance.HIGH,
+                    "Default retention.ms of topics; when unset, taken from log.retention.minutes or .hours.")
+            .define(LOG_RETENTION_MINUTES, Type.INT, null, Importance.HIGH, "See log.retention.ms.")
+            .define(LOG_RETENTION_HOURS, Type.INT, 168, Importance.HIGH, "See log.retention.ms.")
+            .define(LOG_RETENTION_BYTES, Type.LONG, -1L, Importance.HIGH, "Default retention.bytes of topics.")
+            .define(LOG_RETENTION_CHECK_INTERVAL_MS, Type.LONG, 1000L, Range.atLeast(1), Importance.MEDIUM,
+                    "How often retention is applied (Kafka's default is 5 minutes; tests want it sooner).")
+            .define(LOG_CLEANUP_POLICY, Type.LIST, "delete", Importance.MEDIUM, "Default cleanup.policy of topics.")
+            .define(LOG_MESSAGE_TIMESTAMP_TYPE, Type.STRING, "CreateTime",
+                    ValidString.in("CreateTime", "LogAppendTime"), Importance.MEDIUM,
+                    "Default message.timestamp.type of topics.")
+            .define(LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS, Type.LONG, 3600000L, Range.atLeast(0), Importance.LOW,
+                    "Default message.timestamp.after.max.ms of topics.")
+            .define(LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS, Type.LONG, Long.MAX_VALUE, Range.atLeast(0), Importance.LOW,
+                    "Default message.timestamp.before.max.ms of topics.")
+            .define(LOG_SEGMENT_BYTES, Type.INT, 1073741824, Range.atLeast(14), Importance.LOW,
+                    "Default segment.bytes of topics (reported only).")
+            .define(MIN_INSYNC_REPLICAS, Type.INT, 1, Range.atLeast(1), Importance.LOW,
+                    "Default min.insync.replicas of topics (always satisfied on one node).")
+            .define(SOCKET_REQUEST_MAX_BYTES, Type.INT, 104857600, Range.atLeast(1), Importance.MEDIUM,
+                    "Largest request frame; a larger one closes its connection.")
+            .define(DELETE_TOPIC_ENABLE, Type.BOOLEAN, true, Importance.MEDIUM, "Whether topics can be deleted.")
+            .define(GROUP_INITIAL_REBALANCE_DELAY_MS, Type.INT, 0, Range.atLeast(0), Importance.MEDIUM,
+                    "Wait for more members before the first rebalance of a new group.")
+            .define(GROUP_MIN_SESSION_TIMEOUT_MS, Type.INT, 100, Range.atLeast(0), Importance.MEDIUM,
+                    "Smallest session timeout a consumer may ask for.")
+            .define(GROUP_MAX_SESSION_TIMEOUT_MS, Type.INT, 1800000, Range.atLeast(0), Importance.MEDIUM,
+                    "Largest session timeout a consumer may ask for.")
+            .define(OFFSETS_TOPIC_REPLICATION_FACTOR, Type.SHORT, (short) 1, Importance.LOW, "Accepted for compatibility.")
+            .define(OFFSETS_TOPIC_NUM_PARTITIONS, Type.INT, 1, Range.atLeast(1), Importance.LOW, "Accepted for compatibility.")
+            .define(TRANSACTION_STATE_LOG_REPLICATION_FACTOR, Type.SHORT, (short) 1, Importance.LOW,
+                    "Accepted for compatibility.")
+            .define(TRANSACTION_STATE_LOG_MIN_ISR, Type.INT, 1, Importance.LOW, "Accepted for compatibility.");
+
+    private final Map<String, Object> values;
+    private final Map<String, String> explicit;
+
+    private BrokerConfig(Map<String, Object> values, Map<String, String> explicit) {
+        this.values = values;
+        this.explicit = explicit;
+    }
+
+    /**
+     * Parses broker settings by Kafka name.
+     *
+     * @throws ConfigException naming the key that is unknown or whose value is invalid
+     */
+    public static BrokerConfig parse(Map<String, String> settings) {
+        for (String key : settings.keySet()) {
+            if (!DEFINITION.names().contains(key)) {
+                throw new ConfigException("Unknown broker config '" + key + "'. Kafkalite accepts: "
+                        + String.join(", ", new TreeMap<>(DEFINITION.configKeys()).keySet()));
+            }
+        }
+        return new BrokerConfig(DEFINITION.parse(settings), Map.copyOf(settings));
+    }
+
+    public int nodeId() {
+        return (Integer) values.get(NODE_ID);
+    }
+
+    public boolean autoCreateTopics() {
+        return (Boolean) values.get(AUTO_CREATE_TOPICS_ENABLE);
+    }
+
+    public int numPartitions() {
+        return (Integer) values.get(NUM_PARTITIONS);
+    }
+
+    public int messageMaxBytes() {
+        return (Integer) values.get(MESSAGE_MAX_BYTES);
+    }
+
+    public int socketRequestMaxBytes() {
+        return (Integer) values.get(SOCKET_REQUEST_MAX_BYTES);
+    }
+
+    public long retentionCheckIntervalMs() {
+        return (Long) values.get(LOG_RETENTION_CHECK_INTERVAL_MS);
+    }
+
+    public boolean deleteTopicEnable() {
+        return (Boolean) values.get(DELETE_TOPIC_ENABLE);
+    }
+
+    public long retentionMs() {
+        Long ms = (Long) values.get(LOG_RETENTION_MS);
+        if (ms != null) {
+            return ms;
+        }
+        Integer minutes = (Integer) values.get(LOG_RETENTION_MINUTES);
+        if (minutes != null) {
+            return minutes * 60_000L;
+        }
+        return (Integer) values.get(LOG_RETENTION_HOURS) * 3_600_000L;
+    }
+
+    /** The value of a setting as a string, for DescribeConfigs. */
+    public String valueAsString(String name) {
+        Object value = values.get(name);
+        if (value == null) {
+            return null;
+        }
+        return DEFINITION.configKeys().get(name).type == Type.LIST
+                ? String.join(",", (Iterable<String>) value) : String.valueOf(value);
+    }
+
+    /** Whether the user set this name explicitly (rather than leaving Kafka's default). */
+    public boolean isExplicit(String name) {
+        return explicit.containsKey(name);
+    }
+
+    public static Iterable<String> names() {
+        return new TreeMap<>(DEFINITION.configKeys()).keySet();
+    }
+
+    public static ConfigDef.ConfigKey definition(String name) {
+        return DEFINITION.configKeys().get(name);
+    }
+
+    /** Topic config defaults that follow from these broker settings (topic name to value). */
+    Map<String, Object> topicDefaults() {
+        Map<String, Object> defaults = new HashMap<>();
+        defaults.put(TopicConfigs.RETENTION_MS, retentionMs());
+        defaults.put(TopicConfigs.RETENTION_BYTES, values.get(LOG_RETENTION_BYTES));
+        defaults.put(TopicConfigs.MAX_MESSAGE_BYTES, values.get(MESSAGE_MAX_BYTES));
+        defaults.put(TopicConfigs.CLEANUP_POLICY, valueAsString(LOG_CLEANUP_POLICY));
+        defaults.put(TopicConfigs.MESSAGE_TIMESTAMP_TYPE, values.get(LOG_MESSAGE_TIMESTAMP_TYPE));
+        defaults.put(TopicConfigs.MESSAGE_TIMESTAMP_AFTER_MAX_MS, values.get(LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS));
+        defaults.put(TopicConfigs.MESSAGE_TIMESTAMP_BEFORE_MAX_MS, values.get(LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS));
+        defaults.put(TopicConfigs.SEGMENT_BYTES, values.get(LOG_SEGMENT_BYTES));
+        defaults.put(TopicConfigs.MIN_INSYNC_REPLICAS, values.get(MIN_INSYNC_REPLICAS));
+        return defaults;
+    }
+
+    /** The broker setting a topic config's default comes from, or null if it has a fixed default. */
+    static String brokerSynonym(String topicConfig) {
+        return switch (topicConfig) {
+            case TopicConfigs.RETENTION_MS -> LOG_RETENTION_MS;
+            case TopicConfigs.RETENTION_BYTES -> LOG_RETENTION_BYTES;
+            case TopicConfigs.MAX_MESSAGE_BYTES -> MESSAGE_MAX_BYTES;
+            case TopicConfigs.CLEANUP_POLICY -> LOG_CLEANUP_POLICY;
+            case TopicConfigs.MESSAGE_TIMESTAMP_TYPE -> LOG_MESSAGE_TIMESTAMP_TYPE;
+            case TopicConfigs.MESSAGE_TIMESTAMP_AFTER_MAX_MS -> LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS;
+            case TopicConfigs.MESSAGE_TIMESTAMP_BEFORE_MAX_MS -> LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS;
+            case TopicConfigs.SEGMENT_BYTES -> LOG_SEGMENT_BYTES;
+            case TopicConfigs.MIN_INSYNC_REPLICAS -> MIN_INSYNC_REPLICAS;
+            default -> null;
+        };
+    }
+}

@@ -1,0 +1,197 @@
+package io.kafkalite.metadata;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.kafkalite.log.EntryStore;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * The persisted history of broker metadata: topics, configs, log start offsets and producer id blocks, one
+ * event per entry, replayed on start. A broker without durable storage keeps no journal.
+ */
+public final class MetadataJournal implements AutoCloseable {
+
+    /** Store name of the journal inside the data directory. */
+    public static final String STORE_NAME = "__kafkalite_metadata";
+
+    private static final byte CLUSTER_ID = 1;
+    private static final byte TOPIC_CREATED = 2;
+    private static final byte PARTITIONS_ADDED = 3;
+    private static final byte TOPIC_CONFIGURED = 4;
+    private static final byte TOPIC_DELETED = 5;
+    private static final byte LOG_START_OFFSET = 6;
+    private static final byte PRODUCER_ID_BLOCK = 7;
+
+    private final EntryStore store;
+
+    /** @param store where events go, or null to keep none */
+    public MetadataJournal(EntryStore store) {
+        this.store = store;
+    }
+
+    /** Replays every event in order, each to every listener. */
+    public void replay(Listener... listeners) {
+        if (store == null) {
+            return;
+        }
+        store.forEach((address, entry) -> {
+            byte[] bytes = new byte[entry.remaining()];
+            entry.duplicate().get(bytes);
+            for (Listener listener : listeners) {
+                try {
+                    read(new DataInputStream(new ByteArrayInputStream(bytes)), listener);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("metadata journal entry at " + address + " is unreadable", e);
+                }
+            }
+        });
+    }
+
+    private static void read(DataInputStream in, Listener listener) throws IOException {
+        byte type = in.readByte();
+        switch (type) {
+            case CLUSTER_ID -> listener.onClusterId(in.readUTF());
+            case TOPIC_CREATED -> listener.onTopicCreated(in.readUTF(), new Uuid(in.readLong(), in.readLong()),
+                    in.readInt(), readMap(in));
+            case PARTITIONS_ADDED -> listener.onPartitionsAdded(in.readUTF(), in.readInt());
+            case TOPIC_CONFIGURED -> listener.onTopicConfigured(in.readUTF(), readMap(in));
+            case TOPIC_DELETED -> listener.onTopicDeleted(in.readUTF());
+            case LOG_START_OFFSET -> listener.onLogStartOffset(in.readUTF(), in.readInt(), in.readLong());
+            case PRODUCER_ID_BLOCK -> listener.onProducerIdBlock(in.readLong());
+            default -> throw new IOException("unknown metadata event type " + type
+                    + ": the data directory was written by a newer Kafkalite");
+        }
+    }
+
+    public void clusterId(String clusterId) {
+        write(out -> {
+            out.writeByte(CLUSTER_ID);
+            out.writeUTF(clusterId);
+        });
+    }
+
+    void topicCreated(Topic topic) {
+        write(out -> {
+            out.writeByte(TOPIC_CREATED);
+            out.writeUTF(topic.name());
+            out.writeLong(topic.id().getMostSignificantBits());
+            out.writeLong(topic.id().getLeastSignificantBits());
+            out.writeInt(topic.partitionCount());
+            writeMap(out, topic.configOverrides());
+        });
+    }
+
+    void partitionsAdded(String topic, int partitionCount) {
+        write(out -> {
+            out.writeByte(PARTITIONS_ADDED);
+            out.writeUTF(topic);
+            out.writeInt(partitionCount);
+        });
+    }
+
+    void topicConfigured(String topic, Map<String, String> overrides) {
+        write(out -> {
+            out.writeByte(TOPIC_CONFIGURED);
+            out.writeUTF(topic);
+            writeMap(out, overrides);
+        });
+    }
+
+    void topicDeleted(String topic) {
+        write(out -> {
+            out.writeByte(TOPIC_DELETED);
+            out.writeUTF(topic);
+        });
+    }
+
+    void logStartOffset(String topic, int partition, long offset) {
+        write(out -> {
+            out.writeByte(LOG_START_OFFSET);
+            out.writeUTF(topic);
+            out.writeInt(partition);
+            out.writeLong(offset);
+        });
+    }
+
+    /** Records that producer ids below {@code nextUnallocated} may have been handed out. */
+    public void producerIdBlock(long nextUnallocated) {
+        write(out -> {
+            out.writeByte(PRODUCER_ID_BLOCK);
+            out.writeLong(nextUnallocated);
+        });
+    }
+
+    private void write(EventWriter writer) {
+        if (store == null) {
+            return;
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            writer.write(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        store.append(ByteBuffer.wrap(bytes.toByteArray()));
+    }
+
+    private static void writeMap(DataOutputStream out, Map<String, String> map) throws IOException {
+        out.writeInt(map.size());
+        for (Map.Entry<String, String> e : map.entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeUTF(e.getValue());
+        }
+    }
+
+    private static Map<String, String> readMap(DataInputStream in) throws IOException {
+        int size = in.readInt();
+        Map<String, String> map = new LinkedHashMap<>();
+        for (int i = 0; i < size; i++) {
+            map.put(in.readUTF(), in.readUTF());
+        }
+        return map;
+    }
+
+    @Override
+    public void close() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    @FunctionalInterface
+    private interface EventWriter {
+        void write(DataOutputStream out) throws IOException;
+    }
+
+    /** Receives replayed events; each method defaults to ignoring its event. */
+    public interface Listener {
+        default void onClusterId(String clusterId) {
+        }
+
+        default void onTopicCreated(String name, Uuid id, int partitions, Map<String, String> configs) {
+        }
+
+        default void onPartitionsAdded(String name, int partitionCount) {
+        }
+
+        default void onTopicConfigured(String name, Map<String, String> configs) {
+        }
+
+        default void onTopicDeleted(String name) {
+        }
+
+        default void onLogStartOffset(String name, int partition, long offset) {
+        }
+
+        default void onProducerIdBlock(long nextUnallocated) {
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.kafkalite.metadata;
+
+import java.util.Arrays;
+import java.util.Map;
+
+import org.apache.kafka.common.Uuid;
+
+/** A topic as the broker knows it: id, partition count, config overrides and their effective settings. */
+public final class Topic {
+
+    private final String name;
+    private final Uuid id;
+    private Map<String, String> configOverrides;
+    private TopicConfigs.Settings settings;
+    /** Persisted log start offset per partition (the floor a partition's log reopens with). */
+    private long[] logStartOffsets;
+
+    Topic(String name, Uuid id, int partitions, Map<String, String> configOverrides, TopicConfigs.Settings settings) {
+        this.name = name;
+        this.id = id;
+        this.configOverrides = Map.copyOf(configOverrides);
+        this.settings = settings;
+        this.logStartOffsets = new long[partitions];
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Uuid id() {
+        return id;
+    }
+
+    public int partitionCount() {
+        return logStartOffsets.length;
+    }
+
+    public Map<String, String> configOverrides() {
+        return configOverrides;
+    }
+
+    public TopicConfigs.Settings settings() {
+        return settings;
+    }
+
+    public long logStartOffset(int partition) {
+        return logStartOffsets[partition];
+    }
+
+    public boolean hasPartition(int partition) {
+        return partition >= 0 && partition < logStartOffsets.length;
+    }
+
+    void growTo(int partitions) {
+        logStartOffsets = Arrays.copyOf(logStartOffsets, partitions);
+    }
+
+    void configure(Map<String, String> overrides, TopicConfigs.Settings newSettings) {
+        this.configOverrides = Map.copyOf(overrides);
+        this.settings = newSettings;
+    }
+
+    void setLogStartOffset(int partition, long offset) {
+        logStartOffsets[partition] = offset;
+    }
+
+    @Override
+    public String toString() {
+        return name + " (" + id + ", " + partitionCount() + " partitions)";
+    }
+}

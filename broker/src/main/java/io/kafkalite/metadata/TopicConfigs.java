@@ -1,0 +1,149 @@
+package io.kafkalite.metadata;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidList;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.record.TimestampType;
+
+/**
+ * Topic-level configs under Kafka's names, with validation. Every config Kafka documents for topics is accepted
+ * and reported by DescribeConfigs; the ones a single in-memory-mapped node acts on are typed in {@link Settings}.
+ */
+public final class TopicConfigs {
+
+    public static final String CLEANUP_POLICY = "cleanup.policy";
+    public static final String RETENTION_MS = "retention.ms";
+    public static final String RETENTION_BYTES = "retention.bytes";
+    public static final String MAX_MESSAGE_BYTES = "max.message.bytes";
+    public static final String MESSAGE_TIMESTAMP_TYPE = "message.timestamp.type";
+    public static final String MESSAGE_TIMESTAMP_AFTER_MAX_MS = "message.timestamp.after.max.ms";
+    public static final String MESSAGE_TIMESTAMP_BEFORE_MAX_MS = "message.timestamp.before.max.ms";
+    public static final String SEGMENT_BYTES = "segment.bytes";
+    public static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
+
+    private static final ConfigDef DEFINITION = new ConfigDef()
+            .define(CLEANUP_POLICY, Type.LIST, "delete", ValidList.in(false, "compact", "delete"), Importance.MEDIUM,
+                    "delete or compact (or both).")
+            .define(RETENTION_MS, Type.LONG, 604800000L, Range.atLeast(-1), Importance.MEDIUM,
+                    "How long records are kept; -1 keeps them forever.")
+            .define(RETENTION_BYTES, Type.LONG, -1L, Importance.MEDIUM,
+                    "How many bytes a partition keeps; -1 means no limit.")
+            .define(MAX_MESSAGE_BYTES, Type.INT, 1048588, Range.atLeast(0), Importance.MEDIUM,
+                    "Largest record batch the topic accepts.")
+            .define(MESSAGE_TIMESTAMP_TYPE, Type.STRING, "CreateTime", ValidString.in("CreateTime", "LogAppendTime"),
+                    Importance.MEDIUM, "Whether records keep the producer's timestamp or get the broker's.")
+            .define(MESSAGE_TIMESTAMP_AFTER_MAX_MS, Type.LONG, 3600000L, Range.atLeast(0), Importance.LOW,
+                    "How far in the future a CreateTime timestamp may be.")
+            .define(MESSAGE_TIMESTAMP_BEFORE_MAX_MS, Type.LONG, Long.MAX_VALUE, Range.atLeast(0), Importance.LOW,
+                    "How far in the past a CreateTime timestamp may be.")
+            .define(SEGMENT_BYTES, Type.INT, 1073741824, Range.atLeast(14), Importance.LOW, "Reported only.")
+            .define(MIN_INSYNC_REPLICAS, Type.INT, 1, Range.atLeast(1), Importance.LOW, "Always satisfied on one node.")
+            .define("compression.type", Type.STRING, "producer",
+                    ValidString.in("uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"), Importance.LOW,
+                    "Batches are stored as the producer compressed them.")
+            .define("compression.gzip.level", Type.INT, -1, Importance.LOW, "Reported only.")
+            .define("compression.lz4.level", Type.INT, 9, Importance.LOW, "Reported only.")
+            .define("compression.zstd.level", Type.INT, 3, Importance.LOW, "Reported only.")
+            .define("delete.retention.ms", Type.LONG, 86400000L, Range.atLeast(0), Importance.LOW, "Reported only.")
+            .define("file.delete.delay.ms", Type.LONG, 60000L, Range.atLeast(0), Importance.LOW, "Reported only.")
+            .define("flush.messages", Type.LONG, Long.MAX_VALUE, Range.atLeast(1), Importance.LOW, "Reported only.")
+            .define("flush.ms", Type.LONG, Long.MAX_VALUE, Range.atLeast(0), Importance.LOW, "Reported only.")
+            .define("follower.replication.throttled.replicas", Type.LIST, "", Importance.LOW, "Reported only.")
+            .define("index.interval.bytes", Type.INT, 4096, Range.atLeast(0), Importance.LOW, "Reported only.")
+            .define("leader.replication.throttled.replicas", Type.LIST, "", Importance.LOW, "Reported only.")
+            .define("local.retention.bytes", Type.LONG, -2L, Importance.LOW, "Reported only.")
+            .define("local.retention.ms", Type.LONG, -2L, Importance.LOW, "Reported only.")
+            .define("max.compaction.lag.ms", Type.LONG, Long.MAX_VALUE, Range.atLeast(1), Importance.LOW, "Reported only.")
+            .define("min.cleanable.dirty.ratio", Type.DOUBLE, 0.5, Range.between(0, 1), Importance.LOW, "Reported only.")
+            .define("min.compaction.lag.ms", Type.LONG, 0L, Range.atLeast(0), Importance.LOW, "Reported only.")
+            .define("preallocate", Type.BOOLEAN, false, Importance.LOW, "Reported only.")
+            .define("remote.storage.enable", Type.BOOLEAN, false, Importance.LOW, "Reported only.")
+            .define("segment.index.bytes", Type.INT, 10485760, Range.atLeast(4), Importance.LOW, "Reported only.")
+            .define("segment.jitter.ms", Type.LONG, 0L, Range.atLeast(0), Importance.LOW, "Reported only.")
+            .define("segment.ms", Type.LONG, 604800000L, Range.atLeast(1), Importance.LOW, "Reported only.")
+            .define("unclean.leader.election.enable", Type.BOOLEAN, false, Importance.LOW, "Reported only.");
+
+    private TopicConfigs() {
+    }
+
+    /** Every topic config name, sorted. */
+    public static List<String> names() {
+        return List.copyOf(new TreeMap<>(DEFINITION.configKeys()).keySet());
+    }
+
+    public static boolean isKnown(String name) {
+        return DEFINITION.names().contains(name);
+    }
+
+    public static ConfigDef.ConfigKey definition(String name) {
+        return DEFINITION.configKeys().get(name);
+    }
+
+    /**
+     * Checks topic config overrides by name and value.
+     *
+     * @throws ConfigException naming the first unknown config or bad value
+     */
+    public static void validate(Map<String, String> overrides) {
+        for (Map.Entry<String, String> e : overrides.entrySet()) {
+            if (!isKnown(e.getKey())) {
+                throw new ConfigException("Unknown topic config name: " + e.getKey());
+            }
+            if (e.getValue() == null) {
+                throw new ConfigException(e.getKey(), null, "Null value not supported for topic configs");
+            }
+        }
+        DEFINITION.parse(overrides);
+    }
+
+    /** The effective settings of a topic: its overrides over defaults derived from the broker config. */
+    public static Settings resolve(BrokerConfig broker, Map<String, String> overrides) {
+        Map<String, Object> merged = new LinkedHashMap<>(broker.topicDefaults());
+        merged.putAll(DEFINITION.parse(overrides).entrySet().stream()
+                .filter(e -> overrides.containsKey(e.getKey()))
+                .collect(LinkedHashMap::new, (m, e) -> m.put(e.getKey(), e.getValue()), Map::putAll));
+        return new Settings(
+                (Long) merged.get(RETENTION_MS),
+                (Long) merged.get(RETENTION_BYTES),
+                (Integer) merged.get(MAX_MESSAGE_BYTES),
+                "LogAppendTime".equals(merged.get(MESSAGE_TIMESTAMP_TYPE))
+                        ? TimestampType.LOG_APPEND_TIME : TimestampType.CREATE_TIME,
+                (Long) merged.get(MESSAGE_TIMESTAMP_AFTER_MAX_MS),
+                (Long) merged.get(MESSAGE_TIMESTAMP_BEFORE_MAX_MS));
+    }
+
+    /** A config's effective value as text, and whether it comes from the topic or the broker. */
+    public static ConfigValue describe(String name, BrokerConfig broker, Map<String, String> overrides) {
+        if (overrides.containsKey(name)) {
+            return new ConfigValue(overrides.get(name), ConfigValue.Source.TOPIC);
+        }
+        String synonym = BrokerConfig.brokerSynonym(name);
+        if (synonym != null && broker.isExplicit(synonym)) {
+            return new ConfigValue(broker.valueAsString(synonym), ConfigValue.Source.BROKER);
+        }
+        Object value = synonym != null ? broker.topicDefaults().get(name) : DEFINITION.defaultValues().get(name);
+        if (value instanceof List<?> list) {
+            value = String.join(",", list.stream().map(String::valueOf).toList());
+        }
+        return new ConfigValue(value == null ? null : String.valueOf(value), ConfigValue.Source.DEFAULT);
+    }
+
+    /** The settings the broker acts on. */
+    public record Settings(long retentionMs, long retentionBytes, int maxMessageBytes, TimestampType timestampType,
+                           long timestampAfterMaxMs, long timestampBeforeMaxMs) {
+    }
+
+    /** A described config value. */
+    public record ConfigValue(String value, Source source) {
+        public enum Source { TOPIC, BROKER, DEFAULT }
+    }
+}

@@ -1,0 +1,187 @@
+package io.kafkalite.network;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+
+import io.kafkalite.api.ApiRequest;
+import io.kafkalite.api.ResponseSink;
+import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.message.ResponseHeaderData;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.ByteBufferAccessor;
+import org.apache.kafka.common.protocol.ObjectSerializationCache;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection. Frames are read exactly (size, then that many bytes) into buffers sized for them, so
+ * any request size the limit allows works and nothing is read past the request in flight. All methods but
+ * {@link #send} and {@link #sendNothing} run on the network thread.
+ */
+final class Connection implements ResponseSink {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
+
+    private final SocketServer server;
+    private final SocketChannel channel;
+    private final SelectionKey key;
+    private final String remoteAddress;
+    private final ByteBuffer sizeBuffer = ByteBuffer.allocate(4);
+    private ByteBuffer frame;
+    private ByteBuffer outgoing;
+    /** The answer to the request in flight, handed over from the broker loop. */
+    private volatile PendingResponse pending;
+    private volatile boolean open = true;
+
+    Connection(SocketServer server, SocketChannel channel, SelectionKey key) throws IOException {
+        this.server = server;
+        this.channel = channel;
+        this.key = key;
+        this.remoteAddress = String.valueOf(channel.getRemoteAddress());
+    }
+
+    /** Reads until one whole frame is in, then hands it on and stops reading until it is answered. */
+    void readFrames() throws IOException {
+        if (frame == null) {
+            read(sizeBuffer);
+            if (sizeBuffer.hasRemaining()) {
+                return;
+            }
+            int size = sizeBuffer.flip().getInt();
+            sizeBuffer.clear();
+            if (size < 0 || size > server.maxFrameBytes()) {
+                reject("request frame of " + size + " bytes is outside 0.." + server.maxFrameBytes()
+                        + " (socket.request.max.bytes)");
+                return;
+            }
+            frame = ByteBuffer.allocate(size);
+        }
+        read(frame);
+        if (frame.hasRemaining()) {
+            return;
+        }
+        ByteBuffer complete = frame.flip();
+        frame = null;
+        key.interestOps(0); // muted until the response is written
+        ApiRequest request;
+        try {
+            request = server.dispatcher().parse(complete, this);
+        } catch (InvalidRequestException e) {
+            reject(e.getMessage());
+            return;
+        }
+        server.loop().submit(server.dispatcher(), request);
+    }
+
+    private void read(ByteBuffer buffer) throws IOException {
+        if (channel.read(buffer) < 0) {
+            throw new EOFException("closed by client");
+        }
+    }
+
+    private void reject(String reason) {
+        LOG.warn("Closing connection from {}: {}", remoteAddress, reason);
+        close();
+    }
+
+    @Override
+    public void send(ApiRequest request, ApiMessage response, short version) {
+        pending = new PendingResponse(request, response, version);
+        server.responseReady(this);
+    }
+
+    @Override
+    public void sendNothing(ApiRequest request) {
+        pending = new PendingResponse(request, null, (short) 0);
+        server.responseReady(this);
+    }
+
+    /** On the network thread: serialises the pending response and starts writing it. */
+    void writeResponse() {
+        PendingResponse response = pending;
+        pending = null;
+        if (!open || response == null) {
+            return;
+        }
+        if (response.body == null) {
+            unmute();
+            return;
+        }
+        try {
+            outgoing = serialize(response);
+        } catch (RuntimeException e) {
+            LOG.error("Cannot serialise the response to {}; closing the connection", response.request, e);
+            close();
+            return;
+        }
+        try {
+            writePending();
+        } catch (IOException e) {
+            LOG.debug("Connection {} closed while writing: {}", remoteAddress, e.getMessage());
+            close();
+        }
+    }
+
+    void writePending() throws IOException {
+        if (outgoing == null) {
+            return;
+        }
+        channel.write(outgoing);
+        if (outgoing.hasRemaining()) {
+            key.interestOps(SelectionKey.OP_WRITE);
+        } else {
+            outgoing = null;
+            unmute();
+        }
+    }
+
+    private void unmute() {
+        if (key.isValid()) {
+            key.interestOps(SelectionKey.OP_READ);
+        }
+    }
+
+    private static ByteBuffer serialize(PendingResponse response) {
+        ApiRequest request = response.request;
+        short headerVersion = request.apiKey().responseHeaderVersion(request.version());
+        ResponseHeaderData header = new ResponseHeaderData().setCorrelationId(request.header().correlationId());
+        ObjectSerializationCache cache = new ObjectSerializationCache();
+        int size = header.size(cache, headerVersion) + response.body.size(cache, response.version);
+        ByteBuffer buffer = ByteBuffer.allocate(4 + size);
+        buffer.putInt(size);
+        ByteBufferAccessor writer = new ByteBufferAccessor(buffer);
+        header.write(writer, cache, headerVersion);
+        response.body.write(writer, cache, response.version);
+        return buffer.flip();
+    }
+
+    void close() {
+        if (!open) {
+            return;
+        }
+        open = false;
+        key.cancel();
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.debug("Error closing connection {}", remoteAddress, e);
+        }
+        server.forget(this);
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    @Override
+    public String remoteAddress() {
+        return remoteAddress;
+    }
+
+    private record PendingResponse(ApiRequest request, ApiMessage body, short version) {
+    }
+}
