@@ -1,0 +1,140 @@
+package io.kafkalite.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The executable jar, run as users run it: {@code java -jar kafkalite.jar ...}, with no other jar or flag. */
+class StandaloneBrokerIT {
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void servesRealClientsAndStopsCleanlyOnSigterm() throws Exception {
+        try (StandaloneBroker broker = StandaloneBroker.launch("--port", "0")) {
+            String bootstrap = broker.awaitReady();
+            produce(bootstrap, "greetings", 0, 10);
+            assertThat(values(consume(bootstrap, "greetings", 10))).containsExactly(expected(0, 10));
+
+            broker.terminate();
+            assertThat(broker.awaitExit()).as(broker.output()).isZero();
+            assertThat(broker.output()).contains("stopped");
+        }
+    }
+
+    @Test
+    void acknowledgedRecordsTopicsAndConfigsSurviveAKilledProcess() throws Exception {
+        try (StandaloneBroker broker = StandaloneBroker.launch("--port", "0", "--data-dir", dataDir.toString())) {
+            String bootstrap = broker.awaitReady();
+            try (Admin admin = admin(bootstrap)) {
+                admin.createTopics(List.of(new NewTopic("ledger", 1, (short) 1)
+                        .configs(Map.of("retention.ms", "86400000")))).all().get();
+            }
+            produce(bootstrap, "ledger", 0, 100);
+            broker.kill();
+        }
+        try (StandaloneBroker broker = StandaloneBroker.launch("--port", "0", "--data-dir", dataDir.toString())) {
+            String bootstrap = broker.awaitReady();
+            try (Admin admin = admin(bootstrap)) {
+                ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, "ledger");
+                Config config = admin.describeConfigs(List.of(topic)).all().get().get(topic);
+                assertThat(config.get("retention.ms").value()).isEqualTo("86400000");
+            }
+            List<ConsumerRecord<String, String>> before = consume(bootstrap, "ledger", 100);
+            assertThat(values(before)).containsExactly(expected(0, 100));
+            assertThat(before.get(99).offset()).isEqualTo(99);
+
+            produce(bootstrap, "ledger", 100, 10);
+            List<ConsumerRecord<String, String>> after = consume(bootstrap, "ledger", 110);
+            assertThat(after.get(109).offset()).isEqualTo(109);
+            assertThat(after.get(109).value()).isEqualTo("value-109");
+        }
+    }
+
+    @Test
+    void badArgumentsPrintUsageAndExitNonZero() throws Exception {
+        try (StandaloneBroker broker = StandaloneBroker.launch("--port", "not-a-port")) {
+            assertThat(broker.awaitExit()).isEqualTo(2);
+            assertThat(broker.output()).contains("--port takes a number").contains("Usage: java -jar kafkalite.jar");
+        }
+    }
+
+    @Test
+    void unknownBrokerConfigFailsNamingTheKey() throws Exception {
+        try (StandaloneBroker broker = StandaloneBroker.launch("--port", "0", "--config", "no.such.setting=1")) {
+            assertThat(broker.awaitExit()).isEqualTo(1);
+            assertThat(broker.output()).contains("no.such.setting");
+        }
+    }
+
+    private static void produce(String bootstrap, String topic, int from, int count) throws Exception {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+            for (int i = from; i < from + count; i++) {
+                producer.send(new ProducerRecord<>(topic, 0, "key-" + i, "value-" + i));
+            }
+            producer.flush();
+        }
+    }
+
+    private static List<ConsumerRecord<String, String>> consume(String bootstrap, String topic, int count) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        List<ConsumerRecord<String, String>> records = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+            TopicPartition partition = new TopicPartition(topic, 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (records.size() < count && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+
+    private static Admin admin(String bootstrap) {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+    }
+
+    private static List<String> values(List<ConsumerRecord<String, String>> records) {
+        return records.stream().map(ConsumerRecord::value).toList();
+    }
+
+    private static String[] expected(int from, int count) {
+        String[] values = new String[count];
+        for (int i = 0; i < count; i++) {
+            values[i] = "value-" + (from + i);
+        }
+        return values;
+    }
+}
