@@ -14,6 +14,9 @@ import io.kafkalite.api.BrokerApis;
 import io.kafkalite.api.BrokerLoop;
 import io.kafkalite.api.BrokerState;
 import io.kafkalite.api.RequestDispatcher;
+import io.kafkalite.group.GroupCoordinator;
+import io.kafkalite.group.GroupCoordinatorConfig;
+import io.kafkalite.group.OffsetStore;
 import io.kafkalite.log.ChronicleRuntime;
 import io.kafkalite.log.ChronicleStorage;
 import io.kafkalite.log.LogManager;
@@ -252,6 +255,7 @@ public final class KafkaLite implements AutoCloseable {
                                              LogManager logs, BrokerLoop loop) {
             TopicRegistry topicRegistry = new TopicRegistry(config, journal);
             ProducerIdAllocator producerIds = new ProducerIdAllocator(journal);
+            OffsetStore offsets = new OffsetStore(journal);
             String[] clusterId = new String[1];
             MetadataJournal.Listener clusterIdReader = new MetadataJournal.Listener() {
                 @Override
@@ -259,7 +263,7 @@ public final class KafkaLite implements AutoCloseable {
                     clusterId[0] = id;
                 }
             };
-            journal.replay(clusterIdReader, topicRegistry, producerIds);
+            journal.replay(clusterIdReader, topicRegistry, producerIds, offsets);
             if (clusterId[0] == null) {
                 clusterId[0] = Uuid.randomUuid().toString();
                 journal.clusterId(clusterId[0]);
@@ -274,7 +278,8 @@ public final class KafkaLite implements AutoCloseable {
                 }
             }
             BrokerState state = new BrokerState(config, clusterId[0], host, boundPort, topicRegistry, logs,
-                    new ProducerStateTable(), producerIds);
+                    new ProducerStateTable(), producerIds,
+                    new GroupCoordinator(GroupCoordinatorConfig.from(config), offsets, System::nanoTime));
             return BrokerApis.create(state, loop);
         }
 

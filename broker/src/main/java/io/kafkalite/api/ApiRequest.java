@@ -45,6 +45,13 @@ public final class ApiRequest {
         return sink.remoteAddress() + " (client id '" + header.clientId() + "')";
     }
 
+    /** The client's address without the port ("/127.0.0.1"), as Kafka shows it in DescribeGroups. */
+    public String clientHost() {
+        String address = sink.remoteAddress();
+        int colon = address.lastIndexOf(':');
+        return colon > 0 ? address.substring(0, colon) : address;
+    }
+
     public void respond(ApiMessage response) {
         sink.send(this, response, header.apiVersion());
     }

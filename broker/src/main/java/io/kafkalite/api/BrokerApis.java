@@ -15,6 +15,10 @@ public final class BrokerApis {
         TopicAdminHandler topicAdmin = new TopicAdminHandler(state, configs, fetch::onRecordsAppended);
         loop.addTimedWork(fetch);
         loop.addTimedWork(new RetentionTask(state));
+        GroupHandler groups = new GroupHandler(state.groups());
+        OffsetHandler offsets = new OffsetHandler(state, state.groups());
+        GroupAdminHandler groupAdmin = new GroupAdminHandler(state.groups());
+        loop.addTimedWork(groups);
         return dispatcher
                 .register(ApiKeys.API_VERSIONS, new ApiVersionsHandler(dispatcher))
                 .register(ApiKeys.METADATA, new MetadataHandler(state))
@@ -29,6 +33,17 @@ public final class BrokerApis {
                 .register(ApiKeys.ALTER_CONFIGS, configs)
                 .register(ApiKeys.INCREMENTAL_ALTER_CONFIGS, configs)
                 .register(ApiKeys.DESCRIBE_CLUSTER, new DescribeClusterHandler(state))
-                .register(ApiKeys.DELETE_RECORDS, new DeleteRecordsHandler(state));
+                .register(ApiKeys.DELETE_RECORDS, new DeleteRecordsHandler(state))
+                .register(ApiKeys.FIND_COORDINATOR, new FindCoordinatorHandler(state))
+                .register(ApiKeys.JOIN_GROUP, groups)
+                .register(ApiKeys.SYNC_GROUP, groups)
+                .register(ApiKeys.HEARTBEAT, groups)
+                .register(ApiKeys.LEAVE_GROUP, groups)
+                .register(ApiKeys.OFFSET_COMMIT, offsets)
+                .register(ApiKeys.OFFSET_FETCH, offsets)
+                .register(ApiKeys.OFFSET_DELETE, offsets)
+                .register(ApiKeys.LIST_GROUPS, groupAdmin)
+                .register(ApiKeys.DESCRIBE_GROUPS, groupAdmin)
+                .register(ApiKeys.DELETE_GROUPS, groupAdmin);
     }
 }

@@ -1,5 +1,6 @@
 package io.kafkalite.api;
 
+import io.kafkalite.group.GroupCoordinator;
 import io.kafkalite.log.LogManager;
 import io.kafkalite.log.PartitionLog;
 import io.kafkalite.metadata.BrokerConfig;
@@ -20,9 +21,11 @@ public final class BrokerState {
     private final LogManager logs;
     private final ProducerStateTable producerStates;
     private final ProducerIdAllocator producerIds;
+    private final GroupCoordinator groups;
 
     public BrokerState(BrokerConfig config, String clusterId, String host, int port, TopicRegistry topics,
-                       LogManager logs, ProducerStateTable producerStates, ProducerIdAllocator producerIds) {
+                       LogManager logs, ProducerStateTable producerStates, ProducerIdAllocator producerIds,
+                       GroupCoordinator groups) {
         this.config = config;
         this.clusterId = clusterId;
         this.host = host;
@@ -31,6 +34,7 @@ public final class BrokerState {
         this.logs = logs;
         this.producerStates = producerStates;
         this.producerIds = producerIds;
+        this.groups = groups;
     }
 
     public BrokerConfig config() {
@@ -67,6 +71,10 @@ public final class BrokerState {
 
     public ProducerIdAllocator producerIds() {
         return producerIds;
+    }
+
+    public GroupCoordinator groups() {
+        return groups;
     }
 
     /** The partition's log, opened (and its producer state rebuilt) on first use. */
@@ -109,12 +117,13 @@ public final class BrokerState {
         return newStart;
     }
 
-    /** Deletes a topic with its stored records and producer state. */
+    /** Deletes a topic with its stored records, producer state and committed offsets. */
     public void deleteTopic(String name) {
         Topic topic = topics.delete(name);
         for (int p = 0; p < topic.partitionCount(); p++) {
             logs.delete(name, p);
             producerStates.remove(new TopicPartition(name, p));
         }
+        groups.onTopicDeleted(name);
     }
 }

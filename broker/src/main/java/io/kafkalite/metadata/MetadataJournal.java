@@ -14,8 +14,8 @@ import io.kafkalite.log.EntryStore;
 import org.apache.kafka.common.Uuid;
 
 /**
- * The persisted history of broker metadata: topics, configs, log start offsets and producer id blocks, one
- * event per entry, replayed on start. A broker without durable storage keeps no journal.
+ * The persisted history of broker metadata: topics, configs, log start offsets, producer id blocks and committed
+ * offsets of consumer groups, one event per entry, replayed on start. A broker without durable storage keeps no journal.
  */
 public final class MetadataJournal implements AutoCloseable {
 
@@ -29,6 +29,10 @@ public final class MetadataJournal implements AutoCloseable {
     private static final byte TOPIC_DELETED = 5;
     private static final byte LOG_START_OFFSET = 6;
     private static final byte PRODUCER_ID_BLOCK = 7;
+    // Group coordinator events (numbered apart so other subsystems can add theirs without clashing).
+    private static final byte OFFSET_COMMITTED = 16;
+    private static final byte OFFSET_DELETED = 17;
+    private static final byte GROUP_OFFSETS_DELETED = 18;
 
     private final EntryStore store;
 
@@ -66,6 +70,10 @@ public final class MetadataJournal implements AutoCloseable {
             case TOPIC_DELETED -> listener.onTopicDeleted(in.readUTF());
             case LOG_START_OFFSET -> listener.onLogStartOffset(in.readUTF(), in.readInt(), in.readLong());
             case PRODUCER_ID_BLOCK -> listener.onProducerIdBlock(in.readLong());
+            case OFFSET_COMMITTED -> listener.onOffsetCommitted(in.readUTF(), in.readUTF(), in.readInt(), in.readLong(),
+                    in.readInt(), in.readBoolean() ? in.readUTF() : null);
+            case OFFSET_DELETED -> listener.onOffsetDeleted(in.readUTF(), in.readUTF(), in.readInt());
+            case GROUP_OFFSETS_DELETED -> listener.onGroupOffsetsDeleted(in.readUTF());
             default -> throw new IOException("unknown metadata event type " + type
                     + ": the data directory was written by a newer Kafkalite");
         }
@@ -126,6 +134,39 @@ public final class MetadataJournal implements AutoCloseable {
         write(out -> {
             out.writeByte(PRODUCER_ID_BLOCK);
             out.writeLong(nextUnallocated);
+        });
+    }
+
+    /** Records a committed offset of a group ({@code metadata} may be null). */
+    public void offsetCommitted(String group, String topic, int partition, long offset, int leaderEpoch, String metadata) {
+        write(out -> {
+            out.writeByte(OFFSET_COMMITTED);
+            out.writeUTF(group);
+            out.writeUTF(topic);
+            out.writeInt(partition);
+            out.writeLong(offset);
+            out.writeInt(leaderEpoch);
+            out.writeBoolean(metadata != null);
+            if (metadata != null) {
+                out.writeUTF(metadata);
+            }
+        });
+    }
+
+    public void offsetDeleted(String group, String topic, int partition) {
+        write(out -> {
+            out.writeByte(OFFSET_DELETED);
+            out.writeUTF(group);
+            out.writeUTF(topic);
+            out.writeInt(partition);
+        });
+    }
+
+    /** Records that a group was deleted with all its committed offsets. */
+    public void groupOffsetsDeleted(String group) {
+        write(out -> {
+            out.writeByte(GROUP_OFFSETS_DELETED);
+            out.writeUTF(group);
         });
     }
 
@@ -192,6 +233,16 @@ public final class MetadataJournal implements AutoCloseable {
         }
 
         default void onProducerIdBlock(long nextUnallocated) {
+        }
+
+        default void onOffsetCommitted(String group, String topic, int partition, long offset, int leaderEpoch,
+                                       String metadata) {
+        }
+
+        default void onOffsetDeleted(String group, String topic, int partition) {
+        }
+
+        default void onGroupOffsetsDeleted(String group) {
         }
     }
 }

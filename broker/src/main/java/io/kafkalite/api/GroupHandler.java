@@ -1,0 +1,64 @@
+package io.kafkalite.api;
+
+import io.kafkalite.group.GroupCoordinator;
+import org.apache.kafka.common.message.HeartbeatRequestData;
+import org.apache.kafka.common.message.HeartbeatResponseData;
+import org.apache.kafka.common.message.JoinGroupRequestData;
+import org.apache.kafka.common.message.LeaveGroupResponseData;
+import org.apache.kafka.common.message.SyncGroupRequestData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.JoinGroupResponse;
+import org.apache.kafka.common.requests.LeaveGroupRequest;
+import org.apache.kafka.common.requests.LeaveGroupResponse;
+
+/**
+ * The classic group membership APIs: JoinGroup, SyncGroup, Heartbeat, LeaveGroup. A JoinGroup or SyncGroup
+ * waiting for the rebalance keeps its request and is answered when the group moves on; the connection stays
+ * muted meanwhile, so responses keep their order. Also runs the coordinator's timers on the broker loop.
+ */
+final class GroupHandler implements ApiHandler, BrokerLoop.TimedWork {
+
+    private final GroupCoordinator coordinator;
+
+    GroupHandler(GroupCoordinator coordinator) {
+        this.coordinator = coordinator;
+    }
+
+    @Override
+    public void handle(ApiRequest request) {
+        switch (request.apiKey()) {
+            case JOIN_GROUP -> {
+                JoinGroupRequestData data = request.data();
+                short version = request.version();
+                coordinator.joinGroup(data, version, request.header().clientId(), request.clientHost(),
+                        response -> request.respond(new JoinGroupResponse(response, version).data()));
+            }
+            case SYNC_GROUP -> {
+                SyncGroupRequestData data = request.data();
+                coordinator.syncGroup(data, request::respond);
+            }
+            case HEARTBEAT -> {
+                HeartbeatRequestData data = request.data();
+                request.respond(new HeartbeatResponseData().setErrorCode(coordinator.heartbeat(data).code()));
+            }
+            case LEAVE_GROUP -> {
+                LeaveGroupRequest leave = (LeaveGroupRequest) request.body();
+                LeaveGroupResponseData result = coordinator.leaveGroup(leave.data().groupId(), leave.members());
+                // Before v3 there is one member and one error code: LeaveGroupResponse folds them together.
+                request.respond(new LeaveGroupResponse(result.members(), Errors.forCode(result.errorCode()), 0,
+                        request.version()).data());
+            }
+            default -> throw new IllegalArgumentException("GroupHandler does not serve " + request.apiKey());
+        }
+    }
+
+    @Override
+    public long deadlineNanos() {
+        return coordinator.nextDeadlineNanos();
+    }
+
+    @Override
+    public int run(long nowNanos) {
+        return coordinator.runDueTimers(nowNanos);
+    }
+}

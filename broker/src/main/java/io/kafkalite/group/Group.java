@@ -1,0 +1,63 @@
+package io.kafkalite.group;
+
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroup;
+
+/**
+ * What the coordinator needs from any kind of group. Classic groups (JoinGroup/SyncGroup) implement it today;
+ * KIP-848 consumer groups (ConsumerGroupHeartbeat) can sit beside them in the same registry, sharing committed
+ * offsets and the admin APIs.
+ */
+public interface Group {
+
+    /** The group types of ListGroups v5. */
+    enum Type {
+        CLASSIC("classic"),
+        CONSUMER("consumer");
+
+        private final String label;
+
+        Type(String label) {
+            this.label = label;
+        }
+
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
+
+    String groupId();
+
+    Type type();
+
+    /** The state name clients see, e.g. "Stable". */
+    String stateName();
+
+    /** The protocol type ("consumer", "connect", ...) or "" for a group that never had members. */
+    String protocolTypeOrEmpty();
+
+    boolean isDead();
+
+    /**
+     * Checks that a member (or, with generation -1 and no member id, an outsider) may commit offsets now.
+     *
+     * @throws ApiException with Kafka's error for the case
+     */
+    void validateOffsetCommit(String memberId, String groupInstanceId, int generationIdOrMemberEpoch);
+
+    /** @throws ApiException unless offsets of topics the group does not consume may be deleted */
+    void validateOffsetDelete();
+
+    /** @throws ApiException unless the group may be deleted (it has no members) */
+    void validateDelete();
+
+    /** Whether the members consume {@code topic}, so its committed offsets must stay. */
+    boolean isSubscribedToTopic(String topic);
+
+    /** The group as DescribeGroups shows it. */
+    DescribedGroup describe();
+
+    /** Marks the group deleted, answering any parked request of its members. */
+    void markDead();
+}

@@ -1,0 +1,329 @@
+package io.kafkalite.group;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.message.DeleteGroupsResponseData.DeletableGroupResult;
+import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroup;
+import org.apache.kafka.common.message.HeartbeatRequestData;
+import org.apache.kafka.common.message.JoinGroupRequestData;
+import org.apache.kafka.common.message.JoinGroupResponseData;
+import org.apache.kafka.common.message.LeaveGroupRequestData.MemberIdentity;
+import org.apache.kafka.common.message.LeaveGroupResponseData;
+import org.apache.kafka.common.message.ListGroupsResponseData.ListedGroup;
+import org.apache.kafka.common.message.OffsetCommitRequestData;
+import org.apache.kafka.common.message.OffsetCommitRequestData.OffsetCommitRequestPartition;
+import org.apache.kafka.common.message.OffsetCommitRequestData.OffsetCommitRequestTopic;
+import org.apache.kafka.common.message.OffsetCommitResponseData;
+import org.apache.kafka.common.message.OffsetCommitResponseData.OffsetCommitResponsePartition;
+import org.apache.kafka.common.message.OffsetCommitResponseData.OffsetCommitResponseTopic;
+import org.apache.kafka.common.message.OffsetDeleteRequestData.OffsetDeleteRequestTopic;
+import org.apache.kafka.common.message.OffsetDeleteResponseData;
+import org.apache.kafka.common.message.OffsetDeleteResponseData.OffsetDeleteResponsePartition;
+import org.apache.kafka.common.message.OffsetDeleteResponseData.OffsetDeleteResponsePartitionCollection;
+import org.apache.kafka.common.message.OffsetDeleteResponseData.OffsetDeleteResponseTopic;
+import org.apache.kafka.common.message.OffsetDeleteResponseData.OffsetDeleteResponseTopicCollection;
+import org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequestTopics;
+import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseGroup;
+import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponsePartitions;
+import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseTopics;
+import org.apache.kafka.common.message.SyncGroupRequestData;
+import org.apache.kafka.common.message.SyncGroupResponseData;
+import org.apache.kafka.common.protocol.Errors;
+
+/**
+ * The group coordinator of this node: every group (classic today, a KIP-848 consumer group type can be added
+ * beside it), their committed offsets, and the admin operations on both. Runs on the broker loop thread only;
+ * time comes from the injected clock, so tests drive it without sockets or sleeps.
+ */
+public final class GroupCoordinator {
+
+    private final Map<String, Group> groups = new LinkedHashMap<>();
+    private final GroupCoordinatorConfig config;
+    private final OffsetStore offsets;
+    private final DeadlineTimer timer = new DeadlineTimer();
+    private final ClassicGroupCoordinator classic;
+
+    /**
+     * @param offsets committed offsets, already replayed from the journal: each group that has offsets exists
+     *     (empty) from the start, as in Kafka after a restart
+     * @param nanoClock {@link System#nanoTime()} or a test clock
+     */
+    public GroupCoordinator(GroupCoordinatorConfig config, OffsetStore offsets, LongSupplier nanoClock) {
+        this.config = config;
+        this.offsets = offsets;
+        this.classic = new ClassicGroupCoordinator(groups, config, timer, nanoClock);
+        for (String groupId : offsets.groups()) {
+            groups.put(groupId, new ClassicGroup(groupId));
+        }
+    }
+
+    /** The group, or null. */
+    public Group group(String groupId) {
+        return groups.get(groupId);
+    }
+
+    // ---------------------------------------------------------------- classic protocol
+
+    /** JoinGroup: answered now, or later when the rebalance's join phase completes. */
+    public void joinGroup(JoinGroupRequestData request, short version, String clientId, String clientHost,
+                          Consumer<JoinGroupResponseData> respond) {
+        classic.join(request, version, clientId, clientHost, respond);
+    }
+
+    /** SyncGroup: a follower's answer waits for the leader's assignment. */
+    public void syncGroup(SyncGroupRequestData request, Consumer<SyncGroupResponseData> respond) {
+        classic.sync(request, respond);
+    }
+
+    public Errors heartbeat(HeartbeatRequestData request) {
+        return classic.heartbeat(request);
+    }
+
+    /** LeaveGroup of one or more members (v3+ batches them). */
+    public LeaveGroupResponseData leaveGroup(String groupId, List<MemberIdentity> members) {
+        return classic.leave(groupId, members);
+    }
+
+    // ---------------------------------------------------------------- timers
+
+    /** When the next timer (session, rebalance, initial delay, pending sync) is due; Long.MAX_VALUE if none. */
+    public long nextDeadlineNanos() {
+        return timer.nextDeadlineNanos();
+    }
+
+    /** Runs the timers due at {@code nowNanos}; returns how many ran. */
+    public int runDueTimers(long nowNanos) {
+        return timer.runDue(nowNanos);
+    }
+
+    // ---------------------------------------------------------------- offsets
+
+    /**
+     * OffsetCommit for topics already known to exist (the API layer answers unknown topics). Generation -1 with
+     * no member id commits for a group without members (an admin client, or a consumer using assign()).
+     */
+    public OffsetCommitResponseData commitOffsets(OffsetCommitRequestData request, short version) {
+        Errors groupError = validateCommit(request, version);
+        OffsetCommitResponseData response = new OffsetCommitResponseData();
+        for (OffsetCommitRequestTopic topic : request.topics()) {
+            OffsetCommitResponseTopic topicResponse = new OffsetCommitResponseTopic().setName(topic.name())
+                    .setTopicId(topic.topicId());
+            for (OffsetCommitRequestPartition p : topic.partitions()) {
+                Errors error = groupError;
+                if (error == Errors.NONE && p.committedMetadata() != null
+                        && p.committedMetadata().length() > config.offsetMetadataMaxBytes()) {
+                    error = Errors.OFFSET_METADATA_TOO_LARGE;
+                }
+                if (error == Errors.NONE) {
+                    offsets.commit(request.groupId(), new TopicPartition(topic.name(), p.partitionIndex()),
+                            new CommittedOffset(p.committedOffset(), p.committedLeaderEpoch(), p.committedMetadata()));
+                }
+                topicResponse.partitions().add(new OffsetCommitResponsePartition()
+                        .setPartitionIndex(p.partitionIndex()).setErrorCode(error.code()));
+            }
+            response.topics().add(topicResponse);
+        }
+        return response;
+    }
+
+    private Errors validateCommit(OffsetCommitRequestData request, short version) {
+        String groupId = request.groupId();
+        if (groupId == null || groupId.isEmpty()) {
+            return Errors.INVALID_GROUP_ID;
+        }
+        Group group = groups.get(groupId);
+        if (group == null) {
+            if (request.generationIdOrMemberEpoch() >= 0) {
+                // v9 made the answer for a missing group explicit; older versions keep ILLEGAL_GENERATION.
+                return version >= 9 ? Errors.GROUP_ID_NOT_FOUND : Errors.ILLEGAL_GENERATION;
+            }
+            group = new ClassicGroup(groupId); // a "simple" group: offsets only, no members
+            groups.put(groupId, group);
+        }
+        try {
+            group.validateOffsetCommit(request.memberId(), request.groupInstanceId(), request.generationIdOrMemberEpoch());
+        } catch (ApiException e) {
+            return Errors.forException(e);
+        }
+        if (group instanceof ClassicGroup classicGroup) {
+            classic.onMemberCommitted(classicGroup, request.memberId());
+        }
+        return Errors.NONE;
+    }
+
+    /**
+     * OffsetFetch for one group: the requested partitions (-1 where nothing is committed), or every committed
+     * offset when {@code topics} is null. A group that does not exist simply has no offsets.
+     */
+    public OffsetFetchResponseGroup fetchOffsets(String groupId, List<OffsetFetchRequestTopics> topics) {
+        OffsetFetchResponseGroup response = new OffsetFetchResponseGroup().setGroupId(groupId);
+        if (groupId == null || groupId.isEmpty()) {
+            return response.setErrorCode(Errors.INVALID_GROUP_ID.code());
+        }
+        Group group = groups.get(groupId);
+        boolean known = group != null && !group.isDead();
+        if (topics == null) {
+            if (!known) {
+                return response;
+            }
+            Map<String, OffsetFetchResponseTopics> byTopic = new TreeMap<>();
+            offsets.all(groupId).forEach((tp, committed) -> byTopic
+                    .computeIfAbsent(tp.topic(), t -> new OffsetFetchResponseTopics().setName(t))
+                    .partitions().add(partition(tp.partition(), committed)));
+            return response.setTopics(new ArrayList<>(byTopic.values()));
+        }
+        for (OffsetFetchRequestTopics topic : topics) {
+            OffsetFetchResponseTopics topicResponse = new OffsetFetchResponseTopics().setName(topic.name())
+                    .setTopicId(topic.topicId());
+            for (int partition : topic.partitionIndexes()) {
+                CommittedOffset committed = known ? offsets.get(groupId, new TopicPartition(topic.name(), partition)) : null;
+                topicResponse.partitions().add(partition(partition, committed));
+            }
+            response.topics().add(topicResponse);
+        }
+        return response;
+    }
+
+    private static OffsetFetchResponsePartitions partition(int partition, CommittedOffset committed) {
+        return new OffsetFetchResponsePartitions()
+                .setPartitionIndex(partition)
+                .setCommittedOffset(committed == null ? -1 : committed.offset())
+                .setCommittedLeaderEpoch(committed == null ? -1 : committed.leaderEpoch())
+                .setMetadata(committed == null ? "" : committed.metadata())
+                .setErrorCode(Errors.NONE.code());
+    }
+
+    /** OffsetDelete: refused for topics the group consumes, and for non-empty groups of other protocol types. */
+    public OffsetDeleteResponseData deleteOffsets(String groupId, List<OffsetDeleteRequestTopic> topics) {
+        OffsetDeleteResponseData response = new OffsetDeleteResponseData();
+        if (groupId == null || groupId.isEmpty()) {
+            return response.setErrorCode(Errors.INVALID_GROUP_ID.code());
+        }
+        Group group = groups.get(groupId);
+        if (group == null) {
+            return response.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code());
+        }
+        try {
+            group.validateOffsetDelete();
+        } catch (ApiException e) {
+            return response.setErrorCode(Errors.forException(e).code());
+        }
+        OffsetDeleteResponseTopicCollection topicResponses = new OffsetDeleteResponseTopicCollection();
+        for (OffsetDeleteRequestTopic topic : topics) {
+            boolean subscribed = group.isSubscribedToTopic(topic.name());
+            OffsetDeleteResponsePartitionCollection partitions = new OffsetDeleteResponsePartitionCollection();
+            topic.partitions().forEach(p -> {
+                if (!subscribed) {
+                    offsets.delete(groupId, new TopicPartition(topic.name(), p.partitionIndex()));
+                }
+                partitions.add(new OffsetDeleteResponsePartition().setPartitionIndex(p.partitionIndex())
+                        .setErrorCode(subscribed ? Errors.GROUP_SUBSCRIBED_TO_TOPIC.code() : Errors.NONE.code()));
+            });
+            topicResponses.add(new OffsetDeleteResponseTopic().setName(topic.name()).setPartitions(partitions));
+        }
+        return response.setErrorCode(Errors.NONE.code()).setTopics(topicResponses);
+    }
+
+    /** Forgets committed offsets of a deleted topic. */
+    public void onTopicDeleted(String topic) {
+        offsets.deleteTopic(topic);
+    }
+
+    // ---------------------------------------------------------------- admin
+
+    /**
+     * ListGroups. Filters are matched case-insensitively; an empty filter matches everything.
+     *
+     * @param statesFilter state names ("Stable", "Empty", ...)
+     * @param typesFilter group types ("classic", "consumer")
+     */
+    public List<ListedGroup> listGroups(List<String> statesFilter, List<String> typesFilter) {
+        Set<String> states = lowerCase(statesFilter);
+        Set<String> types = lowerCase(typesFilter);
+        List<ListedGroup> listed = new ArrayList<>();
+        for (Group group : groups.values()) {
+            if (group.isDead()
+                    || !states.isEmpty() && !states.contains(group.stateName().toLowerCase(Locale.ROOT))
+                    || !types.isEmpty() && !types.contains(group.type().toString())) {
+                continue;
+            }
+            listed.add(new ListedGroup()
+                    .setGroupId(group.groupId())
+                    .setProtocolType(group.protocolTypeOrEmpty())
+                    .setGroupState(group.stateName())
+                    .setGroupType(group.type().toString()));
+        }
+        return listed;
+    }
+
+    private static Set<String> lowerCase(List<String> values) {
+        return values == null ? Set.of() : values.stream().map(v -> v.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+    }
+
+    /**
+     * DescribeGroups. A group that does not exist is described as Dead; from v6 it also gets GROUP_ID_NOT_FOUND.
+     */
+    public List<DescribedGroup> describeGroups(List<String> groupIds, short version) {
+        List<DescribedGroup> described = new ArrayList<>();
+        for (String groupId : groupIds) {
+            Group group = groups.get(groupId);
+            if (groupId == null || groupId.isEmpty()) {
+                described.add(emptyDescription(groupId).setErrorCode(Errors.INVALID_GROUP_ID.code()));
+            } else if (group == null || group.isDead()) {
+                DescribedGroup dead = emptyDescription(groupId).setGroupState(ClassicGroupState.DEAD.toString());
+                if (version >= 6) {
+                    dead.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code())
+                            .setErrorMessage("Group " + groupId + " not found.");
+                }
+                described.add(dead);
+            } else {
+                described.add(group.describe().setErrorCode(Errors.NONE.code()));
+            }
+        }
+        return described;
+    }
+
+    private static DescribedGroup emptyDescription(String groupId) {
+        return new DescribedGroup().setGroupId(groupId).setGroupState("").setProtocolType("").setProtocolData("");
+    }
+
+    /** DeleteGroups: only groups without members can go; their committed offsets go with them. */
+    public List<DeletableGroupResult> deleteGroups(List<String> groupIds) {
+        List<DeletableGroupResult> results = new ArrayList<>();
+        for (String groupId : groupIds) {
+            DeletableGroupResult result = new DeletableGroupResult().setGroupId(groupId);
+            Group group = groups.get(groupId);
+            if (groupId == null || groupId.isEmpty()) {
+                result.setErrorCode(Errors.INVALID_GROUP_ID.code());
+            } else if (group == null) {
+                result.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code());
+            } else {
+                try {
+                    group.validateDelete();
+                    if (group instanceof ClassicGroup classicGroup) {
+                        classic.cancelTimers(classicGroup);
+                    }
+                    group.markDead();
+                    groups.remove(groupId);
+                    offsets.deleteGroup(groupId);
+                    result.setErrorCode(Errors.NONE.code());
+                } catch (ApiException e) {
+                    result.setErrorCode(Errors.forException(e).code());
+                }
+            }
+            results.add(result);
+        }
+        return results;
+    }
+}
