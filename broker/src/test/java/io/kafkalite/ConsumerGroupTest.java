@@ -49,6 +49,8 @@ class ConsumerGroupTest {
                 .topic("coop", 4)
                 .topic("static", 4)
                 .topic("isolated", 2)
+                .topic("growing", 2)
+                .topic("extra", 2)
                 .start();
     }
 
@@ -274,6 +276,28 @@ class ConsumerGroupTest {
                     new DescribeGroupsRequestData().setGroups(List.of("broken", "healthy")));
             assertThat(described.groups()).extracting(DescribeGroupsResponseData.DescribedGroup::groupState)
                     .containsExactly("CompletingRebalance", "Stable");
+        }
+    }
+
+    @Test
+    void newPartitionsAndChangedSubscriptionsRebalanceTheGroup() throws Exception {
+        String bootstrap = broker.bootstrapServers();
+        try (KafkaConsumer<String, String> a = consumer(bootstrap, "growing", Map.of());
+             KafkaConsumer<String, String> b = consumer(bootstrap, "growing", Map.of());
+             org.apache.kafka.clients.admin.Admin admin = Clients.admin(bootstrap)) {
+            a.subscribe(List.of("growing"));
+            b.subscribe(List.of("growing"));
+            pollUntil(List.of(a, b), () -> a.assignment().size() == 1 && b.assignment().size() == 1, "one partition each");
+
+            admin.createPartitions(Map.of("growing", org.apache.kafka.clients.admin.NewPartitions.increaseTo(4))).all().get();
+            pollUntil(List.of(a, b), () -> a.assignment().size() == 2 && b.assignment().size() == 2,
+                    "the new partitions are assigned");
+
+            b.subscribe(List.of("growing", "extra"));
+            pollUntil(List.of(a, b), () -> b.assignment().stream().anyMatch(tp -> tp.topic().equals("extra")),
+                    "the new subscription is assigned");
+            assertThat(b.assignment()).contains(new TopicPartition("extra", 0), new TopicPartition("extra", 1));
+            assertThat(a.assignment()).allMatch(tp -> tp.topic().equals("growing"));
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.kafkalite.group;
 
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -15,8 +16,8 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class OffsetStore implements MetadataJournal.Listener {
 
-    private static final java.util.Comparator<TopicPartition> ORDER =
-            java.util.Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition);
+    private static final Comparator<TopicPartition> ORDER =
+            Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition);
 
     private final MetadataJournal journal;
     private final Map<String, Map<TopicPartition, CommittedOffset>> byGroup = new HashMap<>();
