@@ -13,7 +13,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.kafkalite.api.BrokerApis;
 import io.kafkalite.api.BrokerLoop;
 import io.kafkalite.api.BrokerState;
-import io.kafkalite.api.RequestDispatcher;
 import io.kafkalite.group.GroupCoordinator;
 import io.kafkalite.group.GroupCoordinatorConfig;
 import io.kafkalite.group.OffsetStore;
@@ -228,12 +227,12 @@ public final class KafkaLite implements AutoCloseable {
                 logs.close();
             });
             loop.start();
-            RequestDispatcher dispatcher;
+            BrokerState state;
             try {
-                dispatcher = loop.call(() -> {
+                state = loop.call(() -> {
                     // Chronicle objects belong to the thread that uses them: open the journal on the loop thread.
                     journal[0] = new MetadataJournal(temporary ? null : storage.open(MetadataJournal.STORE_NAME, 1 << 20));
-                    return initialise(config, boundPort, journal[0], logs, loop);
+                    return initialise(config, boundPort, journal[0], logs);
                 }).get();
             } catch (ExecutionException | InterruptedException e) {
                 server.close();
@@ -244,15 +243,15 @@ public final class KafkaLite implements AutoCloseable {
                 }
                 throw new IllegalStateException("Kafkalite failed to start: " + cause, cause);
             }
-            server.start(dispatcher, loop, "kafkalite-network-" + boundPort);
+            loop.execute(() -> loop.install(BrokerApis.create(state, loop)));
+            server.start(loop, "kafkalite-network-" + boundPort);
             KafkaLite broker = new KafkaLite(host, boundPort, directory, temporary, chronicle, server, loop, warmUp);
             LOG.info("Kafkalite started at {} (data in {}, {})", broker.bootstrapServers(), directory,
                     chronicle ? "Chronicle Queue" : "heap: Chronicle's JVM flags are missing");
             return broker;
         }
 
-        private RequestDispatcher initialise(BrokerConfig config, int boundPort, MetadataJournal journal,
-                                             LogManager logs, BrokerLoop loop) {
+        private BrokerState initialise(BrokerConfig config, int boundPort, MetadataJournal journal, LogManager logs) {
             TopicRegistry topicRegistry = new TopicRegistry(config, journal);
             ProducerIdAllocator producerIds = new ProducerIdAllocator(journal);
             OffsetStore offsets = new OffsetStore(journal);
@@ -277,10 +276,9 @@ public final class KafkaLite implements AutoCloseable {
                     }
                 }
             }
-            BrokerState state = new BrokerState(config, clusterId[0], host, boundPort, topicRegistry, logs,
+            return new BrokerState(config, clusterId[0], host, boundPort, topicRegistry, logs,
                     new ProducerStateTable(), producerIds,
                     new GroupCoordinator(GroupCoordinatorConfig.from(config), offsets, System::nanoTime));
-            return BrokerApis.create(state, loop);
         }
 
         /** Chronicle if this JVM can run it; else the heap, unless the user asked for durable storage. */

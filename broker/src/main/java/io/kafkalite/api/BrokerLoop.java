@@ -1,5 +1,6 @@
 package io.kafkalite.api;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -11,11 +12,13 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.ManyToOneConcurrentLinkedQueue;
+import org.apache.kafka.common.errors.InvalidRequestException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one thread that owns broker state. Network threads hand it decoded requests; it dispatches them, runs
+ * The one thread that owns broker state. Network threads hand it request frames; it decodes and dispatches
+ * them, runs
  * parked operations whose time has come (long-poll fetches, retention) and sleeps until the next request or
  * deadline. Nothing else touches logs, topics or producer state.
  */
@@ -29,7 +32,10 @@ public final class BrokerLoop implements Agent {
     private final String roleName;
     private final Runnable onClose;
     private volatile Thread thread;
+    private volatile boolean closing;
     private AgentRunner runner;
+    /** Installed on the loop thread; frames queued before it are decoded after it (the inbox is FIFO). */
+    private RequestDispatcher dispatcher;
 
     /**
      * @param onClose runs on the loop thread as its last act (closes the state the loop owns)
@@ -39,7 +45,7 @@ public final class BrokerLoop implements Agent {
         this.onClose = onClose;
     }
 
-    /** Adds work that runs whenever its deadline passes; registered before {@link #start()}. */
+    /** Adds work that runs whenever its deadline passes; call on the loop thread. */
     public void addTimedWork(TimedWork work) {
         timedWork.add(work);
     }
@@ -54,9 +60,29 @@ public final class BrokerLoop implements Agent {
         });
     }
 
-    /** Hands a request to the loop; callable from any thread. */
-    public void submit(RequestDispatcher dispatcher, ApiRequest request) {
-        execute(() -> dispatcher.dispatch(request));
+    /**
+     * Installs the dispatch table; call on the loop thread. Building it loads Kafka's protocol schemas (~0.2 s),
+     * so the broker does it after start() returned, while clients are still loading their own classes.
+     */
+    public void install(RequestDispatcher requestDispatcher) {
+        this.dispatcher = requestDispatcher;
+    }
+
+    /**
+     * Hands a request frame (without its size prefix) to the loop; callable from any thread. A frame that is
+     * not a request the broker can answer closes its connection, as Kafka does.
+     */
+    public void submit(ByteBuffer frame, ResponseSink sink) {
+        execute(() -> {
+            ApiRequest request;
+            try {
+                request = dispatcher.parse(frame, sink);
+            } catch (InvalidRequestException e) {
+                sink.close(e.getMessage());
+                return;
+            }
+            dispatcher.dispatch(request);
+        });
     }
 
     /** Runs {@code task} on the loop thread. */
@@ -106,7 +132,11 @@ public final class BrokerLoop implements Agent {
         long now = System.nanoTime();
         long park = MAX_PARK_NANOS;
         for (TimedWork timed : timedWork) {
-            park = Math.min(park, timed.deadlineNanos() - now);
+            // compared as a difference: nanoTime values may be negative, and "no deadline" is Long.MAX_VALUE
+            long deadline = timed.deadlineNanos();
+            if (deadline != Long.MAX_VALUE) {
+                park = Math.min(park, deadline - now);
+            }
         }
         return Math.max(park, 1000);
     }
@@ -124,6 +154,11 @@ public final class BrokerLoop implements Agent {
     /** Stops the loop, closes the state it owns (on the loop thread) and waits for the thread to end. */
     public void close() {
         if (runner != null) {
+            closing = true;
+            Thread t = thread;
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
             runner.close();
         }
     }
@@ -147,7 +182,7 @@ public final class BrokerLoop implements Agent {
 
         @Override
         public void idle() {
-            if (inbox.isEmpty()) {
+            if (inbox.isEmpty() && !closing) {
                 LockSupport.parkNanos(this, nanosUntilNextDeadline());
             }
         }

@@ -11,6 +11,9 @@ public interface ResponseSink {
     /** Completes {@code request} without a response. */
     void sendNothing(ApiRequest request);
 
+    /** Closes the connection because of a bad request; {@code reason} goes to the log. */
+    void close(String reason);
+
     boolean isOpen();
 
     String remoteAddress();

@@ -8,7 +8,6 @@ import java.nio.channels.SocketChannel;
 
 import io.kafkalite.api.ApiRequest;
 import io.kafkalite.api.ResponseSink;
-import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.message.ResponseHeaderData;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
@@ -35,6 +34,8 @@ final class Connection implements ResponseSink {
     /** The answer to the request in flight, handed over from the broker loop. */
     private volatile PendingResponse pending;
     private volatile boolean open = true;
+    /** Set by the broker loop when the request in flight was unacceptable; the network thread closes. */
+    private volatile String closeReason;
 
     Connection(SocketServer server, SocketChannel channel, SelectionKey key) throws IOException {
         this.server = server;
@@ -66,14 +67,7 @@ final class Connection implements ResponseSink {
         ByteBuffer complete = frame.flip();
         frame = null;
         key.interestOps(0); // muted until the response is written
-        ApiRequest request;
-        try {
-            request = server.dispatcher().parse(complete, this);
-        } catch (InvalidRequestException e) {
-            reject(e.getMessage());
-            return;
-        }
-        server.loop().submit(server.dispatcher(), request);
+        server.loop().submit(complete, this);
     }
 
     private void read(ByteBuffer buffer) throws IOException {
@@ -99,8 +93,18 @@ final class Connection implements ResponseSink {
         server.responseReady(this);
     }
 
+    @Override
+    public void close(String reason) {
+        closeReason = reason;
+        server.responseReady(this);
+    }
+
     /** On the network thread: serialises the pending response and starts writing it. */
     void writeResponse() {
+        if (closeReason != null) {
+            reject(closeReason);
+            return;
+        }
         PendingResponse response = pending;
         pending = null;
         if (!open || response == null) {

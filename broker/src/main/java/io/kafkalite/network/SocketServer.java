@@ -14,14 +14,13 @@ import java.util.Iterator;
 import java.util.List;
 
 import io.kafkalite.api.BrokerLoop;
-import io.kafkalite.api.RequestDispatcher;
 import org.agrona.concurrent.ManyToOneConcurrentLinkedQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The listening socket and every client connection, served by one selector thread. It reads size-prefixed
- * frames, has the dispatcher decode them, hands them to the broker loop and writes the responses back.
+ * frames, hands them to the broker loop and writes the responses back; decoding happens on the loop.
  *
  * <p>Like Kafka, a connection is muted while its request is in flight, so responses leave in request order even
  * when one is parked (a long-poll Fetch): clients rely on that.
@@ -33,7 +32,6 @@ public final class SocketServer implements AutoCloseable {
     private final Selector selector;
     private final ServerSocketChannel serverChannel;
     private final int maxFrameBytes;
-    private RequestDispatcher dispatcher;
     private BrokerLoop loop;
     private final ManyToOneConcurrentLinkedQueue<Connection> responded = new ManyToOneConcurrentLinkedQueue<>();
     private final List<Connection> connections = new ArrayList<>();
@@ -75,9 +73,8 @@ public final class SocketServer implements AutoCloseable {
         return ((InetSocketAddress) serverChannel.socket().getLocalSocketAddress()).getPort();
     }
 
-    /** Starts accepting connections; their requests go through {@code dispatcher} to {@code loop}. */
-    public void start(RequestDispatcher dispatcher, BrokerLoop loop, String threadName) {
-        this.dispatcher = dispatcher;
+    /** Starts accepting connections; their request frames go to {@code loop}. */
+    public void start(BrokerLoop loop, String threadName) {
         this.loop = loop;
         running = true;
         thread = new Thread(this::run, threadName);
@@ -147,10 +144,6 @@ public final class SocketServer implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("Failed to accept a connection: {}", e.getMessage());
         }
-    }
-
-    RequestDispatcher dispatcher() {
-        return dispatcher;
     }
 
     BrokerLoop loop() {
