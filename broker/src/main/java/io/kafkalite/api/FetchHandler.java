@@ -81,9 +81,14 @@ final class FetchHandler implements ApiHandler, BrokerLoop.TimedWork {
         return completed;
     }
 
-    /** Answers the fetch if it has enough data, an error, or no more time; returns whether it answered. */
+    /**
+     * Answers the fetch if it has enough data, an error, or no more time; returns whether it answered. A fetch
+     * naming no partitions (a consumer closing its fetch session) is answered at once, as Kafka does: otherwise
+     * the consumer's close() would wait out a second long poll.
+     */
     private boolean tryComplete(ApiRequest request, FetchRequestData data, boolean expired) {
-        if (!expired && data.maxWaitMs() > 0 && !hasError(data) && availableBytes(data) < data.minBytes()) {
+        if (!expired && data.maxWaitMs() > 0 && !data.topics().isEmpty() && !hasError(data)
+                && availableBytes(data) < data.minBytes()) {
             return false;
         }
         request.respond(read(data));
