@@ -1,0 +1,78 @@
+package io.kafkalite.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** Default-configured kafka-clients, as a test suite would create them. */
+final class Clients {
+
+    private Clients() {
+    }
+
+    static KafkaProducer<byte[], byte[]> producer(String bootstrap, Map<String, Object> extra) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        props.putAll(extra);
+        return new KafkaProducer<>(props);
+    }
+
+    static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, Map<String, Object> extra) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.putAll(extra);
+        return new KafkaConsumer<>(props);
+    }
+
+    static Admin admin(String bootstrap) {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+    }
+
+    static void createTopic(Admin admin, String name, int partitions) {
+        createTopics(admin, List.of(new NewTopic(name, partitions, (short) 1)));
+    }
+
+    static void createTopics(Admin admin, List<NewTopic> topics) {
+        try {
+            admin.createTopics(topics).all().get();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException("topic creation failed", e);
+        }
+    }
+
+    /** Polls until {@code count} records arrived or the deadline passed; returns how many arrived. */
+    static long drain(KafkaConsumer<byte[], byte[]> consumer, long count, Duration timeout) {
+        long received = 0;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (received < count && System.nanoTime() < deadline) {
+            received += consumer.poll(Duration.ofMillis(100)).count();
+        }
+        return received;
+    }
+
+    static List<String> names(String prefix, int count) {
+        List<String> names = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            names.add(prefix + i);
+        }
+        return names;
+    }
+}
