@@ -1,0 +1,62 @@
+package io.kafkalite.junit;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * The Kafka a test talks to: the embedded Kafkalite broker, or an external cluster when one is configured.
+ * Test code written against this interface runs unchanged on both.
+ */
+public interface KafkaCluster {
+
+    /** {@code host:port} list for {@code bootstrap.servers}. */
+    String bootstrapServers();
+
+    /** The configs every client of this cluster needs (at least {@code bootstrap.servers}); a fresh map. */
+    Map<String, Object> clientConfig();
+
+    /** True for the embedded broker, false for an external cluster. */
+    boolean isEmbedded();
+
+    /**
+     * Every record currently in {@code topic}, all partitions, read without a consumer group. Keys and values
+     * are deserialised as {@code keyType} and {@code valueType} (String, byte[], Integer, Long, UUID, ...).
+     */
+    <K, V> List<ConsumerRecord<K, V>> readAll(String topic, Class<K> keyType, Class<V> valueType);
+
+    /** {@link #readAll(String, Class, Class)} with String keys and values. */
+    default List<ConsumerRecord<String, String>> readAll(String topic) {
+        return readAll(topic, String.class, String.class);
+    }
+
+    /**
+     * Waits until {@code topic} holds at least {@code count} records and returns them all.
+     *
+     * @throws AssertionError after {@code timeout}, listing the records that did arrive
+     */
+    <K, V> List<ConsumerRecord<K, V>> awaitRecords(String topic, int count, Duration timeout, Class<K> keyType,
+                                                   Class<V> valueType);
+
+    /** {@link #awaitRecords(String, int, Duration, Class, Class)} with String keys and values. */
+    default List<ConsumerRecord<String, String>> awaitRecords(String topic, int count, Duration timeout) {
+        return awaitRecords(topic, count, timeout, String.class, String.class);
+    }
+
+    /**
+     * Waits until a record of {@code topic} matches {@code match} and returns the first such record.
+     *
+     * @throws AssertionError after {@code timeout}, listing the records that did arrive
+     */
+    <K, V> ConsumerRecord<K, V> awaitRecord(String topic, Predicate<ConsumerRecord<K, V>> match, Duration timeout,
+                                            Class<K> keyType, Class<V> valueType);
+
+    /** {@link #awaitRecord(String, Predicate, Duration, Class, Class)} with String keys and values. */
+    default ConsumerRecord<String, String> awaitRecord(String topic, Predicate<ConsumerRecord<String, String>> match,
+                                                       Duration timeout) {
+        return awaitRecord(topic, match, timeout, String.class, String.class);
+    }
+}

@@ -1,0 +1,49 @@
+package io.kafkalite.junit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+@KafkaLiteTest(topics = "events:2")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class StateResetTest {
+
+    @Test
+    @Order(1)
+    void firstTestLeavesRecordsTopicsAndGroupsBehind(Producer<String, String> producer, Admin admin,
+                                                    @ClientProperties("group.id=leftover") Consumer<String, String> consumer)
+            throws Exception {
+        producer.send(new ProducerRecord<>("events", 0, "k", "first")).get();
+        admin.createTopics(List.of(new NewTopic("scratch", 1, (short) 1))).all().get();
+        consumer.subscribe(List.of("events"));
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (consumer.poll(Duration.ofMillis(100)).isEmpty() && System.nanoTime() < deadline) {
+            // until the group has joined and read the record
+        }
+        consumer.commitSync();
+        assertThat(admin.listConsumerGroups().all().get()).isNotEmpty();
+    }
+
+    @Test
+    @Order(2)
+    void nextTestStartsFromTheDeclaredStateOnly(Producer<String, String> producer, Admin admin, KafkaCluster kafka)
+            throws Exception {
+        assertThat(admin.listTopics().names().get()).containsExactly("events");
+        assertThat(admin.listConsumerGroups().all().get()).isEmpty();
+        assertThat(kafka.readAll("events")).isEmpty();
+        RecordMetadata metadata = producer.send(new ProducerRecord<>("events", 0, "k", "second")).get();
+        assertThat(metadata.offset()).isZero();
+    }
+}
