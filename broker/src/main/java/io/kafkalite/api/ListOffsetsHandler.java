@@ -36,7 +36,11 @@ final class ListOffsetsHandler implements ApiHandler {
             Topic topic = state.topics().get(requested.name());
             List<ListOffsetsPartitionResponse> partitions = new ArrayList<>();
             for (ListOffsetsPartition p : requested.partitions()) {
-                partitions.add(lookup(topic, p));
+                ListOffsetsPartitionResponse response = lookup(topic, p);
+                if (request.version() < 4) {
+                    response.setLeaderEpoch(-1); // the field only exists from v4; serialising it earlier fails
+                }
+                partitions.add(response);
             }
             topics.add(new ListOffsetsTopicResponse().setName(requested.name()).setPartitions(partitions));
         }

@@ -81,10 +81,10 @@ final class TopicAdminHandler implements ApiHandler {
                 result.setTopicId(topic == null ? Uuid.ZERO_UUID : topic.id())
                         .setNumPartitions(partitions)
                         .setReplicationFactor((short) 1)
-                        .setConfigs(describeConfigs(overrides));
+                        .setConfigs(request.version() >= 5 ? describeConfigs(overrides) : List.of());
             } catch (ApiException e) {
                 result.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage())
-                        .setConfigs(null);
+                        .setConfigs(request.version() >= 5 ? null : List.of());
             }
             results.add(result);
         }
