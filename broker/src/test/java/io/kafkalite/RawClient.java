@@ -47,6 +47,28 @@ final class RawClient implements AutoCloseable {
         return (T) AbstractResponse.parseResponse(ByteBuffer.wrap(response), header).data();
     }
 
+    /** Writes bytes as they are, with no framing: for malformed input. */
+    void writeRaw(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    /** Reads one response frame without decoding it. */
+    ByteBuffer readFrame() throws IOException {
+        byte[] response = new byte[in.readInt()];
+        in.readFully(response);
+        return ByteBuffer.wrap(response);
+    }
+
+    /** Whether the broker closed this connection (waits up to the socket timeout for it to happen). */
+    boolean closedByBroker() throws IOException {
+        try {
+            return in.read() == -1;
+        } catch (java.net.SocketException e) {
+            return true; // reset by the broker
+        }
+    }
+
     /** JoinGroup v9 the way a new member does it: MEMBER_ID_REQUIRED first, then again with the given id. */
     JoinGroupResponseData joinGroup(String group, String instanceId, String protocolType, String protocol,
                                     byte[] metadata, int rebalanceTimeoutMs) throws IOException {

@@ -71,20 +71,21 @@ public final class RequestDispatcher {
             throw new InvalidRequestException("Unknown API key " + apiKeyId);
         }
         ApiKeys key = ApiKeys.forId(apiKeyId);
+        boolean supported = supports(key, version);
+        if (!supported && key != ApiKeys.API_VERSIONS) {
+            throw new InvalidRequestException(handlers.containsKey(key)
+                    ? key + " v" + version + " is not supported; Kafkalite serves v" + key.oldestVersion() + " to v"
+                        + key.latestVersion()
+                    : key + " is not implemented by Kafkalite");
+        }
         RequestHeader header;
         try {
             header = RequestHeader.parse(frame);
         } catch (RuntimeException e) {
             throw new InvalidRequestException("Malformed " + key + " v" + version + " request header: " + e.getMessage());
         }
-        if (!supports(key, version)) {
-            if (key == ApiKeys.API_VERSIONS) {
-                return new ApiRequest(header, null, sink); // answered with UNSUPPORTED_VERSION and the version list
-            }
-            throw new InvalidRequestException(handlers.containsKey(key)
-                    ? key + " v" + version + " is not supported; Kafkalite serves v" + key.oldestVersion() + " to v"
-                        + key.latestVersion()
-                    : key + " is not implemented by Kafkalite");
+        if (!supported) {
+            return new ApiRequest(header, null, sink); // ApiVersions: answered with UNSUPPORTED_VERSION and the ranges
         }
         try {
             AbstractRequest body = AbstractRequest.parseRequest(key, version, new ByteBufferAccessor(frame)).request;

@@ -1,0 +1,150 @@
+package io.kafkalite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.ApiVersionsRequestData;
+import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.MetadataResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ByteBufferAccessor;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.RequestHeader;
+import org.apache.kafka.common.requests.RequestUtils;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Malformed input closes (or errors) one connection; every other client and every record is unaffected. */
+class BadInputTest {
+
+    static KafkaLite broker;
+
+    @BeforeAll
+    static void start() throws Exception {
+        broker = KafkaLite.builder().brokerConfig("socket.request.max.bytes", "65536").topic("safe", 1).start();
+        produce("before");
+    }
+
+    @AfterAll
+    static void stop() {
+        broker.close();
+    }
+
+    @AfterEach
+    void brokerStillServesAndKeptEveryRecord() throws Exception {
+        produce("after-" + System.nanoTime());
+        try (KafkaConsumer<String, String> consumer = Clients.consumer(broker.bootstrapServers(), Map.of())) {
+            List<ConsumerRecord<String, String>> records = Clients.readAll(consumer, List.of(new TopicPartition("safe", 0)), 2);
+            assertThat(records.get(0).value()).isEqualTo("before");
+            assertThat(records).hasSizeGreaterThanOrEqualTo(2);
+        }
+    }
+
+    private static void produce(String value) throws Exception {
+        try (KafkaProducer<String, String> producer = Clients.producer(broker.bootstrapServers(), Map.of())) {
+            producer.send(new ProducerRecord<>("safe", 0, "k", value)).get();
+        }
+    }
+
+    private static RawClient raw() throws Exception {
+        return new RawClient(broker.host(), broker.port());
+    }
+
+    @Test
+    void garbageFrameClosesOnlyThatConnection() throws Exception {
+        try (RawClient garbage = raw(); RawClient neighbour = raw()) {
+            garbage.writeRaw(new byte[] {0, 0, 0, 12, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7});
+            assertThat(garbage.closedByBroker()).isTrue();
+            MetadataResponseData metadata = neighbour.send(ApiKeys.METADATA, (short) 12, new MetadataRequestData().setTopics(null));
+            assertThat(metadata.topics().find("safe")).isNotNull();
+        }
+    }
+
+    @Test
+    void frameOverSocketRequestMaxBytesClosesTheConnection() throws Exception {
+        try (RawClient big = raw()) {
+            big.writeRaw(ByteBuffer.allocate(4).putInt(65537).array());
+            assertThat(big.closedByBroker()).isTrue();
+        }
+    }
+
+    @Test
+    void negativeFrameSizeClosesTheConnection() throws Exception {
+        try (RawClient negative = raw()) {
+            negative.writeRaw(ByteBuffer.allocate(4).putInt(-5).array());
+            assertThat(negative.closedByBroker()).isTrue();
+        }
+    }
+
+    @Test
+    void unknownApiKeyClosesTheConnection() throws Exception {
+        ByteBuffer frame = ByteBuffer.allocate(4 + 10);
+        frame.putInt(10).putShort((short) 9999).putShort((short) 0).putInt(1).putShort((short) -1);
+        try (RawClient unknown = raw()) {
+            unknown.writeRaw(frame.array());
+            assertThat(unknown.closedByBroker()).isTrue();
+        }
+    }
+
+    @Test
+    void truncatedRequestClosesTheConnection() throws Exception {
+        RequestHeader header = new RequestHeader(ApiKeys.METADATA, (short) 12, "truncated", 1);
+        MetadataRequestData request = new MetadataRequestData().setTopics(List.of(
+                new MetadataRequestData.MetadataRequestTopic().setName("safe")));
+        ByteBuffer full = RequestUtils.serialize(header.data(), header.headerVersion(), request, (short) 12);
+        int cut = full.remaining() - 6;
+        ByteBuffer frame = ByteBuffer.allocate(4 + cut).putInt(cut);
+        frame.put(full.array(), full.arrayOffset() + full.position(), cut);
+        try (RawClient truncated = raw()) {
+            truncated.writeRaw(frame.array());
+            assertThat(truncated.closedByBroker()).isTrue();
+        }
+    }
+
+    @Test
+    void unsupportedVersionOfAKnownApiClosesTheConnection() throws Exception {
+        ByteBuffer frame = ByteBuffer.allocate(4 + 10);
+        frame.putInt(10).putShort(ApiKeys.METADATA.id).putShort((short) 999).putInt(1).putShort((short) -1);
+        try (RawClient client = raw()) {
+            client.writeRaw(frame.array());
+            assertThat(client.closedByBroker()).isTrue();
+        }
+    }
+
+    @Test
+    void tooNewApiVersionsRequestGetsTheSupportedRangesInAVersionZeroBody() throws Exception {
+        // what a newer client sends first: ApiVersions at a version this broker does not know yet
+        short tooNew = (short) (ApiKeys.API_VERSIONS.latestVersion() + 1);
+        ByteBuffer frame = ByteBuffer.allocate(4 + 15);
+        frame.putInt(15).putShort(ApiKeys.API_VERSIONS.id).putShort(tooNew).putInt(42)
+                .putShort((short) 4).put("test".getBytes()).put((byte) 0); // client id, empty tagged fields
+        try (RawClient client = raw()) {
+            client.writeRaw(frame.array());
+            ByteBuffer response = client.readFrame();
+            assertThat(response.getInt()).isEqualTo(42); // correlation id, response header v0
+            ApiVersionsResponseData body = new ApiVersionsResponseData(new ByteBufferAccessor(response), (short) 0);
+            assertThat(body.errorCode()).isEqualTo(Errors.UNSUPPORTED_VERSION.code());
+            Map<Short, ApiVersionsResponseData.ApiVersion> apis = body.apiKeys().stream()
+                    .collect(Collectors.toMap(ApiVersionsResponseData.ApiVersion::apiKey, v -> v));
+            assertThat(apis.get(ApiKeys.API_VERSIONS.id).maxVersion()).isEqualTo(ApiKeys.API_VERSIONS.latestVersion());
+            assertThat(apis.get(ApiKeys.PRODUCE.id).minVersion()).isZero();
+            assertThat(apis).containsKeys(ApiKeys.METADATA.id, ApiKeys.FETCH.id);
+
+            ApiVersionsResponseData retry = client.send(ApiKeys.API_VERSIONS, (short) 3, new ApiVersionsRequestData()
+                    .setClientSoftwareName("test").setClientSoftwareVersion("1"));
+            assertThat(retry.errorCode()).isEqualTo(Errors.NONE.code());
+        }
+    }
+}
