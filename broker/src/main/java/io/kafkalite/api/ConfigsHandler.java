@@ -206,11 +206,12 @@ final class ConfigsHandler implements ApiHandler {
                             .setResourceType(resource.resourceType())
                             .setResourceName(resource.resourceName());
             try {
-                Map<String, String> overrides = ConfigResource.Type.forId(resource.resourceType()) == ConfigResource.Type.TOPIC
-                        ? new LinkedHashMap<>(requireTopic(resource.resourceName()).configOverrides())
-                        : new LinkedHashMap<>();
-                for (IncrementalAlterConfigsRequestData.AlterableConfig config : resource.configs()) {
-                    applyOperation(overrides, config);
+                Map<String, String> overrides = new LinkedHashMap<>();
+                if (ConfigResource.Type.forId(resource.resourceType()) == ConfigResource.Type.TOPIC) {
+                    overrides.putAll(requireTopic(resource.resourceName()).configOverrides());
+                    for (IncrementalAlterConfigsRequestData.AlterableConfig config : resource.configs()) {
+                        applyOperation(overrides, config);
+                    }
                 }
                 apply(resource.resourceType(), resource.resourceName(), overrides, data.validateOnly());
             } catch (ApiException e) {
