@@ -15,7 +15,7 @@ public final class BrokerApis {
         TopicAdminHandler topicAdmin = new TopicAdminHandler(state, configs, fetch::onRecordsAppended);
         loop.addTimedWork(fetch);
         loop.addTimedWork(new RetentionTask(state));
-        GroupHandler groups = new GroupHandler(state.groups());
+        GroupHandler groups = new GroupHandler(state.groups(), fetch::completeParkedFetchesOf);
         OffsetHandler offsets = new OffsetHandler(state, state.groups());
         GroupAdminHandler groupAdmin = new GroupAdminHandler(state.groups());
         loop.addTimedWork(groups);

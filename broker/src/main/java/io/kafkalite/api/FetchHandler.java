@@ -55,6 +55,25 @@ final class FetchHandler implements ApiHandler, BrokerLoop.TimedWork {
         }
     }
 
+    /**
+     * Answers now the parked fetches of a client that is leaving its group. A consumer's close() sends
+     * LeaveGroup on its coordinator connection while its last long poll is parked on another; Kafka lets that
+     * poll run out ({@code fetch.max.wait.ms}, 500 ms by default, per consumer closed). Answering early is
+     * always allowed: the fetch returns what there is, possibly nothing.
+     */
+    void completeParkedFetchesOf(String clientId, String host) {
+        Iterator<ParkedFetch> it = parked.iterator();
+        while (it.hasNext()) {
+            ApiRequest request = it.next().request;
+            if (request.header().clientId().equals(clientId) && request.clientHost().equals(host)) {
+                it.remove();
+                if (!request.isDisconnected()) {
+                    tryComplete(request, request.data(), true);
+                }
+            }
+        }
+    }
+
     @Override
     public long deadlineNanos() {
         long earliest = Long.MAX_VALUE;

@@ -1,5 +1,7 @@
 package io.kafkalite.api;
 
+import java.util.function.BiConsumer;
+
 import io.kafkalite.group.GroupCoordinator;
 import org.apache.kafka.common.message.HeartbeatRequestData;
 import org.apache.kafka.common.message.HeartbeatResponseData;
@@ -19,9 +21,15 @@ import org.apache.kafka.common.requests.LeaveGroupResponse;
 final class GroupHandler implements ApiHandler, BrokerLoop.TimedWork {
 
     private final GroupCoordinator coordinator;
+    private final BiConsumer<String, String> onClientLeaving;
 
-    GroupHandler(GroupCoordinator coordinator) {
+    /**
+     * @param onClientLeaving told (client id, host) when a member leaves: a closing consumer's long-poll fetch
+     *     need not be waited out
+     */
+    GroupHandler(GroupCoordinator coordinator, BiConsumer<String, String> onClientLeaving) {
         this.coordinator = coordinator;
+        this.onClientLeaving = onClientLeaving;
     }
 
     @Override
@@ -47,6 +55,7 @@ final class GroupHandler implements ApiHandler, BrokerLoop.TimedWork {
                 // Before v3 there is one member and one error code: LeaveGroupResponse folds them together.
                 request.respond(new LeaveGroupResponse(result.members(), Errors.forCode(result.errorCode()), 0,
                         request.version()).data());
+                onClientLeaving.accept(request.header().clientId(), request.clientHost());
             }
             default -> throw new IllegalArgumentException("GroupHandler does not serve " + request.apiKey());
         }
