@@ -54,10 +54,12 @@ public final class BenchmarkMain {
         bench.run();
         System.out.println();
         System.out.println(bench.report.table());
+        bench.report.failures().forEach(f -> System.out.println("failed: " + f));
         Map<String, String> machine = machine();
         System.out.println("machine: " + machine);
         bench.report.writeJson(json, machine);
         System.out.println("results: " + json.toAbsolutePath());
+        System.exit(0); // a stuck client of a failed workload may still hold non-daemon threads
     }
 
     private boolean wanted(String group) {
@@ -68,25 +70,40 @@ public final class BenchmarkMain {
         return quick ? Math.max(1, full / 3) : full;
     }
 
-    private void run() throws Exception {
+    private void run() {
         for (String broker : BROKERS) {
             log("== " + broker);
             if (wanted("cold")) {
-                coldStart(broker);
+                attempt(broker, "cold start", () -> coldStart(broker));
             }
             if (wanted("warm")) {
-                warmStart(broker);
+                attempt(broker, "warm start", () -> warmStart(broker));
             }
             if (wanted("per-test") || wanted("throughput") || wanted("latency") || wanted("join")) {
-                steadyState(broker);
+                attempt(broker, "broker start", () -> steadyState(broker));
             }
             if (wanted("footprint")) {
-                footprint(broker);
+                attempt(broker, "footprint", () -> footprint(broker));
             }
             if (wanted("scale")) {
-                scale(broker);
+                attempt(broker, "scale", () -> scale(broker));
             }
         }
+    }
+
+    /** A workload that fails is reported and the run goes on: one stuck broker must not hide every figure. */
+    private void attempt(String broker, String workload, Workload work) {
+        try {
+            work.run();
+        } catch (Exception | AssertionError e) {
+            log(workload + " failed on " + broker + ": " + e);
+            report.failure(workload + " on " + broker + ": " + e.getMessage());
+        }
+    }
+
+    @FunctionalInterface
+    private interface Workload {
+        void run() throws Exception;
     }
 
     private void coldStart(String broker) throws Exception {
@@ -146,42 +163,56 @@ public final class BenchmarkMain {
             String bootstrap = target.bootstrapServers();
             try (Admin admin = Clients.admin(bootstrap)) {
                 if (wanted("per-test")) {
-                    Samples perTest = new Samples();
-                    for (int i = 0; i < reps(3); i++) {
-                        Workloads.perTestMillis(bootstrap, admin); // warm-up
-                    }
-                    for (int i = 0; i < reps(15); i++) {
-                        perTest.add(Workloads.perTestMillis(bootstrap, admin));
-                    }
-                    report.add("per-test loop (topic, producer, group consumer, 1 record, close)", "ms", broker, perTest);
-                    log("per-test done");
+                    attempt(broker, "per-test loop", () -> perTest(broker, bootstrap, admin));
                 }
                 if (wanted("throughput")) {
-                    throughput(broker, bootstrap, admin, quick ? 200_000 : 1_000_000, 100);
-                    throughput(broker, bootstrap, admin, quick ? 20_000 : 100_000, 1024);
+                    attempt(broker, "throughput 100 B",
+                            () -> throughput(broker, bootstrap, admin, quick ? 200_000 : 1_000_000, 100));
+                    attempt(broker, "throughput 1 KiB",
+                            () -> throughput(broker, bootstrap, admin, quick ? 20_000 : 100_000, 1024));
                 }
                 if (wanted("latency")) {
-                    Samples latency = Workloads.latencies(bootstrap, admin, quick ? 500 : 2000);
-                    report.add("send-to-receipt latency p50", "ms", broker, latency.percentile(50));
-                    report.add("send-to-receipt latency p99", "ms", broker, latency.percentile(99));
-                    report.add("send-to-receipt latency max", "ms", broker, latency.max());
-                    log("latency done");
+                    attempt(broker, "latency", () -> latency(broker, bootstrap, admin));
                 }
                 if (wanted("join")) {
-                    String topic = "join-" + UUID.randomUUID();
-                    Clients.createTopic(admin, topic, 1);
-                    produceOne(bootstrap, topic);
-                    report.add("group join: first group, subscribe to first record", "ms", broker,
-                            Workloads.groupJoinMillis(bootstrap, topic));
-                    Samples join = new Samples();
-                    for (int i = 0; i < reps(5); i++) {
-                        join.add(Workloads.groupJoinMillis(bootstrap, topic));
-                    }
-                    report.add("group join: new group, subscribe to first record", "ms", broker, join);
-                    log("join done");
+                    attempt(broker, "group join", () -> groupJoin(broker, bootstrap, admin));
                 }
             }
         }
+    }
+
+    private void perTest(String broker, String bootstrap, Admin admin) {
+        Samples perTest = new Samples();
+        for (int i = 0; i < reps(3); i++) {
+            Workloads.perTestMillis(bootstrap, admin); // warm-up
+        }
+        for (int i = 0; i < reps(15); i++) {
+            perTest.add(Workloads.perTestMillis(bootstrap, admin));
+        }
+        report.add("per-test loop (topic, producer, group consumer, 1 record, close)", "ms", broker, perTest);
+        log("per-test done");
+    }
+
+    private void latency(String broker, String bootstrap, Admin admin) {
+        Samples latency = Workloads.latencies(bootstrap, admin, quick ? 500 : 2000);
+        report.add("send-to-receipt latency p50", "ms", broker, latency.percentile(50));
+        report.add("send-to-receipt latency p99", "ms", broker, latency.percentile(99));
+        report.add("send-to-receipt latency max", "ms", broker, latency.max());
+        log("latency done");
+    }
+
+    private void groupJoin(String broker, String bootstrap, Admin admin) throws Exception {
+        String topic = "join-" + UUID.randomUUID();
+        Clients.createTopic(admin, topic, 1);
+        produceOne(bootstrap, topic);
+        report.add("group join: first group, subscribe to first record", "ms", broker,
+                Workloads.groupJoinMillis(bootstrap, topic));
+        Samples join = new Samples();
+        for (int i = 0; i < reps(5); i++) {
+            join.add(Workloads.groupJoinMillis(bootstrap, topic));
+        }
+        report.add("group join: new group, subscribe to first record", "ms", broker, join);
+        log("join done");
     }
 
     private void throughput(String broker, String bootstrap, Admin admin, int count, int size) {

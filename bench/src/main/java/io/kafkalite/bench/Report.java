@@ -13,6 +13,15 @@ import java.util.Map;
 final class Report {
 
     private final Map<String, Row> rows = new LinkedHashMap<>();
+    private final List<String> failures = new ArrayList<>();
+
+    void failure(String description) {
+        failures.add(description);
+    }
+
+    List<String> failures() {
+        return failures;
+    }
 
     void add(String figure, String unit, String broker, Samples samples) {
         if (samples.isEmpty()) {
@@ -97,7 +106,11 @@ final class Report {
             json.setLength(json.length() - 2);
             json.append('\n');
         }
-        json.append("  ]\n}\n");
+        json.append("  ],\n  \"failures\": [");
+        for (int i = 0; i < failures.size(); i++) {
+            json.append(i == 0 ? "" : ", ").append('"').append(failures.get(i).replace("\"", "'")).append('"');
+        }
+        json.append("]\n}\n");
         Files.createDirectories(file.toAbsolutePath().getParent());
         Files.writeString(file, json);
     }

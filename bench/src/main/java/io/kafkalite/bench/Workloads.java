@@ -6,7 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -22,7 +25,7 @@ import org.apache.kafka.common.TopicPartition;
 /** The client workloads, each run the same way against either broker. */
 final class Workloads {
 
-    private static final Duration TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration TIMEOUT = Duration.ofMinutes(2);
 
     private Workloads() {
     }
@@ -48,14 +51,32 @@ final class Workloads {
     static double produceRate(String bootstrap, Admin admin, String topic, int count, int size) {
         Clients.createTopic(admin, topic, 6);
         byte[] value = new byte[size];
-        long start = System.nanoTime();
-        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(bootstrap, Map.of())) {
+        CountDownLatch acked = new CountDownLatch(count);
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        KafkaProducer<byte[], byte[]> producer = Clients.producer(bootstrap, Map.of());
+        try {
+            long start = System.nanoTime();
             for (int i = 0; i < count; i++) {
-                producer.send(new ProducerRecord<>(topic, value));
+                producer.send(new ProducerRecord<>(topic, value), (metadata, e) -> {
+                    if (e != null) {
+                        failure.compareAndSet(null, e);
+                    }
+                    acked.countDown();
+                });
             }
-            producer.flush();
+            // a stuck producer (seen with the real broker under load) fails the figure instead of the whole run
+            if (!acked.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException(acked.getCount() + " of " + count + " records not acknowledged within "
+                        + TIMEOUT);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            require(failure.get() == null, "produce failed: " + failure.get());
+            return count / seconds;
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            producer.close(Duration.ofSeconds(5));
         }
-        return count / ((System.nanoTime() - start) / 1e9);
     }
 
     /** Reads a topic's 6 partitions from the beginning with an assign-mode consumer; returns records/s. */

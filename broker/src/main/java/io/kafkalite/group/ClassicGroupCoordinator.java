@@ -502,22 +502,30 @@ final class ClassicGroupCoordinator {
     }
 
     private static Errors validateSync(ClassicGroup group, SyncGroupRequestData request) {
-        if (group.isDead()) {
-            return Errors.COORDINATOR_NOT_AVAILABLE;
-        }
-        try {
-            group.validateMember(request.memberId(), request.groupInstanceId());
-        } catch (ApiException e) {
-            return Errors.forException(e);
-        }
-        if (request.generationId() != group.generationId()) {
-            return Errors.ILLEGAL_GENERATION;
+        Errors memberError = validateMemberAndGeneration(group, request.memberId(), request.groupInstanceId(),
+                request.generationId());
+        if (memberError != Errors.NONE) {
+            return memberError;
         }
         if (inconsistent(request.protocolType(), group.protocolType())
                 || inconsistent(request.protocolName(), group.protocolName())) {
             return Errors.INCONSISTENT_GROUP_PROTOCOL;
         }
         return Errors.NONE;
+    }
+
+    /** The checks SyncGroup and Heartbeat share: a live group, a known (unfenced) member, this generation. */
+    private static Errors validateMemberAndGeneration(ClassicGroup group, String memberId, String instanceId,
+                                                      int generationId) {
+        if (group.isDead()) {
+            return Errors.COORDINATOR_NOT_AVAILABLE;
+        }
+        try {
+            group.validateMember(memberId, instanceId);
+        } catch (ApiException e) {
+            return Errors.forException(e);
+        }
+        return generationId == group.generationId() ? Errors.NONE : Errors.ILLEGAL_GENERATION;
     }
 
     private static boolean inconsistent(String requested, String actual) {
@@ -541,16 +549,10 @@ final class ClassicGroupCoordinator {
         if (group == null) {
             return Errors.UNKNOWN_MEMBER_ID;
         }
-        if (group.isDead()) {
-            return Errors.COORDINATOR_NOT_AVAILABLE;
-        }
-        try {
-            group.validateMember(request.memberId(), request.groupInstanceId());
-        } catch (ApiException e) {
-            return Errors.forException(e);
-        }
-        if (request.generationId() != group.generationId()) {
-            return Errors.ILLEGAL_GENERATION;
+        Errors memberError = validateMemberAndGeneration(group, request.memberId(), request.groupInstanceId(),
+                request.generationId());
+        if (memberError != Errors.NONE) {
+            return memberError;
         }
         ClassicGroupMember member = group.member(request.memberId());
         return switch (group.state()) {
