@@ -50,11 +50,33 @@ final class Clients {
         createTopics(admin, List.of(new NewTopic(name, partitions, (short) 1)));
     }
 
+    /**
+     * Creates topics and waits until every partition has a leader: the real broker acknowledges creation before
+     * its partitions can take writes, and an idempotent producer that starts too early can get stuck on
+     * OUT_OF_ORDER_SEQUENCE_NUMBER retries. Test suites wait the same way (spring-kafka-test does).
+     */
     static void createTopics(Admin admin, List<NewTopic> topics) {
         try {
             admin.createTopics(topics).all().get();
+            List<String> names = topics.stream().map(NewTopic::name).toList();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!allLed(admin, names)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("partitions of " + names + " have no leader after 60 s");
+                }
+                Thread.sleep(10);
+            }
         } catch (InterruptedException | ExecutionException e) {
             throw new IllegalStateException("topic creation failed", e);
+        }
+    }
+
+    private static boolean allLed(Admin admin, List<String> names) throws InterruptedException {
+        try {
+            return admin.describeTopics(names).allTopicNames().get().values().stream()
+                    .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+        } catch (ExecutionException e) {
+            return false; // not visible yet
         }
     }
 

@@ -18,6 +18,7 @@ public final class BrokerApis {
         GroupHandler groups = new GroupHandler(state.groups(), fetch::completeParkedFetchesOf);
         OffsetHandler offsets = new OffsetHandler(state, state.groups());
         GroupAdminHandler groupAdmin = new GroupAdminHandler(state.groups());
+        ConsumerGroupHandler consumerGroups = new ConsumerGroupHandler(state, fetch::completeParkedFetchesOf);
         loop.addTimedWork(groups);
         return dispatcher
                 .register(ApiKeys.API_VERSIONS, new ApiVersionsHandler(dispatcher))
@@ -44,6 +45,8 @@ public final class BrokerApis {
                 .register(ApiKeys.OFFSET_DELETE, offsets)
                 .register(ApiKeys.LIST_GROUPS, groupAdmin)
                 .register(ApiKeys.DESCRIBE_GROUPS, groupAdmin)
-                .register(ApiKeys.DELETE_GROUPS, groupAdmin);
+                .register(ApiKeys.DELETE_GROUPS, groupAdmin)
+                .register(ApiKeys.CONSUMER_GROUP_HEARTBEAT, consumerGroups)
+                .register(ApiKeys.CONSUMER_GROUP_DESCRIBE, consumerGroups);
     }
 }

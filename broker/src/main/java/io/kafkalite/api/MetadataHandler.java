@@ -54,7 +54,7 @@ final class MetadataHandler implements ApiHandler {
     }
 
     private MetadataResponseTopic lookup(MetadataRequestTopic requested, boolean autoCreate) {
-        if (requested.name() == null) {
+        if (requested.name() == null || (requested.name().isEmpty() && !Uuid.ZERO_UUID.equals(requested.topicId()))) {
             Topic topic = state.topics().get(requested.topicId());
             return topic != null ? describe(topic)
                     : error(null, requested.topicId(), Errors.UNKNOWN_TOPIC_ID);

@@ -36,6 +36,10 @@ final class DeadlineTimer {
         }
     }
 
+    boolean isScheduled(Object key) {
+        return byKey.containsKey(key);
+    }
+
     /** The earliest deadline, or Long.MAX_VALUE when nothing is scheduled. */
     long nextDeadlineNanos() {
         Entry head;

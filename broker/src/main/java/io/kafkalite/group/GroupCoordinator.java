@@ -37,13 +37,16 @@ import org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequest
 import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseGroup;
 import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponsePartitions;
 import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseTopics;
+import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
 import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.SyncGroupResponseData;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
- * The group coordinator of this node: every group (classic today, a KIP-848 consumer group type can be added
- * beside it), their committed offsets, and the admin operations on both. Runs on the broker loop thread only;
+ * The group coordinator of this node: every group (classic, and KIP-848 consumer groups beside them), their
+ * committed offsets, and the admin operations on both. Runs on the broker loop thread only;
  * time comes from the injected clock, so tests drive it without sockets or sleeps.
  */
 public final class GroupCoordinator {
@@ -53,6 +56,7 @@ public final class GroupCoordinator {
     private final OffsetStore offsets;
     private final DeadlineTimer timer = new DeadlineTimer();
     private final ClassicGroupCoordinator classic;
+    private final ConsumerGroupCoordinator consumer;
 
     /**
      * @param offsets committed offsets, already replayed from the journal: each group that has offsets exists
@@ -63,6 +67,7 @@ public final class GroupCoordinator {
         this.config = config;
         this.offsets = offsets;
         this.classic = new ClassicGroupCoordinator(groups, config, timer, nanoClock);
+        this.consumer = new ConsumerGroupCoordinator(groups, config, timer, nanoClock);
         for (String groupId : offsets.groups()) {
             groups.put(groupId, new ClassicGroup(groupId));
         }
@@ -93,6 +98,21 @@ public final class GroupCoordinator {
     /** LeaveGroup of one or more members (v3+ batches them). */
     public LeaveGroupResponseData leaveGroup(String groupId, List<MemberIdentity> members) {
         return classic.leave(groupId, members);
+    }
+
+    // ---------------------------------------------------------------- consumer protocol (KIP-848)
+
+    /** ConsumerGroupHeartbeat: join, leave, or report and receive the member's assignment. */
+    public ConsumerGroupHeartbeatResponseData consumerGroupHeartbeat(ConsumerGroupHeartbeatRequestData request,
+                                                                     short version, String clientId,
+                                                                     String clientHost, TopicLookup topics) {
+        return consumer.heartbeat(request, version, clientId, clientHost, topics);
+    }
+
+    /** ConsumerGroupDescribe of each group id. */
+    public List<ConsumerGroupDescribeResponseData.DescribedGroup> describeConsumerGroups(List<String> groupIds,
+                                                                                        TopicLookup topics) {
+        return groupIds.stream().map(id -> consumer.describe(id, topics)).toList();
     }
 
     // ---------------------------------------------------------------- timers

@@ -41,6 +41,8 @@ public final class BrokerConfig {
     public static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "group.initial.rebalance.delay.ms";
     public static final String GROUP_MIN_SESSION_TIMEOUT_MS = "group.min.session.timeout.ms";
     public static final String GROUP_MAX_SESSION_TIMEOUT_MS = "group.max.session.timeout.ms";
+    public static final String GROUP_CONSUMER_SESSION_TIMEOUT_MS = "group.consumer.session.timeout.ms";
+    public static final String GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS = "group.consumer.heartbeat.interval.ms";
     public static final String OFFSETS_TOPIC_REPLICATION_FACTOR = "offsets.topic.replication.factor";
     public static final String OFFSETS_TOPIC_NUM_PARTITIONS = "offsets.topic.num.partitions";
     public static final String TRANSACTION_STATE_LOG_REPLICATION_FACTOR = "transaction.state.log.replication.factor";
@@ -84,6 +86,11 @@ public final class BrokerConfig {
                     "Smallest session timeout a consumer may ask for.")
             .define(GROUP_MAX_SESSION_TIMEOUT_MS, Type.INT, 1800000, Range.atLeast(0), Importance.MEDIUM,
                     "Largest session timeout a consumer may ask for.")
+            .define(GROUP_CONSUMER_SESSION_TIMEOUT_MS, Type.INT, 45000, Range.atLeast(1), Importance.MEDIUM,
+                    "Consumer-protocol (KIP-848) members that stop heartbeating leave the group after this.")
+            .define(GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS, Type.INT, 500, Range.atLeast(1), Importance.MEDIUM,
+                    "How often consumer-protocol members heartbeat (Kafka's default is 5 s; tests want new "
+                            + "assignments sooner).")
             .define(OFFSETS_TOPIC_REPLICATION_FACTOR, Type.SHORT, (short) 1, Importance.LOW, "Accepted for compatibility.")
             .define(OFFSETS_TOPIC_NUM_PARTITIONS, Type.INT, 1, Range.atLeast(1), Importance.LOW, "Accepted for compatibility.")
             .define(TRANSACTION_STATE_LOG_REPLICATION_FACTOR, Type.SHORT, (short) 1, Importance.LOW,

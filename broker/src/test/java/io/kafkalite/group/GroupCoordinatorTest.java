@@ -39,7 +39,7 @@ class GroupCoordinatorTest {
     private GroupCoordinator coordinator = coordinator(0);
 
     private GroupCoordinator coordinator(int initialDelayMs) {
-        return new GroupCoordinator(new GroupCoordinatorConfig(initialDelayMs, 100, 300_000, 300_000, 4096),
+        return new GroupCoordinator(new GroupCoordinatorConfig(initialDelayMs, 100, 300_000, 300_000, 4096, 45_000, 500),
                 offsets, () -> nowNanos);
     }
 
