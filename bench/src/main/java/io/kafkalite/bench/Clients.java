@@ -71,6 +71,22 @@ final class Clients {
         }
     }
 
+    /**
+     * Writes one empty record to each partition with a plain (non-idempotent) producer, retrying until it lands.
+     * The real broker can report a leader before its replica manager takes writes; an idempotent producer that
+     * hits that window may never recover (OUT_OF_ORDER_SEQUENCE_NUMBER loop), which would wreck a measurement.
+     */
+    static void awaitWritable(String bootstrap, String topic, int partitions) {
+        try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap, Map.of(
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false, ProducerConfig.ACKS_CONFIG, "1"))) {
+            for (int p = 0; p < partitions; p++) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, p, null, new byte[0])).get();
+            }
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException("topic " + topic + " does not take writes", e);
+        }
+    }
+
     private static boolean allLed(Admin admin, List<String> names) throws InterruptedException {
         try {
             return admin.describeTopics(names).allTopicNames().get().values().stream()

@@ -50,6 +50,7 @@ final class Workloads {
     /** Produces {@code count} records of {@code size} bytes to a 6-partition topic; returns records/s. */
     static double produceRate(String bootstrap, Admin admin, String topic, int count, int size) {
         Clients.createTopic(admin, topic, 6);
+        Clients.awaitWritable(bootstrap, topic, 6);
         byte[] value = new byte[size];
         CountDownLatch acked = new CountDownLatch(count);
         AtomicReference<Exception> failure = new AtomicReference<>();
@@ -86,9 +87,10 @@ final class Workloads {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             long start = System.nanoTime();
-            long received = Clients.drain(consumer, count, TIMEOUT);
+            long expected = count + 6; // awaitWritable's empty record in each partition
+            long received = Clients.drain(consumer, expected, TIMEOUT);
             double seconds = (System.nanoTime() - start) / 1e9;
-            require(received == count, "consumed " + received + " of " + count);
+            require(received == expected, "consumed " + received + " of " + expected);
             return count / seconds;
         }
     }
@@ -97,6 +99,7 @@ final class Workloads {
     static Samples latencies(String bootstrap, Admin admin, int count) {
         String topic = "latency-" + UUID.randomUUID();
         Clients.createTopic(admin, topic, 1);
+        Clients.awaitWritable(bootstrap, topic, 1);
         TopicPartition partition = new TopicPartition(topic, 0);
         Samples samples = new Samples();
         AtomicLong received = new AtomicLong();
