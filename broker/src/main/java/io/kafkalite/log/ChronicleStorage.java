@@ -124,9 +124,14 @@ public final class ChronicleStorage implements Storage {
 
         private void copyInto(Bytes<?> bytes, ByteBuffer target) {
             int length = (int) bytes.readRemaining();
-            ByteBuffer window = target.duplicate();
-            window.limit(window.position() + length);
-            bytes.read(window);
+            if (target.hasArray()) {
+                // read(byte[], ...) is one bulk copy; read(ByteBuffer) goes a byte at a time for heap buffers
+                bytes.read(target.array(), target.arrayOffset() + target.position(), length);
+            } else {
+                ByteBuffer window = target.duplicate();
+                window.limit(window.position() + length);
+                bytes.read(window);
+            }
             target.position(target.position() + length);
         }
 

@@ -8,10 +8,10 @@ import java.nio.channels.SocketChannel;
 
 import io.kafkalite.api.ApiRequest;
 import io.kafkalite.api.ResponseSink;
-import org.apache.kafka.common.message.ResponseHeaderData;
+import org.apache.kafka.common.network.Send;
 import org.apache.kafka.common.protocol.ApiMessage;
-import org.apache.kafka.common.protocol.ByteBufferAccessor;
-import org.apache.kafka.common.protocol.ObjectSerializationCache;
+import org.apache.kafka.common.protocol.SendBuilder;
+import org.apache.kafka.common.requests.ResponseHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +29,9 @@ final class Connection implements ResponseSink {
     private final SelectionKey key;
     private final String remoteAddress;
     private final ByteBuffer sizeBuffer = ByteBuffer.allocate(4);
+    private final SocketTransferableChannel transferable;
     private ByteBuffer frame;
-    private ByteBuffer outgoing;
+    private Send outgoing;
     /** The answer to the request in flight, handed over from the broker loop. */
     private volatile PendingResponse pending;
     private volatile boolean open = true;
@@ -42,6 +43,7 @@ final class Connection implements ResponseSink {
         this.channel = channel;
         this.key = key;
         this.remoteAddress = String.valueOf(channel.getRemoteAddress());
+        this.transferable = new SocketTransferableChannel(channel);
     }
 
     /** Reads until one whole frame is in, then hands it on and stops reading until it is answered. */
@@ -133,8 +135,8 @@ final class Connection implements ResponseSink {
         if (outgoing == null) {
             return;
         }
-        channel.write(outgoing);
-        if (outgoing.hasRemaining()) {
+        outgoing.writeTo(transferable);
+        if (!outgoing.completed()) {
             key.interestOps(SelectionKey.OP_WRITE);
         } else {
             outgoing = null;
@@ -148,18 +150,15 @@ final class Connection implements ResponseSink {
         }
     }
 
-    private static ByteBuffer serialize(PendingResponse response) {
+    /**
+     * Serialises with kafka-clients' {@link SendBuilder}: the header and fields are copied into small buffers, but
+     * record batches (fetched data) are written straight from the buffers they were read into.
+     */
+    private static Send serialize(PendingResponse response) {
         ApiRequest request = response.request;
         short headerVersion = request.apiKey().responseHeaderVersion(request.version());
-        ResponseHeaderData header = new ResponseHeaderData().setCorrelationId(request.header().correlationId());
-        ObjectSerializationCache cache = new ObjectSerializationCache();
-        int size = header.size(cache, headerVersion) + response.body.size(cache, response.version);
-        ByteBuffer buffer = ByteBuffer.allocate(4 + size);
-        buffer.putInt(size);
-        ByteBufferAccessor writer = new ByteBufferAccessor(buffer);
-        header.write(writer, cache, headerVersion);
-        response.body.write(writer, cache, response.version);
-        return buffer.flip();
+        ResponseHeader header = new ResponseHeader(request.header().correlationId(), headerVersion);
+        return SendBuilder.buildResponseSend(header, response.body, response.version);
     }
 
     void close() {
