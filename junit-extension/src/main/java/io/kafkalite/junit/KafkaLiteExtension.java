@@ -114,7 +114,7 @@ public final class KafkaLiteExtension implements BeforeAllCallback, BeforeEachCa
         } else {
             store.put("external", cluster);
         }
-        store.put("bootstrap-properties", new BootstrapProperties(cluster.bootstrapServers()));
+        store.put("bootstrap-properties", BootstrapProperties.publish(context, cluster.bootstrapServers()));
         return new TestState(cluster, StateReset.prepare(cluster, configuration.topics()), configuration.reset());
     }
 
