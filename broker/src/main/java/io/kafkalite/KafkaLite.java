@@ -215,7 +215,6 @@ public final class KafkaLite implements AutoCloseable {
             boolean chronicle = chooseStorage();
             boolean temporary = dataDirectory == null;
             Path directory = prepareDirectory();
-            Thread warmUp = chronicle ? startWarmUp(directory) : null;
 
             SocketServer server = SocketServer.bind(host, port, config.socketRequestMaxBytes());
             int boundPort = server.port();
@@ -245,6 +244,9 @@ public final class KafkaLite implements AutoCloseable {
             }
             loop.execute(() -> loop.install(BrokerApis.create(state, loop)));
             server.start(loop, "kafkalite-network-" + boundPort);
+            // started last so that it does not compete with start() itself; it is done long before a client
+            // has loaded its own classes and sends its first produce
+            Thread warmUp = chronicle ? startWarmUp(directory) : null;
             KafkaLite broker = new KafkaLite(host, boundPort, directory, temporary, chronicle, server, loop, warmUp);
             LOG.info("Kafkalite started at {} (data in {}, {})", broker.bootstrapServers(), directory,
                     chronicle ? "Chronicle Queue" : "heap: Chronicle's JVM flags are missing");
