@@ -73,6 +73,11 @@ final class Clients {
                                                      int count) {
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
+        return poll(consumer, count);
+    }
+
+    /** Polls from the consumer's current positions until {@code count} records arrived or 30 s passed. */
+    static <K, V> List<ConsumerRecord<K, V>> poll(KafkaConsumer<K, V> consumer, int count) {
         List<ConsumerRecord<K, V>> records = new ArrayList<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (records.size() < count && System.nanoTime() < deadline) {

@@ -116,13 +116,10 @@ final class ConfigsHandler implements ApiHandler {
 
     private List<DescribeConfigsSynonym> topicSynonyms(String name, Topic topic) {
         List<DescribeConfigsSynonym> synonyms = new ArrayList<>();
-        if (topic.configOverrides().containsKey(name)) {
-            synonyms.add(new DescribeConfigsSynonym().setName(name).setValue(topic.configOverrides().get(name))
-                    .setSource(ConfigSource.TOPIC_CONFIG.id()));
+        for (TopicConfigs.Synonym synonym : TopicConfigs.synonyms(name, state.config(), topic.configOverrides())) {
+            synonyms.add(new DescribeConfigsSynonym().setName(synonym.name()).setValue(synonym.value())
+                    .setSource(sourceOf(synonym.source()).id()));
         }
-        TopicConfigs.ConfigValue inherited = TopicConfigs.describe(name, state.config(), Map.of());
-        synonyms.add(new DescribeConfigsSynonym().setName(name).setValue(inherited.value())
-                .setSource(sourceOf(inherited.source()).id()));
         return synonyms;
     }
 
@@ -148,10 +145,25 @@ final class ConfigsHandler implements ApiHandler {
                 entry.setDocumentation(key.documentation);
             }
             if (data.includeSynonyms()) {
-                entry.setSynonyms(List.of(new DescribeConfigsSynonym().setName(name).setValue(value).setSource(source.id())));
+                entry.setSynonyms(brokerSynonyms(name));
             }
             out.add(entry);
         }
+    }
+
+    /** As Kafka lists them: the value given at start, then the default. */
+    private List<DescribeConfigsSynonym> brokerSynonyms(String name) {
+        List<DescribeConfigsSynonym> synonyms = new ArrayList<>();
+        if (state.config().isExplicit(name)) {
+            synonyms.add(new DescribeConfigsSynonym().setName(name).setValue(state.config().valueAsString(name))
+                    .setSource(ConfigSource.STATIC_BROKER_CONFIG.id()));
+        }
+        String defaultValue = BrokerConfig.defaultAsString(name);
+        if (defaultValue != null) {
+            synonyms.add(new DescribeConfigsSynonym().setName(name).setValue(defaultValue)
+                    .setSource(ConfigSource.DEFAULT_CONFIG.id()));
+        }
+        return synonyms;
     }
 
     private static List<String> requestedNames(DescribeConfigsResource resource, List<String> all) {
@@ -181,6 +193,7 @@ final class ConfigsHandler implements ApiHandler {
                     .setResourceType(resource.resourceType())
                     .setResourceName(resource.resourceName());
             try {
+                Topic topic = requireAlterableTopic(resource.resourceType(), resource.resourceName());
                 Map<String, String> overrides = new LinkedHashMap<>();
                 for (AlterConfigsRequestData.AlterableConfig config : resource.configs()) {
                     if (config.value() == null) {
@@ -188,7 +201,7 @@ final class ConfigsHandler implements ApiHandler {
                     }
                     overrides.put(config.name(), config.value());
                 }
-                apply(resource.resourceType(), resource.resourceName(), overrides, data.validateOnly());
+                apply(topic, overrides, data.validateOnly());
             } catch (ApiException e) {
                 response.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());
             }
@@ -206,14 +219,12 @@ final class ConfigsHandler implements ApiHandler {
                             .setResourceType(resource.resourceType())
                             .setResourceName(resource.resourceName());
             try {
-                Map<String, String> overrides = new LinkedHashMap<>();
-                if (ConfigResource.Type.forId(resource.resourceType()) == ConfigResource.Type.TOPIC) {
-                    overrides.putAll(requireTopic(resource.resourceName()).configOverrides());
-                    for (IncrementalAlterConfigsRequestData.AlterableConfig config : resource.configs()) {
-                        applyOperation(overrides, config);
-                    }
+                Topic topic = requireAlterableTopic(resource.resourceType(), resource.resourceName());
+                Map<String, String> overrides = new LinkedHashMap<>(topic.configOverrides());
+                for (IncrementalAlterConfigsRequestData.AlterableConfig config : resource.configs()) {
+                    applyOperation(overrides, config);
                 }
-                apply(resource.resourceType(), resource.resourceName(), overrides, data.validateOnly());
+                apply(topic, overrides, data.validateOnly());
             } catch (ApiException e) {
                 response.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());
             }
@@ -262,7 +273,8 @@ final class ConfigsHandler implements ApiHandler {
         }
     }
 
-    private void apply(byte resourceType, String resourceName, Map<String, String> overrides, boolean validateOnly) {
+    /** Only topic configs change at run time; the error for a broker says how to set broker configs instead. */
+    private Topic requireAlterableTopic(byte resourceType, String resourceName) {
         ConfigResource.Type type = ConfigResource.Type.forId(resourceType);
         if (type == ConfigResource.Type.BROKER) {
             requireThisBroker(resourceName);
@@ -272,10 +284,14 @@ final class ConfigsHandler implements ApiHandler {
         if (type != ConfigResource.Type.TOPIC) {
             throw new InvalidRequestException("Kafkalite alters TOPIC configs, not " + type);
         }
+        return requireTopic(resourceName);
+    }
+
+    private void apply(Topic topic, Map<String, String> overrides, boolean validateOnly) {
         if (validateOnly) {
-            state.topics().validateConfigs(resourceName, overrides);
+            state.topics().validateConfigs(topic.name(), overrides);
         } else {
-            state.topics().setConfigs(resourceName, overrides);
+            state.topics().setConfigs(topic.name(), overrides);
         }
     }
 

@@ -2,6 +2,7 @@ package io.kafkalite.api;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import io.kafkalite.metadata.Topic;
 import org.apache.kafka.common.Uuid;
@@ -54,7 +55,8 @@ final class MetadataHandler implements ApiHandler {
     }
 
     private MetadataResponseTopic lookup(MetadataRequestTopic requested, boolean autoCreate) {
-        if (requested.name() == null || (requested.name().isEmpty() && !Uuid.ZERO_UUID.equals(requested.topicId()))) {
+        // A topic asked for by id carries an empty name (the schema's default), not null: the id decides.
+        if (!Uuid.ZERO_UUID.equals(requested.topicId())) {
             Topic topic = state.topics().get(requested.topicId());
             return topic != null ? describe(topic)
                     : error(null, requested.topicId(), Errors.UNKNOWN_TOPIC_ID);
@@ -67,7 +69,7 @@ final class MetadataHandler implements ApiHandler {
             return error(requested.name(), Uuid.ZERO_UUID, Errors.UNKNOWN_TOPIC_OR_PARTITION);
         }
         try {
-            return describe(state.topics().create(requested.name(), state.config().numPartitions(), java.util.Map.of()));
+            return describe(state.topics().create(requested.name(), state.config().numPartitions(), Map.of()));
         } catch (ApiException e) {
             return error(requested.name(), Uuid.ZERO_UUID, Errors.forException(e));
         }

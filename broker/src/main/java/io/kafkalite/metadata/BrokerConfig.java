@@ -1,6 +1,7 @@
 package io.kafkalite.metadata;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -162,12 +163,13 @@ public final class BrokerConfig {
 
     /** The value of a setting as a string, for DescribeConfigs. */
     public String valueAsString(String name) {
-        Object value = values.get(name);
-        if (value == null) {
-            return null;
-        }
-        return DEFINITION.configKeys().get(name).type == Type.LIST
-                ? String.join(",", (Iterable<String>) value) : String.valueOf(value);
+        return ConfigDef.convertToString(values.get(name), DEFINITION.configKeys().get(name).type);
+    }
+
+    /** Kafka's default of a setting as a string, or null when it has none. */
+    public static String defaultAsString(String name) {
+        ConfigDef.ConfigKey key = DEFINITION.configKeys().get(name);
+        return key.hasDefault() ? ConfigDef.convertToString(key.defaultValue, key.type) : null;
     }
 
     /** Whether the user set this name explicitly (rather than leaving Kafka's default). */
@@ -189,7 +191,7 @@ public final class BrokerConfig {
         defaults.put(TopicConfigs.RETENTION_MS, retentionMs());
         defaults.put(TopicConfigs.RETENTION_BYTES, values.get(LOG_RETENTION_BYTES));
         defaults.put(TopicConfigs.MAX_MESSAGE_BYTES, values.get(MESSAGE_MAX_BYTES));
-        defaults.put(TopicConfigs.CLEANUP_POLICY, valueAsString(LOG_CLEANUP_POLICY));
+        defaults.put(TopicConfigs.CLEANUP_POLICY, values.get(LOG_CLEANUP_POLICY));
         defaults.put(TopicConfigs.MESSAGE_TIMESTAMP_TYPE, values.get(LOG_MESSAGE_TIMESTAMP_TYPE));
         defaults.put(TopicConfigs.MESSAGE_TIMESTAMP_AFTER_MAX_MS, values.get(LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS));
         defaults.put(TopicConfigs.MESSAGE_TIMESTAMP_BEFORE_MAX_MS, values.get(LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS));
@@ -198,19 +200,22 @@ public final class BrokerConfig {
         return defaults;
     }
 
-    /** The broker setting a topic config's default comes from, or null if it has a fixed default. */
-    static String brokerSynonym(String topicConfig) {
+    /**
+     * The broker settings a topic config's default comes from, the one that wins first (retention.ms has three);
+     * empty if it has a fixed default.
+     */
+    static List<String> brokerSynonyms(String topicConfig) {
         return switch (topicConfig) {
-            case TopicConfigs.RETENTION_MS -> LOG_RETENTION_MS;
-            case TopicConfigs.RETENTION_BYTES -> LOG_RETENTION_BYTES;
-            case TopicConfigs.MAX_MESSAGE_BYTES -> MESSAGE_MAX_BYTES;
-            case TopicConfigs.CLEANUP_POLICY -> LOG_CLEANUP_POLICY;
-            case TopicConfigs.MESSAGE_TIMESTAMP_TYPE -> LOG_MESSAGE_TIMESTAMP_TYPE;
-            case TopicConfigs.MESSAGE_TIMESTAMP_AFTER_MAX_MS -> LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS;
-            case TopicConfigs.MESSAGE_TIMESTAMP_BEFORE_MAX_MS -> LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS;
-            case TopicConfigs.SEGMENT_BYTES -> LOG_SEGMENT_BYTES;
-            case TopicConfigs.MIN_INSYNC_REPLICAS -> MIN_INSYNC_REPLICAS;
-            default -> null;
+            case TopicConfigs.RETENTION_MS -> List.of(LOG_RETENTION_MS, LOG_RETENTION_MINUTES, LOG_RETENTION_HOURS);
+            case TopicConfigs.RETENTION_BYTES -> List.of(LOG_RETENTION_BYTES);
+            case TopicConfigs.MAX_MESSAGE_BYTES -> List.of(MESSAGE_MAX_BYTES);
+            case TopicConfigs.CLEANUP_POLICY -> List.of(LOG_CLEANUP_POLICY);
+            case TopicConfigs.MESSAGE_TIMESTAMP_TYPE -> List.of(LOG_MESSAGE_TIMESTAMP_TYPE);
+            case TopicConfigs.MESSAGE_TIMESTAMP_AFTER_MAX_MS -> List.of(LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS);
+            case TopicConfigs.MESSAGE_TIMESTAMP_BEFORE_MAX_MS -> List.of(LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS);
+            case TopicConfigs.SEGMENT_BYTES -> List.of(LOG_SEGMENT_BYTES);
+            case TopicConfigs.MIN_INSYNC_REPLICAS -> List.of(MIN_INSYNC_REPLICAS);
+            default -> List.of();
         };
     }
 }

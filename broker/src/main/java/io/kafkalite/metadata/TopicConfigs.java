@@ -1,5 +1,6 @@
 package io.kafkalite.metadata;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -121,20 +122,45 @@ public final class TopicConfigs {
                 (Long) merged.get(MESSAGE_TIMESTAMP_BEFORE_MAX_MS));
     }
 
-    /** A config's effective value as text, and whether it comes from the topic or the broker. */
+    /** A config's effective value as text, and whether it comes from the topic, the broker or a default. */
     public static ConfigValue describe(String name, BrokerConfig broker, Map<String, String> overrides) {
+        Synonym inEffect = synonyms(name, broker, overrides).get(0);
+        return new ConfigValue(inEffect.source() == ConfigValue.Source.TOPIC ? inEffect.value() : defaultValue(name, broker),
+                inEffect.source());
+    }
+
+    /**
+     * Where a config's value can come from, the one in effect first, as Kafka lists them: the topic override, broker
+     * settings given at start, then broker defaults. A config with no broker setting behind it lists its own default.
+     */
+    public static List<Synonym> synonyms(String name, BrokerConfig broker, Map<String, String> overrides) {
+        List<Synonym> synonyms = new ArrayList<>();
         if (overrides.containsKey(name)) {
-            return new ConfigValue(overrides.get(name), ConfigValue.Source.TOPIC);
+            synonyms.add(new Synonym(name, overrides.get(name), ConfigValue.Source.TOPIC));
         }
-        String synonym = BrokerConfig.brokerSynonym(name);
-        if (synonym != null && broker.isExplicit(synonym)) {
-            return new ConfigValue(broker.valueAsString(synonym), ConfigValue.Source.BROKER);
+        List<String> brokerNames = BrokerConfig.brokerSynonyms(name);
+        for (String brokerName : brokerNames) {
+            if (broker.isExplicit(brokerName)) {
+                synonyms.add(new Synonym(brokerName, broker.valueAsString(brokerName), ConfigValue.Source.BROKER));
+            }
         }
-        Object value = synonym != null ? broker.topicDefaults().get(name) : DEFINITION.defaultValues().get(name);
-        if (value instanceof List<?> list) {
-            value = String.join(",", list.stream().map(String::valueOf).toList());
+        for (String brokerName : brokerNames) {
+            String brokerDefault = BrokerConfig.defaultAsString(brokerName);
+            if (brokerDefault != null) {
+                synonyms.add(new Synonym(brokerName, brokerDefault, ConfigValue.Source.DEFAULT));
+            }
         }
-        return new ConfigValue(value == null ? null : String.valueOf(value), ConfigValue.Source.DEFAULT);
+        if (synonyms.isEmpty()) {
+            synonyms.add(new Synonym(name, defaultValue(name, broker), ConfigValue.Source.DEFAULT));
+        }
+        return synonyms;
+    }
+
+    /** The value a topic without an override has: derived from the broker's settings where Kafka does so. */
+    private static String defaultValue(String name, BrokerConfig broker) {
+        Object value = BrokerConfig.brokerSynonyms(name).isEmpty()
+                ? DEFINITION.defaultValues().get(name) : broker.topicDefaults().get(name);
+        return ConfigDef.convertToString(value, DEFINITION.configKeys().get(name).type);
     }
 
     /** The settings the broker acts on. */
@@ -145,5 +171,9 @@ public final class TopicConfigs {
     /** A described config value. */
     public record ConfigValue(String value, Source source) {
         public enum Source { TOPIC, BROKER, DEFAULT }
+    }
+
+    /** One place a config's value can come from: a name (the topic's or a broker setting's) and its value there. */
+    public record Synonym(String name, String value, ConfigValue.Source source) {
     }
 }
