@@ -107,10 +107,6 @@ public final class BrokerLoop implements Agent {
         return result;
     }
 
-    public boolean isLoopThread() {
-        return Thread.currentThread() == thread;
-    }
-
     @Override
     public int doWork() {
         int work = 0;

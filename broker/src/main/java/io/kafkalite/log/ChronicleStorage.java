@@ -48,11 +48,6 @@ public final class ChronicleStorage implements Storage {
     }
 
     @Override
-    public boolean isDurable() {
-        return true;
-    }
-
-    @Override
     public boolean exists(String name) {
         return Files.isDirectory(directory.resolve(name));
     }

@@ -62,10 +62,6 @@ public final class LogManager implements AutoCloseable {
         }
     }
 
-    public boolean isDurable() {
-        return storage.isDurable();
-    }
-
     private static String storeName(TopicPartition key) {
         return key.topic() + "-" + key.partition();
     }

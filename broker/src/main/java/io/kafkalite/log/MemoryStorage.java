@@ -20,11 +20,6 @@ public final class MemoryStorage implements Storage {
     }
 
     @Override
-    public boolean isDurable() {
-        return false;
-    }
-
-    @Override
     public boolean exists(String name) {
         return stores.containsKey(name);
     }

@@ -70,10 +70,6 @@ public final class PartitionLog implements AutoCloseable {
         return logEndOffset;
     }
 
-    public long retainedBytes() {
-        return retainedBytes;
-    }
-
     /**
      * Assigns offsets to {@code batch} (and the append time for {@code LOG_APPEND_TIME} topics), rewriting
      * its header in place, and stores it.

@@ -9,9 +9,6 @@ public interface Storage extends AutoCloseable {
      */
     EntryStore open(String name, int maxEntryBytes);
 
-    /** Whether entries survive a broker restart. */
-    boolean isDurable();
-
     /** Whether a store with this name already holds entries from an earlier run. */
     boolean exists(String name);
 
