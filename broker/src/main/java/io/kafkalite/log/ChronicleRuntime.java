@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import net.openhft.posix.PosixAPI;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +64,9 @@ public final class ChronicleRuntime {
         setDefault("background.releaser", "false");
         setDefault("disable.resource.warning", "true");
         setDefault("jvm.resource.tracing", "false");
+        // Chronicle's native POSIX bindings (jnr-ffi) only tune what a queue does (preallocation, affinity); the
+        // pure-Java fallback keeps behaviour, saves ~0.1 s of first-use class loading and needs no native access.
+        PosixAPI.useNoOpPosixApi();
     }
 
     private static void setDefault(String key, String value) {
