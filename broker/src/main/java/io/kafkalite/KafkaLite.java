@@ -121,18 +121,18 @@ public final class KafkaLite implements AutoCloseable {
             }
         }
         if (temporaryDirectory) {
-            deleteTemporaryDirectory();
+            deleteRecursively(dataDirectory);
         }
         LOG.info("Kafkalite at {} stopped", bootstrapServers());
     }
 
-    private void deleteTemporaryDirectory() {
-        try (var paths = Files.walk(dataDirectory)) {
+    private static void deleteRecursively(Path directory) {
+        try (var paths = Files.walk(directory)) {
             for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
         } catch (IOException e) {
-            LOG.warn("Could not delete the temporary data directory {}: {}", dataDirectory, e.getMessage());
+            LOG.warn("Could not delete the temporary data directory {}: {}", directory, e.getMessage());
         }
     }
 
@@ -214,15 +214,22 @@ public final class KafkaLite implements AutoCloseable {
             }
             boolean chronicle = chooseStorage();
             boolean temporary = dataDirectory == null;
-            Path directory = prepareDirectory();
-
             SocketServer server = SocketServer.bind(host, port, config.socketRequestMaxBytes());
             int boundPort = server.port();
+            Path directory;
+            try {
+                directory = prepareDirectory();
+            } catch (UncheckedIOException e) {
+                server.close();
+                throw e;
+            }
             Storage storage = chronicle ? new ChronicleStorage(directory) : new MemoryStorage();
             MetadataJournal[] journal = new MetadataJournal[1];
             LogManager logs = new LogManager(storage);
             BrokerLoop loop = new BrokerLoop("kafkalite-broker-" + boundPort, () -> {
-                journal[0].close();
+                if (journal[0] != null) {
+                    journal[0].close();
+                }
                 logs.close();
             });
             loop.start();
@@ -236,6 +243,9 @@ public final class KafkaLite implements AutoCloseable {
             } catch (ExecutionException | InterruptedException e) {
                 server.close();
                 loop.close();
+                if (temporary) {
+                    deleteRecursively(directory);
+                }
                 Throwable cause = e.getCause() == null ? e : e.getCause();
                 if (cause instanceof RuntimeException runtime) {
                     throw runtime;

@@ -1,6 +1,7 @@
 package io.kafkalite;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,6 +54,23 @@ class LifecycleTest {
         List<Thread> left = threads().stream().filter(t -> !before.contains(t)).filter(LifecycleTest::brokerOwned).toList();
         assertThat(left).as("threads left after close: %s", left).isEmpty();
         assertThat(dataDirectory).doesNotExist();
+    }
+
+    @Test
+    void aStartThatFailsLeavesNoThreadPortOrDirectoryBehind() throws Exception {
+        Set<Thread> before = threads();
+        Set<Path> dirsBefore = temporaryDirectories();
+        assertThatThrownBy(() -> KafkaLite.builder().topic("not a valid name!", 1).start())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a valid name!");
+        assertThat(threads().stream().filter(t -> !before.contains(t)).filter(LifecycleTest::brokerOwned).toList()).isEmpty();
+        assertThat(temporaryDirectories()).isEqualTo(dirsBefore);
+    }
+
+    private static Set<Path> temporaryDirectories() throws Exception {
+        try (Stream<Path> entries = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return entries.filter(p -> p.getFileName().toString().startsWith("kafkalite-")).collect(Collectors.toSet());
+        }
     }
 
     @Test
