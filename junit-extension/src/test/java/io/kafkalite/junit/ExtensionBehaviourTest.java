@@ -121,6 +121,13 @@ class ExtensionBehaviourTest {
         assertThat(ParallelA.ports).hasSize(2);
     }
 
+    @Test
+    void sharedClassesUseOneBrokerAndEachStillStartsFromItsDeclaredTopics() {
+        SharedA.ports.clear();
+        run(SharedA.class, SharedB.class).testEvents().assertStatistics(s -> s.succeeded(2).failed(0));
+        assertThat(SharedA.ports).hasSize(1);
+    }
+
     // ---- fixtures: run only through the engine above (Surefire skips nested classes) ----
 
     static class Programmatic {
@@ -226,6 +233,28 @@ class ExtensionBehaviourTest {
             ParallelA.ports.add(broker.port());
             producer.send(new ProducerRecord<>("t", "c", "d")).get();
             assertThat(kafka.awaitRecords("t", 1, Duration.ofSeconds(30))).hasSize(1);
+        }
+    }
+
+    @KafkaLiteTest(topics = "shared-a:1", shared = true)
+    static class SharedA {
+        static final Set<Integer> ports = ConcurrentHashMap.newKeySet();
+
+        @Test
+        void test(KafkaLite broker, Admin admin, Producer<String, String> producer) throws Exception {
+            ports.add(broker.port());
+            assertThat(admin.listTopics().names().get()).contains("shared-a");
+            producer.send(new ProducerRecord<>("shared-a", "k", "v")).get();
+        }
+    }
+
+    @KafkaLiteTest(topics = "shared-b:1", shared = true)
+    static class SharedB {
+        @Test
+        void test(KafkaLite broker, Admin admin, KafkaCluster kafka) throws Exception {
+            SharedA.ports.add(broker.port());
+            assertThat(admin.listTopics().names().get()).contains("shared-b");
+            assertThat(kafka.readAll("shared-b")).isEmpty();
         }
     }
 }
