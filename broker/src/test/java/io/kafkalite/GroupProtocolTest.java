@@ -79,7 +79,7 @@ class GroupProtocolTest {
 
             FindCoordinatorResponseData txn = raw.send(ApiKeys.FIND_COORDINATOR, (short) 3,
                     new FindCoordinatorRequestData().setKey("tx").setKeyType(CoordinatorType.TRANSACTION.id()));
-            assertThat(Errors.forCode(txn.errorCode())).isEqualTo(Errors.COORDINATOR_NOT_AVAILABLE);
+            assertThat(Errors.forCode(txn.errorCode())).isEqualTo(Errors.UNSUPPORTED_VERSION);
         }
     }
 

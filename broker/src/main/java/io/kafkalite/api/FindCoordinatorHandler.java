@@ -10,8 +10,9 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.FindCoordinatorRequest.CoordinatorType;
 
 /**
- * FindCoordinator, single key (v0-3) or batched (v4+). This node coordinates every group; transactions (and
- * share groups) have no coordinator here, which clients see as COORDINATOR_NOT_AVAILABLE.
+ * FindCoordinator, single key (v0-3) or batched (v4+). This node coordinates every group. Transactions have no
+ * coordinator here: a transactional producer gets UNSUPPORTED_VERSION, which fails initTransactions() at once
+ * with the message; share groups get COORDINATOR_NOT_AVAILABLE.
  */
 final class FindCoordinatorHandler implements ApiHandler {
 
@@ -48,8 +49,10 @@ final class FindCoordinatorHandler implements ApiHandler {
         if (keyType == CoordinatorType.GROUP.id()) {
             return c.setErrorCode(Errors.NONE.code()).setNodeId(state.nodeId()).setHost(state.host()).setPort(state.port());
         } else if (keyType == CoordinatorType.TRANSACTION.id()) {
-            error = Errors.COORDINATOR_NOT_AVAILABLE;
-            message = "Transactions are not supported by Kafkalite";
+            // fatal for the producer at once, where COORDINATOR_NOT_AVAILABLE would keep it retrying for max.block.ms
+            error = Errors.UNSUPPORTED_VERSION;
+            message = "Transactions are not supported by this Kafkalite version; use an idempotent producer "
+                    + "without transactional.id";
         } else if (keyType == CoordinatorType.SHARE.id()) {
             error = Errors.COORDINATOR_NOT_AVAILABLE;
             message = "Share groups are not supported by Kafkalite";
