@@ -3,11 +3,10 @@ package io.kafkalite.api;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.kafkalite.log.PartitionLog;
 import io.kafkalite.metadata.Topic;
 import io.kafkalite.metadata.TopicConfigs;
+import io.kafkalite.partition.Partition;
 import org.apache.kafka.common.InvalidRecordException;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.errors.InvalidRequiredAcksException;
@@ -32,26 +31,23 @@ import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.apache.kafka.common.record.internal.RecordBatch;
 
 /**
- * Produce: validates each partition's record batch (one per partition, magic v2, CRC, size, timestamps,
- * idempotent sequence) and appends it as sent. On one node every acks level is satisfied by the append itself.
+ * Produce: validates each partition's record batch (one per partition, magic v2, CRC, size, timestamps) and
+ * hands it to its partition, which checks it against the producer's state and appends it as sent. On one node
+ * every acks level is satisfied by the append itself.
  */
 final class ProduceHandler implements ApiHandler {
 
     private final BrokerState state;
-    private final Runnable onAppend;
 
-    /** @param onAppend told after records were appended (wakes parked fetches) */
-    ProduceHandler(BrokerState state, Runnable onAppend) {
+    ProduceHandler(BrokerState state) {
         this.state = state;
-        this.onAppend = onAppend;
     }
 
     @Override
     public void handle(ApiRequest request) {
         ProduceRequestData data = request.data();
         boolean validAcks = data.acks() == -1 || data.acks() == 0 || data.acks() == 1;
-        long now = System.currentTimeMillis();
-        boolean appended = false;
+        long now = state.clock().epochMillis();
         TopicProduceResponseCollection responses = new TopicProduceResponseCollection();
         for (TopicProduceData topicData : data.topicData()) {
             Topic topic = topicData.name() == null || topicData.name().isEmpty()
@@ -67,7 +63,7 @@ final class ProduceHandler implements ApiHandler {
                     if (!validAcks) {
                         throw new InvalidRequiredAcksException("acks must be -1, 0 or 1, got " + data.acks());
                     }
-                    appended |= append(topicData, topic, partitionData, response, now);
+                    append(topicData, topic, partitionData, response, now);
                 } catch (ApiException e) {
                     response.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());
                 }
@@ -78,9 +74,6 @@ final class ProduceHandler implements ApiHandler {
                     .setTopicId(topicData.topicId())
                     .setPartitionResponses(partitions));
         }
-        if (appended) {
-            onAppend.run();
-        }
         if (data.acks() == 0) {
             request.respondNothing();
         } else {
@@ -88,39 +81,30 @@ final class ProduceHandler implements ApiHandler {
         }
     }
 
-    /** Validates and appends one partition's batch, filling {@code response}; returns whether records were added. */
-    private boolean append(TopicProduceData topicData, Topic topic, PartitionProduceData partitionData,
-                           PartitionProduceResponse response, long now) {
+    /** Validates and appends one partition's batch, filling {@code response}. */
+    private void append(TopicProduceData topicData, Topic topic, PartitionProduceData partitionData,
+                        PartitionProduceResponse response, long now) {
         if (topic == null) {
             throw topicData.name() == null || topicData.name().isEmpty()
                     ? new UnknownTopicIdException("Topic id " + topicData.topicId() + " does not exist")
                     : new UnknownTopicOrPartitionException("Topic '" + topicData.name() + "' does not exist");
         }
-        int partition = partitionData.index();
-        if (!topic.hasPartition(partition)) {
-            throw new UnknownTopicOrPartitionException("Topic '" + topic.name() + "' has no partition " + partition);
+        int index = partitionData.index();
+        if (!topic.hasPartition(index)) {
+            throw new UnknownTopicOrPartitionException("Topic '" + topic.name() + "' has no partition " + index);
         }
         MemoryRecords records = (MemoryRecords) partitionData.records();
         MutableRecordBatch batch = singleBatch(records);
         TopicConfigs.Settings settings = topic.settings();
         validate(batch, settings, now);
 
-        TopicPartition key = new TopicPartition(topic.name(), partition);
-        PartitionLog log = state.log(topic, partition);
-        long duplicateOf = state.producerStates().check(key, List.of(batch))[0];
+        Partition partition = state.partition(topic, index);
+        Partition.AppendResult result = partition.appendRecords(batch, records.buffer(), now);
         boolean logAppendTime = settings.timestampType() == TimestampType.LOG_APPEND_TIME;
-        if (duplicateOf >= 0) {
-            // A retry of a batch already stored: acknowledge it again with the offset it got the first time.
-            response.setBaseOffset(duplicateOf).setLogStartOffset(log.logStartOffset())
-                    .setLogAppendTimeMs(logAppendTime ? now : -1);
-            return false;
-        }
-        long baseOffset = log.append(batch, records.buffer(), settings.timestampType(), now);
-        state.producerStates().recordAppended(key, batch, baseOffset);
-        response.setBaseOffset(baseOffset)
-                .setLogStartOffset(log.logStartOffset())
+        // a retried batch is acknowledged again with the offset it got the first time
+        response.setBaseOffset(result.baseOffset())
+                .setLogStartOffset(partition.logStartOffset())
                 .setLogAppendTimeMs(logAppendTime ? now : -1);
-        return true;
     }
 
     /** Produce v3+ carries exactly one batch per partition, as Kafka requires. */

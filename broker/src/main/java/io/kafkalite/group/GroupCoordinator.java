@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 
+import io.kafkalite.time.BrokerTimer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.DeleteGroupsResponseData.DeletableGroupResult;
@@ -54,20 +54,19 @@ public final class GroupCoordinator {
     private final Map<String, Group> groups = new LinkedHashMap<>();
     private final GroupCoordinatorConfig config;
     private final OffsetStore offsets;
-    private final DeadlineTimer timer = new DeadlineTimer();
     private final ClassicGroupCoordinator classic;
     private final ConsumerGroupCoordinator consumer;
 
     /**
      * @param offsets committed offsets, already replayed from the journal: each group that has offsets exists
      *     (empty) from the start, as in Kafka after a restart
-     * @param nanoClock {@link System#nanoTime()} or a test clock
+     * @param timer the broker's timer, whose clock the coordinator's timeouts follow
      */
-    public GroupCoordinator(GroupCoordinatorConfig config, OffsetStore offsets, LongSupplier nanoClock) {
+    public GroupCoordinator(GroupCoordinatorConfig config, OffsetStore offsets, BrokerTimer timer) {
         this.config = config;
         this.offsets = offsets;
-        this.classic = new ClassicGroupCoordinator(groups, config, timer, nanoClock);
-        this.consumer = new ConsumerGroupCoordinator(groups, config, timer, nanoClock);
+        this.classic = new ClassicGroupCoordinator(groups, config, timer);
+        this.consumer = new ConsumerGroupCoordinator(groups, config, timer);
         for (String groupId : offsets.groups()) {
             groups.put(groupId, new ClassicGroup(groupId));
         }
@@ -113,18 +112,6 @@ public final class GroupCoordinator {
     public List<ConsumerGroupDescribeResponseData.DescribedGroup> describeConsumerGroups(List<String> groupIds,
                                                                                         TopicLookup topics) {
         return groupIds.stream().map(id -> consumer.describe(id, topics)).toList();
-    }
-
-    // ---------------------------------------------------------------- timers
-
-    /** When the next timer (session, rebalance, initial delay, pending sync) is due; Long.MAX_VALUE if none. */
-    public long nextDeadlineNanos() {
-        return timer.nextDeadlineNanos();
-    }
-
-    /** Runs the timers due at {@code nowNanos}; returns how many ran. */
-    public int runDueTimers(long nowNanos) {
-        return timer.runDue(nowNanos);
     }
 
     // ---------------------------------------------------------------- offsets

@@ -120,7 +120,8 @@ public final class MetadataJournal implements AutoCloseable {
         });
     }
 
-    void logStartOffset(String topic, int partition, long offset) {
+    /** Records a partition's new log start offset. */
+    public void logStartOffset(String topic, int partition, long offset) {
         write(out -> {
             out.writeByte(LOG_START_OFFSET);
             out.writeUTF(topic);
