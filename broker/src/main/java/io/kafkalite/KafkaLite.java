@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.kafkalite.api.BrokerApis;
@@ -19,6 +20,7 @@ import io.kafkalite.group.GroupCoordinatorConfig;
 import io.kafkalite.group.OffsetStore;
 import io.kafkalite.log.ChronicleRuntime;
 import io.kafkalite.log.ChronicleStorage;
+import io.kafkalite.log.DataDirectory;
 import io.kafkalite.log.MemoryStorage;
 import io.kafkalite.log.Storage;
 import io.kafkalite.metadata.BrokerConfig;
@@ -51,6 +53,7 @@ public final class KafkaLite implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaLite.class);
     private static final AtomicBoolean CHRONICLE_WARMED = new AtomicBoolean();
     private static final AtomicBoolean FALLBACK_WARNED = new AtomicBoolean();
+    private static final Object JOURNAL_SNAPSHOT_TIMER = "journal-snapshot";
 
     private final String host;
     private final int port;
@@ -60,10 +63,11 @@ public final class KafkaLite implements AutoCloseable {
     private final SocketServer server;
     private final BrokerLoop loop;
     private final Thread warmUp;
+    private final DataDirectory claim;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private KafkaLite(String host, int port, Path dataDirectory, boolean temporaryDirectory, boolean durable,
-                      SocketServer server, BrokerLoop loop, Thread warmUp) {
+                      SocketServer server, BrokerLoop loop, Thread warmUp, DataDirectory claim) {
         this.host = host;
         this.port = port;
         this.dataDirectory = dataDirectory;
@@ -72,6 +76,7 @@ public final class KafkaLite implements AutoCloseable {
         this.server = server;
         this.loop = loop;
         this.warmUp = warmUp;
+        this.claim = claim;
     }
 
     /** A builder with test-friendly defaults: 127.0.0.1, a free port, a temporary data directory. */
@@ -155,6 +160,9 @@ public final class KafkaLite implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (claim != null) {
+            claim.close();
         }
         if (temporaryDirectory) {
             deleteRecursively(dataDirectory);
@@ -264,14 +272,16 @@ public final class KafkaLite implements AutoCloseable {
             SocketServer server = SocketServer.bind(host, port, config.socketRequestMaxBytes());
             int boundPort = server.port();
             Path directory;
+            DataDirectory claim;
             try {
                 directory = prepareDirectory();
-            } catch (UncheckedIOException e) {
+                claim = temporary ? null : DataDirectory.claim(directory);
+            } catch (RuntimeException e) {
                 server.close();
                 throw e;
             }
             Storage storage = chronicle ? new ChronicleStorage(directory) : new MemoryStorage();
-            OwnedByLoop owned = new OwnedByLoop();
+            OwnedByLoop owned = new OwnedByLoop(storage);
             BrokerTimer timer = new BrokerTimer(manualClock ? BrokerClock.manual() : BrokerClock.system());
             BrokerLoop loop = new BrokerLoop("kafkalite-broker-" + boundPort, timer, owned::close);
             loop.start();
@@ -279,13 +289,16 @@ public final class KafkaLite implements AutoCloseable {
             try {
                 state = loop.call(() -> {
                     // Chronicle objects belong to the thread that uses them: open the journal on the loop thread.
-                    owned.journal = new MetadataJournal(temporary ? null : storage.open(MetadataJournal.STORE_NAME, 1 << 20));
-                    owned.partitions = new PartitionRegistry(storage, owned.journal);
+                    owned.journal = temporary ? MetadataJournal.none() : MetadataJournal.open(storage, directory);
+                    owned.partitions = new PartitionRegistry(storage.openPartitionLogs(config.logFileBytes()), owned.journal);
                     return initialise(config, boundPort, timer, owned.journal, owned.partitions);
                 }).get();
             } catch (ExecutionException | InterruptedException e) {
                 server.close();
                 loop.close();
+                if (claim != null) {
+                    claim.close();
+                }
                 if (temporary) {
                     deleteRecursively(directory);
                 }
@@ -299,8 +312,12 @@ public final class KafkaLite implements AutoCloseable {
             server.start(loop, "kafkalite-network-" + boundPort);
             // started last so that it does not compete with start() itself; it is done long before a client
             // has loaded its own classes and sends its first produce
-            Thread warmUp = chronicle ? startWarmUp(directory) : null;
-            KafkaLite broker = new KafkaLite(host, boundPort, directory, temporary, chronicle, server, loop, warmUp);
+            Runnable prepareLog = () -> loop.execute(() -> owned.partitions.logs().prepare());
+            Thread warmUp = chronicle ? startWarmUp(directory, prepareLog) : null;
+            if (chronicle && warmUp == null) {
+                prepareLog.run();
+            }
+            KafkaLite broker = new KafkaLite(host, boundPort, directory, temporary, chronicle, server, loop, warmUp, claim);
             LOG.info("Kafkalite started at {} (data in {}, {})", broker.bootstrapServers(), directory,
                     chronicle ? "Chronicle Queue" : "heap: Chronicle's JVM flags are missing");
             return broker;
@@ -323,6 +340,10 @@ public final class KafkaLite implements AutoCloseable {
                 clusterId[0] = Uuid.randomUuid().toString();
                 journal.clusterId(clusterId[0]);
             }
+            partitions.recover(topicRegistry::get);
+            journal.snapshotSources(snapshot -> snapshot.clusterId(clusterId[0]), topicRegistry, partitions, producerIds,
+                    offsets);
+            scheduleJournalSnapshots(timer, journal, config.retentionCheckIntervalMs());
             for (Map.Entry<String, TopicSpec> topic : topics.entrySet()) {
                 if (topicRegistry.get(topic.getKey()) == null) {
                     try {
@@ -334,6 +355,20 @@ public final class KafkaLite implements AutoCloseable {
             }
             return new BrokerState(config, clusterId[0], host, boundPort, timer, topicRegistry, partitions, producerIds,
                     new GroupCoordinator(GroupCoordinatorConfig.from(config), offsets, timer));
+        }
+
+        /** Checks now and then whether the journal has grown enough to be worth a snapshot, between requests. */
+        private static void scheduleJournalSnapshots(BrokerTimer timer, MetadataJournal journal, long intervalMs) {
+            timer.scheduleAfter(JOURNAL_SNAPSHOT_TIMER, TimeUnit.MILLISECONDS.toNanos(intervalMs), () -> {
+                if (journal.snapshotDue()) {
+                    try {
+                        journal.snapshot();
+                    } catch (RuntimeException e) {
+                        LOG.warn("Could not compact the metadata journal; will try again: {}", e.getMessage());
+                    }
+                }
+                scheduleJournalSnapshots(timer, journal, intervalMs);
+            });
         }
 
         /** Chronicle if this JVM can run it; else the heap, unless the user asked for durable storage. */
@@ -368,12 +403,18 @@ public final class KafkaLite implements AutoCloseable {
             }
         }
 
-        /** Loads Chronicle's classes off the caller's thread, once per JVM, so start() returns at once. */
-        private static Thread startWarmUp(Path directory) {
+        /**
+         * Loads Chronicle's classes off the caller's thread, once per JVM, so start() returns at once; then runs
+         * {@code afterwards}. Returns null (and runs nothing) when this JVM has already loaded them.
+         */
+        private static Thread startWarmUp(Path directory, Runnable afterwards) {
             if (!CHRONICLE_WARMED.compareAndSet(false, true)) {
                 return null;
             }
-            Thread thread = new Thread(() -> ChronicleRuntime.warmUp(directory), "kafkalite-chronicle-warmup");
+            Thread thread = new Thread(() -> {
+                ChronicleRuntime.warmUp(directory);
+                afterwards.run();
+            }, "kafkalite-chronicle-warmup");
             thread.setDaemon(true);
             thread.start();
             return thread;
@@ -385,8 +426,13 @@ public final class KafkaLite implements AutoCloseable {
 
     /** The state the broker loop closes as its last act, on its own thread. */
     private static final class OwnedByLoop {
+        final Storage storage;
         MetadataJournal journal;
         PartitionRegistry partitions;
+
+        OwnedByLoop(Storage storage) {
+            this.storage = storage;
+        }
 
         void close() {
             if (partitions != null) {
@@ -395,6 +441,7 @@ public final class KafkaLite implements AutoCloseable {
             if (journal != null) {
                 journal.close();
             }
+            storage.close();
         }
     }
 }

@@ -14,7 +14,7 @@ import org.apache.kafka.common.TopicPartition;
  * Committed offsets by group and partition. Every change is journaled, so a broker restarted on the same data
  * directory gives consumers back their positions; offsets of a deleted topic go with it.
  */
-public final class OffsetStore implements MetadataJournal.Listener {
+public final class OffsetStore implements MetadataJournal.Listener, MetadataJournal.SnapshotSource {
 
     private static final Comparator<TopicPartition> ORDER =
             Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition);
@@ -106,5 +106,11 @@ public final class OffsetStore implements MetadataJournal.Listener {
     @Override
     public void onTopicDeleted(String name) {
         deleteTopic(name);
+    }
+
+    @Override
+    public void writeSnapshot(MetadataJournal snapshot) {
+        byGroup.forEach((group, offsets) -> offsets.forEach((partition, offset) -> snapshot.offsetCommitted(group,
+                partition.topic(), partition.partition(), offset.offset(), offset.leaderEpoch(), offset.metadata())));
     }
 }

@@ -15,13 +15,19 @@ public final class MemoryStorage implements Storage {
     private final Map<String, MemoryEntryStore> stores = new HashMap<>();
 
     @Override
-    public EntryStore open(String name, int maxEntryBytes) {
-        return stores.computeIfAbsent(name, n -> new MemoryEntryStore(() -> stores.remove(n)));
+    public PartitionLogs openPartitionLogs(long segmentBytes) {
+        return new PartitionLogs(new HeapBatchStore(), null);
     }
 
     @Override
-    public boolean exists(String name) {
-        return stores.containsKey(name);
+    public EntryStore open(String name) {
+        return stores.computeIfAbsent(name, n -> new MemoryEntryStore(() -> stores.remove(n)));
+    }
+
+
+    @Override
+    public void delete(String name) {
+        stores.remove(name);
     }
 
     @Override
@@ -38,18 +44,10 @@ public final class MemoryStorage implements Storage {
         }
 
         @Override
-        public long append(ByteBuffer entry) {
+        public void append(ByteBuffer entry) {
             byte[] copy = new byte[entry.remaining()];
             entry.duplicate().get(copy);
             entries.add(copy);
-            return entries.size() - 1;
-        }
-
-        @Override
-        public void readConsecutive(long firstAddress, int count, ByteBuffer target) {
-            for (int i = 0; i < count; i++) {
-                target.put(entries.get((int) firstAddress + i));
-            }
         }
 
         @Override

@@ -6,21 +6,43 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import io.kafkalite.log.EntryStore;
+import io.kafkalite.log.Storage;
 import org.apache.kafka.common.Uuid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The persisted history of broker metadata: topics, configs, log start offsets, producer id blocks and committed
- * offsets of consumer groups, one event per entry, replayed on start. A broker without durable storage keeps no journal.
+ * offsets of consumer groups, one event per entry, replayed on start. A broker without durable storage keeps no
+ * journal.
+ *
+ * <p>The journal is compacted by snapshots: once the events since the last snapshot outnumber what a snapshot
+ * would hold, every {@link SnapshotSource} writes the events that rebuild its current state into a new generation
+ * of the journal, which then takes the events that follow. A file naming the current generation is replaced
+ * atomically once the snapshot is complete, so a crash meanwhile leaves the old generation in charge; the old one is
+ * deleted after. Replaying a generation is replaying its snapshot and then its tail, with the same listeners.
  */
 public final class MetadataJournal implements AutoCloseable {
 
-    /** Store name of the journal inside the data directory. */
-    public static final String STORE_NAME = "__kafkalite_metadata";
+    /** Directory of the journal's generations inside the data directory. */
+    public static final String DIRECTORY = "metadata";
+    private static final String CURRENT_FILE = "current";
+    /** A snapshot is due once the events since the last one are at least this many, and more than it held. */
+    private static final long MIN_EVENTS_BEFORE_SNAPSHOT = 10_000;
+    private static final Logger LOG = LoggerFactory.getLogger(MetadataJournal.class);
 
     private static final byte CLUSTER_ID = 1;
     private static final byte TOPIC_CREATED = 2;
@@ -34,11 +56,68 @@ public final class MetadataJournal implements AutoCloseable {
     private static final byte OFFSET_DELETED = 17;
     private static final byte GROUP_OFFSETS_DELETED = 18;
 
-    private final EntryStore store;
+    private final Storage storage;
+    private final Path directory;
+    private EntryStore store;
+    private int generation;
+    private List<SnapshotSource> sources = List.of();
+    private long eventsSinceSnapshot;
+    private long snapshotEvents;
 
-    /** @param store where events go, or null to keep none */
-    public MetadataJournal(EntryStore store) {
-        this.store = store;
+    private MetadataJournal(Storage storage, Path directory) {
+        this.storage = storage;
+        this.directory = directory;
+    }
+
+    /** A journal that keeps nothing, for a broker whose data directory is deleted when it closes. */
+    public static MetadataJournal none() {
+        return new MetadataJournal(null, null);
+    }
+
+    /**
+     * Opens the journal under {@code dataDirectory}: the current generation, after deleting any other (an older one
+     * a snapshot replaced, or a newer one whose snapshot a crash interrupted).
+     */
+    public static MetadataJournal open(Storage storage, Path dataDirectory) {
+        MetadataJournal journal = new MetadataJournal(storage, dataDirectory.resolve(DIRECTORY));
+        try {
+            Files.createDirectories(journal.directory);
+            Path current = journal.directory.resolve(CURRENT_FILE);
+            if (Files.exists(current)) {
+                journal.generation = Integer.parseInt(Files.readString(current, StandardCharsets.US_ASCII).trim());
+            } else {
+                journal.generation = 1;
+                journal.writeCurrent(1);
+            }
+            try (Stream<Path> children = Files.list(journal.directory)) {
+                for (Path child : children.toList()) {
+                    String name = child.getFileName().toString();
+                    if (Files.isDirectory(child) && !name.equals(generationName(journal.generation))) {
+                        storage.delete(DIRECTORY + "/" + name);
+                    }
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            throw new UncheckedIOException("Cannot open the metadata journal in " + journal.directory + ": " + e.getMessage(),
+                    e instanceof IOException io ? io : new IOException(e));
+        }
+        journal.store = storage.open(storeName(journal.generation));
+        return journal;
+    }
+
+    private static String generationName(int generation) {
+        return String.format("%010d", generation);
+    }
+
+    private static String storeName(int generation) {
+        return DIRECTORY + "/" + generationName(generation);
+    }
+
+    private void writeCurrent(int current) throws IOException {
+        Path temporary = directory.resolve(CURRENT_FILE + ".tmp");
+        Files.writeString(temporary, Integer.toString(current), StandardCharsets.US_ASCII);
+        Files.move(temporary, directory.resolve(CURRENT_FILE), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** Replays every event in order, each to every listener. */
@@ -46,17 +125,89 @@ public final class MetadataJournal implements AutoCloseable {
         if (store == null) {
             return;
         }
-        store.forEach((address, entry) -> {
+        Listener all = fanOut(listeners);
+        long[] events = {0};
+        store.forEach((sequence, entry) -> {
             byte[] bytes = new byte[entry.remaining()];
             entry.duplicate().get(bytes);
-            for (Listener listener : listeners) {
-                try {
-                    read(new DataInputStream(new ByteArrayInputStream(bytes)), listener);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("metadata journal entry at " + address + " is unreadable", e);
-                }
+            try {
+                read(new DataInputStream(new ByteArrayInputStream(bytes)), all);
+            } catch (IOException e) {
+                throw new UncheckedIOException("metadata journal entry " + sequence + " is unreadable", e);
             }
+            events[0]++;
         });
+        eventsSinceSnapshot = events[0];
+    }
+
+    /** One listener that passes each event to all of {@code listeners}: every event is decoded once. */
+    private static Listener fanOut(Listener... listeners) {
+        return (Listener) Proxy.newProxyInstance(Listener.class.getClassLoader(), new Class<?>[] {Listener.class},
+                (proxy, method, args) -> {
+                    if (method.getDeclaringClass() == Object.class) {
+                        return switch (method.getName()) {
+                            case "equals" -> proxy == args[0];
+                            case "hashCode" -> System.identityHashCode(proxy);
+                            default -> "journal listeners " + List.of(listeners);
+                        };
+                    }
+                    for (Listener listener : listeners) {
+                        try {
+                            method.invoke(listener, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    }
+                    return null;
+                });
+    }
+
+    /** The subsystems whose state a snapshot carries, in the order their events are written. */
+    public void snapshotSources(SnapshotSource... snapshotSources) {
+        this.sources = List.of(snapshotSources);
+    }
+
+    /** Whether the events since the last snapshot are enough that replaying a new one would be shorter. */
+    public boolean snapshotDue() {
+        return store != null && eventsSinceSnapshot >= Math.max(MIN_EVENTS_BEFORE_SNAPSHOT, snapshotEvents);
+    }
+
+    /**
+     * Writes a snapshot of every source's state as a new generation and makes it current, deleting the old one.
+     * Call it between requests, when no subsystem is half-way through a change.
+     *
+     * @throws UncheckedIOException when the snapshot cannot be written; the current generation stays in charge
+     */
+    public void snapshot() {
+        if (store == null) {
+            return;
+        }
+        long started = System.nanoTime();
+        int next = generation + 1;
+        storage.delete(storeName(next));
+        EntryStore previous = store;
+        long previousEvents = eventsSinceSnapshot;
+        store = storage.open(storeName(next));
+        eventsSinceSnapshot = 0;
+        try {
+            for (SnapshotSource source : sources) {
+                source.writeSnapshot(this);
+            }
+            writeCurrent(next);
+        } catch (IOException | RuntimeException e) {
+            store.delete();
+            store = previous;
+            eventsSinceSnapshot = previousEvents;
+            throw e instanceof UncheckedIOException unchecked ? unchecked
+                    : new UncheckedIOException("Cannot write a metadata journal snapshot: " + e.getMessage(),
+                            e instanceof IOException io ? io : new IOException(e));
+        }
+        previous.delete();
+        generation = next;
+        snapshotEvents = eventsSinceSnapshot;
+        eventsSinceSnapshot = 0;
+        LOG.debug("Metadata journal compacted into generation {}: {} events replaced {} in {} ms", next,
+                snapshotEvents, previousEvents, (System.nanoTime() - started) / 1_000_000);
     }
 
     private static void read(DataInputStream in, Listener listener) throws IOException {
@@ -182,6 +333,7 @@ public final class MetadataJournal implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         store.append(ByteBuffer.wrap(bytes.toByteArray()));
+        eventsSinceSnapshot++;
     }
 
     private static void writeMap(DataOutputStream out, Map<String, String> map) throws IOException {
@@ -211,6 +363,17 @@ public final class MetadataJournal implements AutoCloseable {
     @FunctionalInterface
     private interface EventWriter {
         void write(DataOutputStream out) throws IOException;
+    }
+
+    /**
+     * A subsystem whose state lives in the journal. For a snapshot it writes, with the journal's ordinary event
+     * methods, the events that rebuild its current state on a broker that has none: a topic registry one
+     * topic-created event per topic, an offset store one offset-committed event per offset, and so on. Replay then
+     * needs nothing new: the snapshot is events like any other.
+     */
+    @FunctionalInterface
+    public interface SnapshotSource {
+        void writeSnapshot(MetadataJournal snapshot);
     }
 
     /** Receives replayed events; each method defaults to ignoring its event. */

@@ -11,6 +11,7 @@ import io.kafkalite.metadata.TopicConfigs;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.BaseRecords;
 import org.apache.kafka.common.record.internal.ControlRecordType;
 import org.apache.kafka.common.record.internal.EndTransactionMarker;
 import org.apache.kafka.common.record.internal.MemoryRecords;
@@ -163,7 +164,7 @@ public final class Partition {
             return FetchedRecords.NONE;
         }
         long upperBound = readCommitted ? lastStableOffset() : highWatermark();
-        MemoryRecords records = stored.read(fetchOffset, upperBound, maxBytes, minOneBatch);
+        BaseRecords records = stored.read(fetchOffset, upperBound, maxBytes, minOneBatch);
         List<AbortedTransaction> aborted = readCommitted && records.sizeInBytes() > 0
                 ? abortedTransactions.overlapping(fetchOffset, upperBound) : List.of();
         return new FetchedRecords(records, aborted);
@@ -306,12 +307,9 @@ public final class Partition {
         }
     }
 
-    /** Closes the stored batches; producer state stays as it is, so the partition must not be used after. */
+    /** Lets go of the stored batches (the registry closes the store); the partition must not be used after. */
     void close() {
-        if (log != null) {
-            log.close();
-            log = null;
-        }
+        log = null;
     }
 
     /** Removes the stored batches for good, telling listeners the partition is gone. */
@@ -326,7 +324,7 @@ public final class Partition {
     }
 
     /** What a fetch of one partition returns: stored batches and the aborted transactions among them. */
-    public record FetchedRecords(MemoryRecords records, List<AbortedTransaction> abortedTransactions) {
+    public record FetchedRecords(BaseRecords records, List<AbortedTransaction> abortedTransactions) {
         static final FetchedRecords NONE = new FetchedRecords(MemoryRecords.EMPTY, List.of());
     }
 }
