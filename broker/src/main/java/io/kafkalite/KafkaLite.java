@@ -64,10 +64,13 @@ public final class KafkaLite implements AutoCloseable {
     private final BrokerLoop loop;
     private final Thread warmUp;
     private final DataDirectory claim;
+    /** Used on the broker loop only. */
+    private final PartitionRegistry partitions;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private KafkaLite(String host, int port, Path dataDirectory, boolean temporaryDirectory, boolean durable,
-                      SocketServer server, BrokerLoop loop, Thread warmUp, DataDirectory claim) {
+                      SocketServer server, BrokerLoop loop, Thread warmUp, DataDirectory claim,
+                      PartitionRegistry partitions) {
         this.host = host;
         this.port = port;
         this.dataDirectory = dataDirectory;
@@ -77,6 +80,7 @@ public final class KafkaLite implements AutoCloseable {
         this.loop = loop;
         this.warmUp = warmUp;
         this.claim = claim;
+        this.partitions = partitions;
     }
 
     /** A builder with test-friendly defaults: 127.0.0.1, a free port, a temporary data directory. */
@@ -132,6 +136,22 @@ public final class KafkaLite implements AutoCloseable {
             loop.timer().clock().advance(duration);
             return loop.timer().runDue();
         }));
+    }
+
+    /**
+     * Runs retention and the log cleaner on every partition now and returns when they are done, so a test can
+     * assert on their outcome without waiting for the background cleaner: records past {@code retention.ms} or
+     * {@code retention.bytes} go (topics whose {@code cleanup.policy} includes {@code delete}), and every partition
+     * of a compacted topic is compacted as Kafka's cleaner would, with its active segment rolled first so that
+     * everything written so far can be cleaned ({@code min.compaction.lag.ms} still holds back younger records),
+     * whatever its {@code min.cleanable.dirty.ratio}. Tombstones and transaction markers go once
+     * {@code delete.retention.ms} has passed since the cleaning that first kept them. The disk space released is
+     * given back before this returns. The broker serves no request meanwhile.
+     *
+     * @return how many partitions were compacted
+     */
+    public int cleanLogs() {
+        return await(loop.call(() -> partitions.cleanNow(loop.timer().clock().epochMillis())));
     }
 
     private static <T> T await(java.util.concurrent.CompletableFuture<T> result) {
@@ -317,7 +337,8 @@ public final class KafkaLite implements AutoCloseable {
             if (chronicle && warmUp == null) {
                 prepareLog.run();
             }
-            KafkaLite broker = new KafkaLite(host, boundPort, directory, temporary, chronicle, server, loop, warmUp, claim);
+            KafkaLite broker = new KafkaLite(host, boundPort, directory, temporary, chronicle, server, loop, warmUp, claim,
+                    owned.partitions);
             LOG.info("Kafkalite started at {} (data in {}, {})", broker.bootstrapServers(), directory,
                     chronicle ? "Chronicle Queue" : "heap: Chronicle's JVM flags are missing");
             return broker;

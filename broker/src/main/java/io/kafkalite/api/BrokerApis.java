@@ -13,7 +13,8 @@ public final class BrokerApis {
         FetchHandler fetch = new FetchHandler(state);
         ConfigsHandler configs = new ConfigsHandler(state);
         TopicAdminHandler topicAdmin = new TopicAdminHandler(state, configs);
-        state.partitions().scheduleRetention(state.timer(), state.config().retentionCheckIntervalMs());
+        state.partitions().scheduleUpkeep(state.timer(), state.config().retentionCheckIntervalMs(),
+                state.config().cleanerBackoffMs(), state.config().cleanerEnable());
         GroupHandler groups = new GroupHandler(state.groups(), fetch::completeParkedFetchesOf);
         OffsetHandler offsets = new OffsetHandler(state, state.groups());
         GroupAdminHandler groupAdmin = new GroupAdminHandler(state.groups());

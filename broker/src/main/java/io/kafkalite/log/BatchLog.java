@@ -76,6 +76,10 @@ public final class BatchLog {
         return key;
     }
 
+    BatchStore store() {
+        return store;
+    }
+
     /** How this log rolls segments; taken from the topic's configs each time it is asked. */
     public void segmentPolicy(SegmentPolicy policy) {
         this.segmentPolicy = policy;

@@ -47,17 +47,23 @@ public interface BatchStore extends AutoCloseable {
     /** The position after the last entry appended: {@link #scan} from it sees only what is appended later. */
     long mark();
 
+    /** Writes the {@link #mark()} and whatever else the store must know again after a restart, to a checkpoint. */
+    void writeCheckpoint(CheckpointFile.Writer out);
+
+    /** Reads back what {@link #writeCheckpoint} wrote; returns the mark to {@link #scan} from. */
+    long readCheckpoint(CheckpointFile.Reader in);
+
     /** Visits, in append order, every entry appended at or after {@code mark}; used to recover after a crash. */
     void scan(long mark, EntryVisitor visitor);
 
     /**
      * Gives back space of released batches: deletes files nothing references (after {@code listener} made the
      * index durable) and copies the live batches of mostly released files forward so that those files can go too.
-     * Works for at most about {@code budgetNanos}.
+     * Works until about {@code deadlineNanos} ({@link Deadlines}).
      *
      * @return whether there is more to reclaim
      */
-    boolean reclaim(ReclaimListener listener, long budgetNanos);
+    boolean reclaim(ReclaimListener listener, long deadlineNanos);
 
     /** Bytes stored on disk (or on the heap), released or not, until reclaimed. */
     long storedBytes();

@@ -26,15 +26,15 @@ final class CheckpointFile {
     private CheckpointFile() {
     }
 
-    /** Writes the indexes of {@code logs} as of {@code mark} (a {@link BatchStore#mark()}). */
-    static void write(Path file, long mark, Collection<BatchLog> logs) throws IOException {
+    /** Writes the indexes of {@code logs} and the store's state, as of now. */
+    static void write(Path file, BatchStore store, Collection<BatchLog> logs) throws IOException {
         Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
         try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
             Writer out = new Writer(channel);
             out.putInt(MAGIC);
             out.putInt(VERSION);
-            out.putLong(mark);
+            store.writeCheckpoint(out);
             out.putInt(logs.size());
             for (BatchLog log : logs) {
                 log.writeTo(out);
@@ -45,7 +45,7 @@ final class CheckpointFile {
         Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    /** The checkpoint in {@code file}, or null when there is none or it is damaged. */
+    /** The checkpoint in {@code file} (giving the store its part), or null when there is none or it is damaged. */
     static Checkpoint read(Path file, BatchStore store) throws IOException {
         Files.deleteIfExists(file.resolveSibling(file.getFileName() + ".tmp"));
         if (!Files.exists(file)) {
@@ -61,7 +61,7 @@ final class CheckpointFile {
             return null;
         }
         Reader in = new Reader(bytes.position(8));
-        long mark = in.getLong();
+        long mark = store.readCheckpoint(in);
         int count = in.getInt();
         List<BatchLog> logs = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {

@@ -45,6 +45,8 @@ public final class ChronicleBatchStore implements BatchStore {
     private static final Pattern SEGMENT_NAME = Pattern.compile("(\\d{10})\\.b(\\d{2})");
     /** Segments whose live share falls below this are copied forward so that their file can go. */
     private static final double RELOCATE_BELOW = 0.5;
+    /** A sealed segment that took in less than this fraction of a segment's size is merged into the newest one. */
+    private static final int SMALL_SEGMENT_FRACTION = 8;
     /** A deleted segment's file is closed after this even if a fetch response never finished sending from it. */
     private static final long RETIRED_GRACE_NANOS = TimeUnit.SECONDS.toNanos(60);
 
@@ -53,7 +55,8 @@ public final class ChronicleBatchStore implements BatchStore {
     private final StorageFailures failures;
     private final TreeMap<Integer, Segment> segments = new TreeMap<>();
     private final List<Segment> retired = new ArrayList<>();
-    private final ByteBuffer owner = ByteBuffer.allocate(OWNER_BYTES);
+    /** Written in Chronicle's byte order, so that its tailer reads the owner back with readLong and readInt. */
+    private final ByteBuffer owner = ByteBuffer.allocate(OWNER_BYTES).order(java.nio.ByteOrder.LITTLE_ENDIAN);
     private Segment active;
     private Relocation relocation;
     /** Whether files were released since the last checkpoint-and-delete round. */
@@ -115,7 +118,7 @@ public final class ChronicleBatchStore implements BatchStore {
     /** The segment to append {@code length} bytes to, starting a new one when the newest is full or too small. */
     private Segment writableSegment(int length) {
         Segment current = active;
-        if (current != null && current.end + length <= segmentBytes && length <= current.file().maxEntryBytes()) {
+        if (current != null && current.written + length <= segmentBytes && length <= current.file().maxEntryBytes()) {
             return current;
         }
         int blockShift = MIN_BLOCK_SHIFT;
@@ -130,7 +133,7 @@ public final class ChronicleBatchStore implements BatchStore {
         try {
             next.open();
         } catch (RuntimeException e) {
-            if (current != null && length <= current.file().maxEntryBytes() && current.end + length < Integer.MAX_VALUE) {
+            if (current != null && length <= current.file().maxEntryBytes() && current.end + length < (1L << 32)) {
                 // keep appending to the full segment rather than refuse records: it only grows past its nominal size
                 LOG.warn("Cannot start a new log segment in {} ({}); appending to segment {} past its size",
                         directory, e.getMessage(), current.id);
@@ -225,6 +228,31 @@ public final class ChronicleBatchStore implements BatchStore {
         return ((long) newest.id << 32) | (newest.lastSequence() + 1);
     }
 
+    /** The mark, and how many bytes each segment took in: what it held once tells how much of it is garbage now. */
+    @Override
+    public void writeCheckpoint(CheckpointFile.Writer out) {
+        out.putLong(mark());
+        out.putInt(segments.size());
+        for (Segment segment : segments.values()) {
+            out.putInt(segment.id);
+            out.putLong(segment.written);
+        }
+    }
+
+    @Override
+    public long readCheckpoint(CheckpointFile.Reader in) {
+        long mark = in.getLong();
+        int count = in.getInt();
+        for (int i = 0; i < count; i++) {
+            Segment segment = segments.get(in.getInt());
+            long written = in.getLong();
+            if (segment != null) {
+                segment.written = written;
+            }
+        }
+        return mark;
+    }
+
     @Override
     public void scan(long mark, EntryVisitor visitor) {
         int fromSegment = (int) (mark >>> 32);
@@ -267,8 +295,7 @@ public final class ChronicleBatchStore implements BatchStore {
     // ---------------------------------------------------------------- reclaim
 
     @Override
-    public boolean reclaim(ReclaimListener listener, long budgetNanos) {
-        long deadline = System.nanoTime() + budgetNanos;
+    public boolean reclaim(ReclaimListener listener, long deadlineNanos) {
         closeRetired(false);
         if (deletable) {
             deleteUnreferenced(listener);
@@ -277,7 +304,8 @@ public final class ChronicleBatchStore implements BatchStore {
             relocation = chooseRelocation();
         }
         if (relocation != null) {
-            if (relocation.run(listener, deadline)) {
+            if (relocation.run(listener, deadlineNanos)) {
+                relocation.segment.endScan();
                 relocation = null;
                 deletable = true;
             }
@@ -307,6 +335,10 @@ public final class ChronicleBatchStore implements BatchStore {
         closeRetired(false);
     }
 
+    /**
+     * The sealed segment most worth copying out: the one whose share of live bytes is lowest, if below
+     * {@link #RELOCATE_BELOW}, else a small one (a segment a restart sealed early) so that files do not pile up.
+     */
     private Relocation chooseRelocation() {
         Segment sparsest = null;
         double lowest = RELOCATE_BELOW;
@@ -314,13 +346,18 @@ public final class ChronicleBatchStore implements BatchStore {
             if (segment == active || segment.live <= 0) {
                 continue;
             }
-            double share = (double) segment.live / Math.max(segmentBytes, segment.live);
-            if (share < lowest) {
-                lowest = share;
+            double share = (double) segment.live / Math.max(segment.written, segment.live);
+            if (share < lowest || (sparsest == null && segment.written < segmentBytes / SMALL_SEGMENT_FRACTION
+                    && active != null && active.written + segment.live <= segmentBytes)) {
+                lowest = Math.min(lowest, share);
                 sparsest = segment;
             }
         }
-        return sparsest == null ? null : new Relocation(sparsest);
+        if (sparsest == null) {
+            return null;
+        }
+        sparsest.beginScan();
+        return new Relocation(sparsest);
     }
 
     private void closeRetired(boolean force) {
@@ -368,7 +405,6 @@ public final class ChronicleBatchStore implements BatchStore {
     private final class Relocation {
         final Segment segment;
         long afterSequence = -1;
-        final ByteBuffer copyOwner = ByteBuffer.allocate(OWNER_BYTES);
 
         Relocation(Segment segment) {
             this.segment = segment;
@@ -395,7 +431,7 @@ public final class ChronicleBatchStore implements BatchStore {
                         release(address, size);
                     }
                     afterSequence = sequence;
-                    timeUp[0] = System.nanoTime() > deadline;
+                    timeUp[0] = Deadlines.passed(deadline);
                     return !timeUp[0];
                 });
             } catch (KafkaStorageException e) {
@@ -414,6 +450,8 @@ public final class ChronicleBatchStore implements BatchStore {
         final AtomicInteger pins = new AtomicInteger();
         private QueueFile file;
         private boolean writing;
+        /** While live batches are copied out, Chronicle's queue stays open between slices. */
+        private boolean scanning;
         private MappedByteBuffer map;
         long end;
         long written;
@@ -444,9 +482,20 @@ public final class ChronicleBatchStore implements BatchStore {
             try {
                 return queue.lastSequence();
             } finally {
-                if (!writing) {
+                if (!writing && !scanning) {
                     queue.closeQueue();
                 }
+            }
+        }
+
+        void beginScan() {
+            scanning = true;
+        }
+
+        void endScan() {
+            scanning = false;
+            if (!writing && file != null) {
+                file.closeQueue();
             }
         }
 
@@ -464,7 +513,7 @@ public final class ChronicleBatchStore implements BatchStore {
             try {
                 queue.forEach(afterSequence, reader);
             } finally {
-                if (!writing) {
+                if (!writing && !scanning) {
                     queue.closeQueue();
                 }
             }

@@ -81,12 +81,22 @@ public final class HeapBatchStore implements BatchStore {
     }
 
     @Override
+    public void writeCheckpoint(CheckpointFile.Writer out) {
+        out.putLong(mark());
+    }
+
+    @Override
+    public long readCheckpoint(CheckpointFile.Reader in) {
+        return in.getLong();
+    }
+
+    @Override
     public void scan(long mark, EntryVisitor visitor) {
         // nothing survives a restart, so there is never anything to recover
     }
 
     @Override
-    public boolean reclaim(ReclaimListener listener, long budgetNanos) {
+    public boolean reclaim(ReclaimListener listener, long deadlineNanos) {
         return false;
     }
 

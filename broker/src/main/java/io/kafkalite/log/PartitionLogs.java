@@ -140,8 +140,9 @@ public final class PartitionLogs implements AutoCloseable {
         }
     }
 
-    public Collection<BatchLog> all() {
-        return logs.values();
+    /** The partitions that have a log. */
+    public Collection<PartitionKey> keys() {
+        return logs.keySet();
     }
 
     /** Writes a checkpoint if enough was appended since the last one that a crash would mean a long recovery. */
@@ -161,7 +162,7 @@ public final class PartitionLogs implements AutoCloseable {
             return;
         }
         try {
-            CheckpointFile.write(checkpointFile, store.mark(), logs.values());
+            CheckpointFile.write(checkpointFile, store, logs.values());
             appendsAtCheckpoint = store.appendCount();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the index checkpoint " + checkpointFile + ": " + e.getMessage(), e);
@@ -169,16 +170,17 @@ public final class PartitionLogs implements AutoCloseable {
     }
 
     /**
-     * Lets the store reclaim space for about {@code budgetNanos}: it may copy live batches and delete files.
+     * Lets the store reclaim space until about {@code deadlineNanos} ({@link Deadlines}): it may copy live batches
+     * and delete files.
      *
      * @return whether there is more to do
      */
-    public boolean reclaim(long budgetNanos) {
+    public boolean reclaim(long deadlineNanos) {
         if (!recovered) {
             return false;
         }
         try {
-            return store.reclaim(reclaimListener, budgetNanos);
+            return store.reclaim(reclaimListener, deadlineNanos);
         } catch (RuntimeException e) {
             LOG.warn("Reclaiming log space failed; will try again: {}", e.getMessage());
             return false;

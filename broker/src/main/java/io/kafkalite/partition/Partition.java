@@ -3,9 +3,11 @@ package io.kafkalite.partition;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import io.kafkalite.log.BatchLog;
 import io.kafkalite.log.BatchLog.TimestampAndOffset;
+import io.kafkalite.log.Compaction;
 import io.kafkalite.metadata.Topic;
 import io.kafkalite.metadata.TopicConfigs;
 import org.apache.kafka.common.TopicPartition;
@@ -243,6 +245,41 @@ public final class Partition {
         registry.persistLogStartOffset(this);
         return true;
     }
+
+    // ---------------------------------------------------------------- compaction
+
+    /**
+     * The compaction pass this partition's log is due for, or null when its topic is not compacted, it stored
+     * nothing or it is clean enough. Forced, the active segment is rolled first and whatever can be cleaned is.
+     */
+    Compaction planCompaction(long now, boolean force) {
+        TopicConfigs.Settings settings = topic.settings();
+        BatchLog stored = storedIfAny();
+        if (!settings.compactPolicy() || stored == null) {
+            return null;
+        }
+        if (force) {
+            stored.rollNow();
+        }
+        return Compaction.plan(stored, new Compaction.Settings(settings.deleteRetentionMs(), settings.minCompactionLagMs(),
+                settings.maxCompactionLagMs(), settings.minCleanableDirtyRatio()), compactionView, now, lastStableOffset(), force);
+    }
+
+    private final Compaction.Transactions compactionView = new Compaction.Transactions() {
+        @Override
+        public List<Compaction.AbortedTransaction> abortedBetween(long from, long to) {
+            List<Compaction.AbortedTransaction> found = new ArrayList<>();
+            for (AbortedTransaction aborted : abortedTransactions.overlapping(from, to)) {
+                found.add(new Compaction.AbortedTransaction(aborted.producerId(), aborted.firstOffset()));
+            }
+            return found;
+        }
+
+        @Override
+        public Map<Long, Compaction.LastRecord> lastRecordsOfActiveProducers() {
+            return producers.lastRecords();
+        }
+    };
 
     // ---------------------------------------------------------------- producers
 

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import io.kafkalite.log.BatchLog;
+import io.kafkalite.log.Deadlines;
 import io.kafkalite.log.PartitionKey;
 import io.kafkalite.log.PartitionLogs;
 import io.kafkalite.metadata.MetadataJournal;
@@ -16,6 +17,8 @@ import io.kafkalite.metadata.Topic;
 import io.kafkalite.time.BrokerTimer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every partition of the broker: created on first use for a partition of an existing topic (so a broker with
@@ -29,8 +32,10 @@ import org.apache.kafka.common.Uuid;
  */
 public final class PartitionRegistry implements MetadataJournal.Listener, MetadataJournal.SnapshotSource, AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionRegistry.class);
     private static final Object UPKEEP_TIMER = "storage-upkeep";
-    private static final Object RECLAIM_TIMER = "storage-reclaim";
+    private static final Object CLEANER_TIMER = "log-cleaner";
+    private static final Object WORK_TIMER = "storage-work";
     /** Background work on the broker loop stops for requests after this long. */
     private static final long WORK_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
@@ -39,6 +44,10 @@ public final class PartitionRegistry implements MetadataJournal.Listener, Metada
     private final Map<TopicPartition, Partition> partitions = new HashMap<>();
     /** Log start offsets read from the journal for partitions not yet created in this run. */
     private final Map<TopicPartition, Long> persistedStartOffsets = new HashMap<>();
+    private final LogCleaner cleaner = new LogCleaner();
+    private Function<Uuid, Topic> topicsById = id -> null;
+    /** Whether the cleaner has a pass under way or was asked to look for one. */
+    private boolean cleaning;
 
     public PartitionRegistry(PartitionLogs logs, MetadataJournal journal) {
         this.logs = logs;
@@ -50,6 +59,7 @@ public final class PartitionRegistry implements MetadataJournal.Listener, Metada
      * exist are dropped.
      */
     public void recover(Function<Uuid, Topic> topicsById) {
+        this.topicsById = topicsById;
         logs.recover(key -> {
             Topic topic = topicsById.apply(key.topicId());
             if (topic == null || !topic.hasPartition(key.partition())) {
@@ -87,28 +97,64 @@ public final class PartitionRegistry implements MetadataJournal.Listener, Metada
     }
 
     /**
-     * Runs the storage's upkeep every {@code intervalMs} on the broker timer, starting one interval from now:
-     * retention, then reclaiming space a few milliseconds at a time until nothing is left to reclaim.
+     * Runs the storage's upkeep on the broker timer: retention every {@code retentionIntervalMs}, the log cleaner
+     * every {@code cleanerBackoffMs} (if enabled), and reclaiming the space either released, all in slices of a few
+     * milliseconds so that requests are served in between.
      */
-    public void scheduleRetention(BrokerTimer timer, long intervalMs) {
+    public void scheduleUpkeep(BrokerTimer timer, long retentionIntervalMs, long cleanerBackoffMs, boolean cleanerEnabled) {
+        scheduleRetention(timer, retentionIntervalMs);
+        if (cleanerEnabled) {
+            scheduleCleaner(timer, cleanerBackoffMs);
+        }
+    }
+
+    private void scheduleRetention(BrokerTimer timer, long intervalMs) {
         timer.scheduleAfter(UPKEEP_TIMER, TimeUnit.MILLISECONDS.toNanos(intervalMs), () -> {
             applyRetention(timer.clock().epochMillis());
             logs.checkpointIfDue();
-            reclaimInSlices(timer);
+            backgroundWork(timer);
             scheduleRetention(timer, intervalMs);
         });
     }
 
-    private void reclaimInSlices(BrokerTimer timer) {
-        if (logs.reclaim(WORK_SLICE_NANOS) && !timer.isScheduled(RECLAIM_TIMER)) {
-            timer.scheduleAfter(RECLAIM_TIMER, 0, () -> reclaimInSlices(timer));
+    private void scheduleCleaner(BrokerTimer timer, long backoffMs) {
+        timer.scheduleAfter(CLEANER_TIMER, TimeUnit.MILLISECONDS.toNanos(backoffMs), () -> {
+            cleaning = true;
+            backgroundWork(timer);
+            scheduleCleaner(timer, backoffMs);
+        });
+    }
+
+    /** One slice of compaction and reclaiming; schedules the next slice while there is more to do. */
+    private void backgroundWork(BrokerTimer timer) {
+        long deadline = Deadlines.after(WORK_SLICE_NANOS);
+        boolean more = false;
+        if (cleaning) {
+            long passes = cleaner.passesCompleted();
+            cleaning = cleaner.clean(storedPartitions(true), timer.clock().epochMillis(), deadline);
+            if (cleaner.passesCompleted() != passes) {
+                checkpointQuietly(); // a crash now must not bring back what the pass removed
+            }
+            more = cleaning;
+        }
+        more |= Deadlines.passed(deadline) || logs.reclaim(deadline);
+        if (more && !timer.isScheduled(WORK_TIMER)) {
+            timer.scheduleAfter(WORK_TIMER, 0, () -> backgroundWork(timer));
+        }
+    }
+
+    private void checkpointQuietly() {
+        try {
+            logs.checkpoint();
+        } catch (RuntimeException e) {
+            LOG.warn("Could not checkpoint the partition indexes: {}", e.getMessage());
         }
     }
 
     /** Applies retention to every partition with stored batches; returns how many moved their log start. */
     public int applyRetention(long now) {
         int moved = 0;
-        for (Partition partition : List.copyOf(partitions.values())) {
+        for (Partition partition : storedPartitions(false)) {
             if (partition.applyRetention(now)) {
                 moved++;
             }
@@ -117,13 +163,31 @@ public final class PartitionRegistry implements MetadataJournal.Listener, Metada
     }
 
     /**
-     * Gives back, now and in one go, the space of everything released: deleted topics, retention, DeleteRecords.
-     * Blocks the broker loop while it runs; meant for tests and for shutting a long-running broker down small.
+     * What {@code KafkaLite.cleanLogs()} does: retention, then compaction of every partition of a compacted topic
+     * (its active segment rolled first), then giving back the space released, all now and in one go.
+     *
+     * @return how many partitions were compacted
      */
-    public void reclaimNow() {
-        while (logs.reclaim(Long.MAX_VALUE)) {
+    public int cleanNow(long now) {
+        applyRetention(now);
+        int compacted = cleaner.cleanAll(storedPartitions(true), now);
+        logs.checkpoint();
+        while (logs.reclaim(Deadlines.NONE)) {
             // each round deletes what the previous one emptied
         }
+        return compacted;
+    }
+
+    /** The partitions with stored batches (of compacted topics only, if asked), created now if need be. */
+    private List<Partition> storedPartitions(boolean compactedOnly) {
+        List<Partition> stored = new ArrayList<>();
+        for (PartitionKey key : List.copyOf(logs.keys())) {
+            Topic topic = topicsById.apply(key.topicId());
+            if (topic != null && topic.hasPartition(key.partition()) && (!compactedOnly || topic.settings().compactPolicy())) {
+                stored.add(partition(topic, key.partition()));
+            }
+        }
+        return stored;
     }
 
     /** Every partition created in this run, for views across partitions (DescribeProducers, ListTransactions). */
