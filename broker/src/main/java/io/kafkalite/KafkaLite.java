@@ -300,7 +300,7 @@ public final class KafkaLite implements AutoCloseable {
                 server.close();
                 throw e;
             }
-            Storage storage = chronicle ? new ChronicleStorage(directory) : new MemoryStorage();
+            Storage storage = chronicle ? new ChronicleStorage(directory, config.logMinFreeBytes()) : new MemoryStorage();
             OwnedByLoop owned = new OwnedByLoop(storage);
             BrokerTimer timer = new BrokerTimer(manualClock ? BrokerClock.manual() : BrokerClock.system());
             BrokerLoop loop = new BrokerLoop("kafkalite-broker-" + boundPort, timer, owned::close);

@@ -52,6 +52,7 @@ public final class ChronicleBatchStore implements BatchStore {
 
     private final Path directory;
     private final long segmentBytes;
+    private final long minFreeBytes;
     private final StorageFailures failures;
     private final TreeMap<Integer, Segment> segments = new TreeMap<>();
     private final List<Segment> retired = new ArrayList<>();
@@ -70,10 +71,12 @@ public final class ChronicleBatchStore implements BatchStore {
      * append starts a new segment.
      *
      * @param segmentBytes a segment is full once it holds this many bytes
+     * @param minFreeBytes appends fail rather than leave less free disk space than this
      */
-    public ChronicleBatchStore(Path directory, long segmentBytes, StorageFailures failures) {
+    public ChronicleBatchStore(Path directory, long segmentBytes, long minFreeBytes, StorageFailures failures) {
         this.directory = directory;
         this.segmentBytes = segmentBytes;
+        this.minFreeBytes = minFreeBytes;
         this.failures = failures;
         try {
             Files.createDirectories(directory);
@@ -131,7 +134,7 @@ public final class ChronicleBatchStore implements BatchStore {
         int id = segments.isEmpty() ? 1 : segments.lastKey() + 1;
         Segment next = new Segment(id, directory.resolve(String.format("%010d.b%02d", id, blockShift)), blockShift);
         try {
-            next.open();
+            next.open(minFreeBytes);
         } catch (RuntimeException e) {
             if (current != null && length <= current.file().maxEntryBytes() && current.end + length < (1L << 32)) {
                 // keep appending to the full segment rather than refuse records: it only grows past its nominal size
@@ -465,8 +468,8 @@ public final class ChronicleBatchStore implements BatchStore {
         }
 
         /** Creates the segment for writing. */
-        void open() {
-            file = QueueFile.open(directory, 1L << blockShift);
+        void open(long minFreeBytes) {
+            file = QueueFile.open(directory, 1L << blockShift, minFreeBytes);
             writing = true;
         }
 

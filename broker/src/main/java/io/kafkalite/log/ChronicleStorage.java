@@ -25,17 +25,29 @@ public final class ChronicleStorage implements Storage {
     private static final long JOURNAL_BLOCK_SIZE = 4L << 20;
 
     private final Path directory;
-    private final StorageFailures failures = new StorageFailures();
+    private final long minFreeBytes;
+    private final StorageFailures failures;
     private final List<ChronicleEntryStore> open = new ArrayList<>();
 
+    /** Storage with no free space kept back (the journal only stops at a full disk). */
     public ChronicleStorage(Path directory) {
+        this(directory, 0);
+    }
+
+    /**
+     * @param minFreeBytes appends of record batches fail rather than leave less free disk space than this, so that
+     *     the journal and index checkpoints (which let the broker give space back) can still be written
+     */
+    public ChronicleStorage(Path directory, long minFreeBytes) {
         this.directory = directory;
+        this.minFreeBytes = minFreeBytes;
+        this.failures = new StorageFailures(minFreeBytes);
     }
 
     @Override
     public PartitionLogs openPartitionLogs(long segmentBytes) {
         Path logDirectory = directory.resolve(LOG_DIRECTORY);
-        return new PartitionLogs(new ChronicleBatchStore(logDirectory, segmentBytes, failures),
+        return new PartitionLogs(new ChronicleBatchStore(logDirectory, segmentBytes, minFreeBytes, failures),
                 logDirectory.resolve(CHECKPOINT_FILE));
     }
 
@@ -64,7 +76,7 @@ public final class ChronicleStorage implements Storage {
         private boolean closed;
 
         ChronicleEntryStore(Path path) {
-            this.file = QueueFile.open(path, JOURNAL_BLOCK_SIZE);
+            this.file = QueueFile.open(path, JOURNAL_BLOCK_SIZE, 0);
         }
 
         @Override

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -35,10 +36,21 @@ final class QueueFile implements AutoCloseable {
     /** Chronicle writes its index arrays between excerpts; this much past the last entry is kept allocated too. */
     private static final long CHRONICLE_SLACK = 1L << 20;
     private static final long PREALLOCATE_STEP = 4L << 20;
+    /** A small log (most tests) only zero-fills this much ahead at first. */
+    private static final long MIN_PREALLOCATE_STEP = 256L << 10;
+    /**
+     * How long Chronicle waits for a write lock or an unfinished entry before taking it over. The broker loop is the
+     * only writer (the data directory is locked), so whatever holds one is a killed broker: Chronicle's 10 s
+     * default would only delay the restart after a crash.
+     */
+    private static final long LOCK_TIMEOUT_MS = 100;
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 20).asReadOnlyBuffer();
 
     private final Path directory;
     private final long blockSize;
+    /** Free disk space the file leaves alone: appends fail rather than take it (0: only a full disk stops them). */
+    private final long minFreeBytes;
+    private FileStore fileStore;
     /** Null while closed: a full segment keeps only its channel, and opens the queue again to be scanned. */
     private SingleChronicleQueue queue;
     private ExcerptAppender appender;
@@ -48,19 +60,24 @@ final class QueueFile implements AutoCloseable {
     private long end = -1;
     private long preallocatedTo;
 
-    private QueueFile(Path directory, long blockSize) {
+    private QueueFile(Path directory, long blockSize, long minFreeBytes) {
         this.directory = directory;
         this.blockSize = blockSize;
+        this.minFreeBytes = minFreeBytes;
     }
 
     /** A queue written earlier, opened only when it is read or written. */
     static QueueFile existing(Path directory, long blockSize) {
-        return new QueueFile(directory, blockSize);
+        return new QueueFile(directory, blockSize, 0);
     }
 
-    /** Opens (creating if needed) the queue in {@code directory}. */
-    static QueueFile open(Path directory, long blockSize) {
-        QueueFile file = new QueueFile(directory, blockSize);
+    /**
+     * Opens (creating if needed) the queue in {@code directory}.
+     *
+     * @param minFreeBytes free disk space appends leave alone
+     */
+    static QueueFile open(Path directory, long blockSize, long minFreeBytes) {
+        QueueFile file = new QueueFile(directory, blockSize, minFreeBytes);
         file.queue();
         return file;
     }
@@ -72,6 +89,7 @@ final class QueueFile implements AutoCloseable {
                     .timeProvider(() -> 0L)
                     .blockSize(blockSize)
                     .checkInterrupts(false)
+                    .timeoutMS(LOCK_TIMEOUT_MS)
                     .build();
         }
         return queue;
@@ -142,7 +160,18 @@ final class QueueFile implements AutoCloseable {
         }
         FileChannel target = channel();
         long from = Math.max(preallocatedTo, end);
-        long to = Math.max(position, from + PREALLOCATE_STEP);
+        long to = Math.max(position, from + Math.min(PREALLOCATE_STEP, Math.max(MIN_PREALLOCATE_STEP, from / 2)));
+        if (minFreeBytes > 0) {
+            if (fileStore == null) {
+                fileStore = Files.getFileStore(directory);
+            }
+            long usable = fileStore.getUsableSpace();
+            if (usable - (to - from) < minFreeBytes) {
+                throw new IOException("No space left on device: " + (usable >> 20) + " MiB free where " + directory
+                        + " is, and kafkalite.log.min.free.bytes keeps " + (minFreeBytes >> 20)
+                        + " MiB free for the broker's journal and index checkpoints");
+            }
+        }
         long at = from;
         while (at < to) {
             ByteBuffer zeros = ZEROS.duplicate();

@@ -24,6 +24,12 @@ public final class StorageFailures {
     private static final long LOG_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final long[] lastLogged = new long[Kind.values().length];
+    private final long minFreeBytes;
+
+    /** @param minFreeBytes the free space appends leave alone ({@code kafkalite.log.min.free.bytes}) */
+    public StorageFailures(long minFreeBytes) {
+        this.minFreeBytes = minFreeBytes;
+    }
 
     /** What went wrong with the data directory. */
     public enum Kind { DISK_FULL, FILE_DESCRIPTORS, NOT_WRITABLE, OTHER }
@@ -35,14 +41,16 @@ public final class StorageFailures {
         }
         Kind kind = classify(cause);
         String message = switch (kind) {
-            case DISK_FULL -> "The disk holding " + directory + " is full (" + freeBytes(directory) / (1 << 20)
-                    + " MiB free): free space there, lower retention.ms or retention.bytes, or delete topics. "
-                    + "Appends succeed again as soon as there is room.";
+            case DISK_FULL -> "The disk holding " + directory + " is full: " + (freeBytes(directory) >> 20)
+                    + " MiB free, of which the broker keeps " + (minFreeBytes >> 20) + " MiB (kafkalite.log.min.free.bytes) "
+                    + "for offset commits and the bookkeeping that frees space. Free space there, lower retention.ms or "
+                    + "retention.bytes, or delete topics; appends succeed again as soon as there is room.";
             case FILE_DESCRIPTORS -> "The broker ran out of file descriptors (" + descriptors() + "): raise the limit "
                     + "(ulimit -n) or close idle client connections. Appends succeed again once descriptors are free.";
             case NOT_WRITABLE -> "The data directory " + directory + " is not writable (" + cause.getMessage()
                     + "): make it writable by the user running the broker.";
-            case OTHER -> "Writing to " + directory + " failed: " + cause;
+            case OTHER -> "Writing to " + directory + " failed (" + cause + "): check that the data directory is a "
+                    + "writable directory on a healthy disk.";
         };
         log(kind, message, cause);
         return new KafkaStorageException(message, cause);
@@ -52,7 +60,7 @@ public final class StorageFailures {
         long now = System.nanoTime();
         if (lastLogged[kind.ordinal()] == 0 || now - lastLogged[kind.ordinal()] > LOG_EVERY_NANOS) {
             lastLogged[kind.ordinal()] = now;
-            LOG.error("{} Producers get KAFKA_STORAGE_ERROR until then; everything acknowledged is kept.", message, cause);
+            LOG.error("{} Producers get KAFKA_STORAGE_ERROR meanwhile; everything acknowledged is kept.", message, cause);
         }
     }
 

@@ -46,6 +46,8 @@ public final class BrokerConfig {
     public static final String LOG_CLEANER_MAX_COMPACTION_LAG_MS = "log.cleaner.max.compaction.lag.ms";
     /** Kafkalite's own: the size of one file of the log all partitions share. */
     public static final String LOG_FILE_BYTES = "kafkalite.log.file.bytes";
+    /** Kafkalite's own: free disk space record appends leave for the journal and index checkpoints. */
+    public static final String LOG_MIN_FREE_BYTES = "kafkalite.log.min.free.bytes";
     public static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
     public static final String SOCKET_REQUEST_MAX_BYTES = "socket.request.max.bytes";
     public static final String DELETE_TOPIC_ENABLE = "delete.topic.enable";
@@ -103,6 +105,9 @@ public final class BrokerConfig {
                     "Default max.compaction.lag.ms of topics.")
             .define(LOG_FILE_BYTES, Type.LONG, 64L << 20, Range.between(1L << 20, 1L << 30), Importance.LOW,
                     "Size of one file of the log that all partitions share; space is given back file by file.")
+            .define(LOG_MIN_FREE_BYTES, Type.LONG, 64L << 20, Range.atLeast(0), Importance.LOW,
+                    "Producers get KAFKA_STORAGE_ERROR rather than leave less free disk space than this, so that "
+                            + "offset commits and the bookkeeping that frees space keep working on a full disk.")
             .define(MIN_INSYNC_REPLICAS, Type.INT, 1, Range.atLeast(1), Importance.LOW,
                     "Default min.insync.replicas of topics (always satisfied on one node).")
             .define(SOCKET_REQUEST_MAX_BYTES, Type.INT, 104857600, Range.atLeast(1), Importance.MEDIUM,
@@ -182,6 +187,10 @@ public final class BrokerConfig {
 
     public long logFileBytes() {
         return (Long) values.get(LOG_FILE_BYTES);
+    }
+
+    public long logMinFreeBytes() {
+        return (Long) values.get(LOG_MIN_FREE_BYTES);
     }
 
     public long rollMs() {

@@ -1,6 +1,7 @@
 package io.kafkalite.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -42,7 +43,7 @@ class ChronicleBatchStoreTest {
     }
 
     private ChronicleBatchStore open() {
-        return new ChronicleBatchStore(directory, SEGMENT_BYTES, new StorageFailures());
+        return new ChronicleBatchStore(directory, SEGMENT_BYTES, 0, new StorageFailures(0));
     }
 
     private long segmentFiles() throws Exception {
@@ -105,6 +106,24 @@ class ChronicleBatchStoreTest {
             assertThat(checkpoints[0]).isPositive();
             assertThat(segmentFiles()).isLessThan(segmentsBefore);
             live.forEach((base, address) -> assertThat(store.view(address, 4000)).isEqualTo(batch(base, 4000)));
+        }
+    }
+
+    @Test
+    void aSegmentThatCannotBeCreatedFailsThatAppendWithAStorageErrorAndTheLogGoesOn() throws Exception {
+        try (ChronicleBatchStore store = open()) {
+            store.recovered();
+            long first = store.append(ORDERS, batch(0, 100));
+            // a batch too large for the current segment's blocks needs a segment of larger blocks: make its path unusable
+            Files.writeString(directory.resolve("0000000002.b25"), "not a directory");
+
+            assertThatThrownBy(() -> store.append(AUDIT, batch(1, 5 << 20)))
+                    .isInstanceOf(org.apache.kafka.common.errors.KafkaStorageException.class)
+                    .hasMessageContaining(directory.toString());
+
+            long next = store.append(ORDERS, batch(1, 100));
+            assertThat(store.view(first, 100)).isEqualTo(batch(0, 100));
+            assertThat(store.view(next, 100)).isEqualTo(batch(1, 100));
         }
     }
 
