@@ -25,6 +25,7 @@ import io.kafkalite.log.MemoryStorage;
 import io.kafkalite.log.Storage;
 import io.kafkalite.metadata.BrokerConfig;
 import io.kafkalite.metadata.MetadataJournal;
+import io.kafkalite.metadata.Topic;
 import io.kafkalite.metadata.TopicRegistry;
 import io.kafkalite.network.SocketServer;
 import io.kafkalite.partition.PartitionRegistry;
@@ -33,6 +34,9 @@ import io.kafkalite.time.BrokerTimer;
 import io.kafkalite.txn.ProducerIdAllocator;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.message.DeleteGroupsResponseData;
+import org.apache.kafka.common.message.ListGroupsResponseData;
+import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,12 +69,12 @@ public final class KafkaLite implements AutoCloseable {
     private final Thread warmUp;
     private final DataDirectory claim;
     /** Used on the broker loop only. */
-    private final PartitionRegistry partitions;
+    private final BrokerState state;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private KafkaLite(String host, int port, Path dataDirectory, boolean temporaryDirectory, boolean durable,
                       SocketServer server, BrokerLoop loop, Thread warmUp, DataDirectory claim,
-                      PartitionRegistry partitions) {
+                      BrokerState state) {
         this.host = host;
         this.port = port;
         this.dataDirectory = dataDirectory;
@@ -80,7 +84,7 @@ public final class KafkaLite implements AutoCloseable {
         this.loop = loop;
         this.warmUp = warmUp;
         this.claim = claim;
-        this.partitions = partitions;
+        this.state = state;
     }
 
     /** A builder with test-friendly defaults: 127.0.0.1, a free port, a temporary data directory. */
@@ -151,7 +155,49 @@ public final class KafkaLite implements AutoCloseable {
      * @return how many partitions were compacted
      */
     public int cleanLogs() {
-        return await(loop.call(() -> partitions.cleanNow(loop.timer().clock().epochMillis())));
+        return await(loop.call(() -> state.partitions().cleanNow(loop.timer().clock().epochMillis())));
+    }
+
+    /**
+     * Brings the broker back to a fresh state in one step, as the JUnit extension does between tests: every
+     * consumer group goes with its committed offsets, every topic (but internal ones, named {@code __...}) with its
+     * records, and then {@code topics} are created empty. The same as doing it through Admin (list and delete groups,
+     * list and delete topics, create topics) but without five round trips; deleting costs what the indexes hold, and
+     * the disk space comes back in the background.
+     *
+     * @param topics the topics to create, by name
+     * @throws IllegalStateException when a group still has members (close its consumers first) or topic deletion is
+     *     disabled ({@code delete.topic.enable=false})
+     * @throws IllegalArgumentException when a topic cannot be created, naming it and why
+     */
+    public void reset(Map<String, TopicSpec> topics) {
+        await(loop.call(() -> {
+            GroupCoordinator groups = state.groups();
+            List<String> groupIds = groups.listGroups(List.of(), List.of()).stream()
+                    .map(ListGroupsResponseData.ListedGroup::groupId).toList();
+            for (DeleteGroupsResponseData.DeletableGroupResult result : groups.deleteGroups(groupIds)) {
+                if (result.errorCode() != Errors.NONE.code()) {
+                    throw new IllegalStateException("Consumer group '" + result.groupId() + "' cannot be deleted ("
+                            + Errors.forCode(result.errorCode()).message() + "): close its consumers before the reset");
+                }
+            }
+            if (!state.config().deleteTopicEnable()) {
+                throw new IllegalStateException("Topics cannot be deleted: the broker runs with delete.topic.enable=false");
+            }
+            for (Topic topic : List.copyOf(state.topics().all())) {
+                if (!topic.name().startsWith("__")) {
+                    state.deleteTopic(topic.name());
+                }
+            }
+            for (Map.Entry<String, TopicSpec> topic : topics.entrySet()) {
+                try {
+                    state.topics().create(topic.getKey(), topic.getValue().partitions(), topic.getValue().configs());
+                } catch (RuntimeException e) {
+                    throw new IllegalArgumentException("Cannot create topic '" + topic.getKey() + "': " + e.getMessage(), e);
+                }
+            }
+            return null;
+        }));
     }
 
     private static <T> T await(java.util.concurrent.CompletableFuture<T> result) {
@@ -269,7 +315,7 @@ public final class KafkaLite implements AutoCloseable {
 
         /** A topic with topic configs by Kafka name, e.g. {@code cleanup.policy=compact}. */
         public Builder topic(String name, int partitions, Map<String, String> configs) {
-            topics.put(name, new TopicSpec(partitions, Map.copyOf(configs)));
+            topics.put(name, new TopicSpec(partitions, configs));
             return this;
         }
 
@@ -338,7 +384,7 @@ public final class KafkaLite implements AutoCloseable {
                 prepareLog.run();
             }
             KafkaLite broker = new KafkaLite(host, boundPort, directory, temporary, chronicle, server, loop, warmUp, claim,
-                    owned.partitions);
+                    state);
             LOG.info("Kafkalite started at {} (data in {}, {})", broker.bootstrapServers(), directory,
                     chronicle ? "Chronicle Queue" : "heap: Chronicle's JVM flags are missing");
             return broker;
@@ -442,7 +488,16 @@ public final class KafkaLite implements AutoCloseable {
         }
     }
 
-    private record TopicSpec(int partitions, Map<String, String> configs) {
+    /**
+     * A topic to create: its partition count and topic configs by Kafka name.
+     *
+     * @param partitions at least 1
+     * @param configs e.g. {@code cleanup.policy=compact}; empty for the broker's defaults
+     */
+    public record TopicSpec(int partitions, Map<String, String> configs) {
+        public TopicSpec {
+            configs = Map.copyOf(configs);
+        }
     }
 
     /** The state the broker loop closes as its last act, on its own thread. */

@@ -2,6 +2,7 @@ package io.kafkalite.junit;
 
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -10,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
+import io.kafkalite.KafkaLite;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupListing;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -22,13 +24,12 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 
 /**
- * Brings a cluster back to the declared state between tests, through the Admin API so that it works the same on
- * an external cluster.
+ * Brings a cluster back to the declared state between tests.
  *
  * <p>On the embedded broker every non-internal topic is deleted and the declared ones recreated (empty, offsets
- * from 0) and every consumer group is deleted. On an external cluster, which other people may use, only what
- * this class owns is touched: declared topics are emptied with DeleteRecords, and topics and groups that
- * appeared since the class started are deleted.
+ * from 0) and every consumer group is deleted, in one step on the broker ({@link KafkaLite#reset}). On an external
+ * cluster, which other people may use, only what this class owns is touched, through the Admin API: declared
+ * topics are emptied with DeleteRecords, and topics and groups that appeared since the class started are deleted.
  */
 final class StateReset {
 
@@ -56,13 +57,14 @@ final class StateReset {
     }
 
     void reset() {
-        Admin admin = cluster.admin();
         if (cluster.isEmbedded()) {
-            deleteGroups(admin, groups(admin));
-            deleteTopics(admin, topics(admin));
-            createMissing(admin, declared, Set.of());
+            // the broker does in one step what the Admin calls below would do in five round trips
+            Map<String, KafkaLite.TopicSpec> topics = new LinkedHashMap<>();
+            declared.forEach(t -> topics.put(t.name(), new KafkaLite.TopicSpec(t.partitions(), t.configs())));
+            cluster.broker().reset(topics);
             return;
         }
+        Admin admin = cluster.admin();
         Set<String> groups = new HashSet<>(groups(admin));
         groups.removeAll(groupsAtStart);
         deleteGroups(admin, groups);
@@ -95,29 +97,53 @@ final class StateReset {
         }
     }
 
-    /** External clusters delete topics asynchronously: a recreate may have to wait for the old one to go. */
+    /**
+     * Creates the declared topics that are missing, all in one request. External clusters delete topics
+     * asynchronously: a topic that still exists there is created again once the old one is gone.
+     */
     private static void createMissing(Admin admin, List<TopicSpec> specs, Set<String> existing) {
+        List<NewTopic> missing = specs.stream()
+                .filter(spec -> !existing.contains(spec.name()))
+                .map(spec -> new NewTopic(spec.name(), spec.partitions(), (short) 1).configs(spec.configs()))
+                .toList();
+        if (missing.isEmpty()) {
+            return;
+        }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
-        for (TopicSpec spec : specs) {
-            if (existing.contains(spec.name())) {
-                continue;
-            }
-            NewTopic topic = new NewTopic(spec.name(), spec.partitions(), (short) 1).configs(spec.configs());
-            while (true) {
-                try {
-                    admin.createTopics(List.of(topic)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                    break;
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException) || System.nanoTime() > deadline) {
-                        throw new ExtensionConfigurationException("Cannot create declared topic '" + spec.name()
-                                + "': " + e.getCause().getMessage(), e.getCause());
-                    }
-                    Thread.onSpinWait();
-                } catch (InterruptedException | TimeoutException e) {
-                    throw new IllegalStateException("Creating topic '" + spec.name() + "' did not finish", e);
+        Map<String, org.apache.kafka.common.KafkaFuture<Void>> created = admin.createTopics(missing).values();
+        for (NewTopic topic : missing) {
+            try {
+                created.get(topic.name()).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw cannotCreate(topic, e);
                 }
+                createOnceDeleted(admin, topic, deadline);
+            } catch (InterruptedException | TimeoutException e) {
+                throw new IllegalStateException("Creating topic '" + topic.name() + "' did not finish", e);
             }
         }
+    }
+
+    private static void createOnceDeleted(Admin admin, NewTopic topic, long deadline) {
+        while (true) {
+            try {
+                admin.createTopics(List.of(topic)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException) || System.nanoTime() > deadline) {
+                    throw cannotCreate(topic, e);
+                }
+                Thread.onSpinWait();
+            } catch (InterruptedException | TimeoutException e) {
+                throw new IllegalStateException("Creating topic '" + topic.name() + "' did not finish", e);
+            }
+        }
+    }
+
+    private static ExtensionConfigurationException cannotCreate(NewTopic topic, ExecutionException e) {
+        return new ExtensionConfigurationException("Cannot create declared topic '" + topic.name() + "': "
+                + e.getCause().getMessage(), e.getCause());
     }
 
     /** Partitions and end offsets come from a consumer: its API is the same from kafka-clients 2.8 to 4.x. */
