@@ -29,6 +29,7 @@ import io.kafkalite.partition.PartitionRegistry;
 import io.kafkalite.time.BrokerClock;
 import io.kafkalite.time.BrokerTimer;
 import io.kafkalite.txn.ProducerIdAllocator;
+import io.kafkalite.txn.TransactionCoordinator;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
@@ -311,6 +312,9 @@ public final class KafkaLite implements AutoCloseable {
             TopicRegistry topicRegistry = new TopicRegistry(config, journal);
             ProducerIdAllocator producerIds = new ProducerIdAllocator(journal);
             OffsetStore offsets = new OffsetStore(journal);
+            GroupCoordinator groups = new GroupCoordinator(GroupCoordinatorConfig.from(config), offsets, timer);
+            TransactionCoordinator transactions = new TransactionCoordinator(config, producerIds, topicRegistry,
+                    partitions, groups, journal, timer);
             String[] clusterId = new String[1];
             MetadataJournal.Listener clusterIdReader = new MetadataJournal.Listener() {
                 @Override
@@ -318,7 +322,8 @@ public final class KafkaLite implements AutoCloseable {
                     clusterId[0] = id;
                 }
             };
-            journal.replay(clusterIdReader, topicRegistry, partitions, producerIds, offsets);
+            journal.replay(clusterIdReader, topicRegistry, partitions, producerIds, offsets, transactions);
+            groups.recover();
             if (clusterId[0] == null) {
                 clusterId[0] = Uuid.randomUuid().toString();
                 journal.clusterId(clusterId[0]);
@@ -332,8 +337,9 @@ public final class KafkaLite implements AutoCloseable {
                     }
                 }
             }
+            transactions.recover();
             return new BrokerState(config, clusterId[0], host, boundPort, timer, topicRegistry, partitions, producerIds,
-                    new GroupCoordinator(GroupCoordinatorConfig.from(config), offsets, timer));
+                    groups, transactions);
         }
 
         /** Chronicle if this JVM can run it; else the heap, unless the user asked for durable storage. */
