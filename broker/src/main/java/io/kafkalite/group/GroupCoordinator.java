@@ -138,11 +138,7 @@ public final class GroupCoordinator {
             OffsetCommitResponseTopic topicResponse = new OffsetCommitResponseTopic().setName(topic.name())
                     .setTopicId(topic.topicId());
             for (OffsetCommitRequestPartition p : topic.partitions()) {
-                Errors error = groupError;
-                if (error == Errors.NONE && p.committedMetadata() != null
-                        && p.committedMetadata().length() > config.offsetMetadataMaxBytes()) {
-                    error = Errors.OFFSET_METADATA_TOO_LARGE;
-                }
+                Errors error = partitionError(groupError, p.committedMetadata());
                 if (error == Errors.NONE) {
                     offsets.commit(request.groupId(), new TopicPartition(topic.name(), p.partitionIndex()),
                             new CommittedOffset(p.committedOffset(), p.committedLeaderEpoch(), p.committedMetadata()));
@@ -155,19 +151,35 @@ public final class GroupCoordinator {
         return response;
     }
 
+    private Errors partitionError(Errors groupError, String metadata) {
+        if (groupError == Errors.NONE && metadata != null && metadata.length() > config.offsetMetadataMaxBytes()) {
+            return Errors.OFFSET_METADATA_TOO_LARGE;
+        }
+        return groupError;
+    }
+
+    /**
+     * The group a commit goes to: an unknown group is created as a "simple" one (offsets only, no members) for a
+     * commit from outside any group (generation -1), else null.
+     */
+    private Group groupForCommit(String groupId, int generationIdOrMemberEpoch) {
+        Group group = groups.get(groupId);
+        if (group == null && generationIdOrMemberEpoch < 0) {
+            group = new ClassicGroup(groupId);
+            groups.put(groupId, group);
+        }
+        return group;
+    }
+
     private Errors validateCommit(OffsetCommitRequestData request, short version) {
         String groupId = request.groupId();
         if (groupId == null || groupId.isEmpty()) {
             return Errors.INVALID_GROUP_ID;
         }
-        Group group = groups.get(groupId);
+        Group group = groupForCommit(groupId, request.generationIdOrMemberEpoch());
         if (group == null) {
-            if (request.generationIdOrMemberEpoch() >= 0) {
-                // v9 made the answer for a missing group explicit; older versions keep ILLEGAL_GENERATION.
-                return version >= 9 ? Errors.GROUP_ID_NOT_FOUND : Errors.ILLEGAL_GENERATION;
-            }
-            group = new ClassicGroup(groupId); // a "simple" group: offsets only, no members
-            groups.put(groupId, group);
+            // v9 made the answer for a missing group explicit; older versions keep ILLEGAL_GENERATION.
+            return version >= 9 ? Errors.GROUP_ID_NOT_FOUND : Errors.ILLEGAL_GENERATION;
         }
         try {
             group.validateOffsetCommit(request.memberId(), request.groupInstanceId(), request.generationIdOrMemberEpoch(),
@@ -192,11 +204,7 @@ public final class GroupCoordinator {
         for (TxnOffsetCommitRequestTopic topic : request.topics()) {
             TxnOffsetCommitResponseTopic topicResponse = new TxnOffsetCommitResponseTopic().setName(topic.name());
             for (TxnOffsetCommitRequestPartition p : topic.partitions()) {
-                Errors error = groupError;
-                if (error == Errors.NONE && p.committedMetadata() != null
-                        && p.committedMetadata().length() > config.offsetMetadataMaxBytes()) {
-                    error = Errors.OFFSET_METADATA_TOO_LARGE;
-                }
+                Errors error = partitionError(groupError, p.committedMetadata());
                 if (error == Errors.NONE) {
                     offsets.commitPending(request.groupId(), request.producerId(),
                             new TopicPartition(topic.name(), p.partitionIndex()),
@@ -215,13 +223,9 @@ public final class GroupCoordinator {
         if (groupId == null || groupId.isEmpty()) {
             return Errors.INVALID_GROUP_ID;
         }
-        Group group = groups.get(groupId);
+        Group group = groupForCommit(groupId, request.generationIdOrMemberEpoch());
         if (group == null) {
-            if (request.generationIdOrMemberEpoch() >= 0) {
-                return Errors.ILLEGAL_GENERATION;
-            }
-            group = new ClassicGroup(groupId); // a "simple" group: offsets only, no members
-            groups.put(groupId, group);
+            return Errors.ILLEGAL_GENERATION;
         }
         try {
             group.validateOffsetCommit(request.memberId(), request.groupInstanceId(), request.generationIdOrMemberEpoch(), true);
