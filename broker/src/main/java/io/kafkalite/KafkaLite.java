@@ -22,6 +22,7 @@ import io.kafkalite.log.LogManager;
 import io.kafkalite.log.MemoryStorage;
 import io.kafkalite.log.Storage;
 import io.kafkalite.metadata.BrokerConfig;
+import io.kafkalite.metadata.Listener;
 import io.kafkalite.metadata.MetadataJournal;
 import io.kafkalite.metadata.TopicRegistry;
 import io.kafkalite.network.SocketServer;
@@ -29,6 +30,7 @@ import io.kafkalite.txn.ProducerIdAllocator;
 import io.kafkalite.txn.ProducerStateTable;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.network.ListenerName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,8 +52,7 @@ public final class KafkaLite implements AutoCloseable {
     private static final AtomicBoolean CHRONICLE_WARMED = new AtomicBoolean();
     private static final AtomicBoolean FALLBACK_WARNED = new AtomicBoolean();
 
-    private final String host;
-    private final int port;
+    private final List<Listener> listeners;
     private final Path dataDirectory;
     private final boolean temporaryDirectory;
     private final boolean durable;
@@ -60,10 +61,9 @@ public final class KafkaLite implements AutoCloseable {
     private final Thread warmUp;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private KafkaLite(String host, int port, Path dataDirectory, boolean temporaryDirectory, boolean durable,
+    private KafkaLite(List<Listener> listeners, Path dataDirectory, boolean temporaryDirectory, boolean durable,
                       SocketServer server, BrokerLoop loop, Thread warmUp) {
-        this.host = host;
-        this.port = port;
+        this.listeners = listeners;
         this.dataDirectory = dataDirectory;
         this.temporaryDirectory = temporaryDirectory;
         this.durable = durable;
@@ -82,17 +82,51 @@ public final class KafkaLite implements AutoCloseable {
         return builder().start();
     }
 
-    /** {@code host:port}, for the clients' {@code bootstrap.servers}. */
+    /**
+     * {@code host:port} of the first listener (by default the only one, PLAINTEXT), for the clients'
+     * {@code bootstrap.servers}.
+     */
     public String bootstrapServers() {
-        return host + ":" + port;
+        return listeners.get(0).advertisedAddress();
     }
 
+    /**
+     * {@code host:port} that the listener of this name advertises, e.g. {@code bootstrapServers("SASL_SSL")}.
+     *
+     * @throws IllegalArgumentException naming the listeners there are when none has this name
+     */
+    public String bootstrapServers(String listenerName) {
+        return listener(listenerName).advertisedAddress();
+    }
+
+    /**
+     * The port the listener of this name is bound to, which differs from what it advertises when
+     * {@code advertised.listeners} names another port (e.g. one mapped into a container).
+     */
+    public int boundPort(String listenerName) {
+        return listener(listenerName).bindPort();
+    }
+
+    private Listener listener(String listenerName) {
+        ListenerName name = ListenerName.normalised(listenerName);
+        return listeners.stream().filter(l -> l.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("No listener named " + name.value() + "; this broker has "
+                        + listenerNames()));
+    }
+
+    /** The listener names in configuration order (the first is the one {@link #bootstrapServers()} names). */
+    public List<String> listenerNames() {
+        return listeners.stream().map(l -> l.name().value()).toList();
+    }
+
+    /** The host the first listener advertises. */
     public String host() {
-        return host;
+        return listeners.get(0).advertisedHost();
     }
 
+    /** The port the first listener advertises (its bound port unless advertised.listeners says otherwise). */
     public int port() {
-        return port;
+        return listeners.get(0).advertisedPort();
     }
 
     /** Where partitions live; deleted on close unless it was given to the builder. */
@@ -145,6 +179,7 @@ public final class KafkaLite implements AutoCloseable {
     public static final class Builder {
         private String host = "127.0.0.1";
         private int port;
+        private boolean hostOrPortSet;
         private Path dataDirectory;
         private final Map<String, String> brokerConfigs = new LinkedHashMap<>();
         private final Map<String, TopicSpec> topics = new LinkedHashMap<>();
@@ -152,18 +187,24 @@ public final class KafkaLite implements AutoCloseable {
         private Builder() {
         }
 
-        /** Address to listen on and advertise; default {@code 127.0.0.1}. */
+        /**
+         * Address the one PLAINTEXT listener binds and advertises; default {@code 127.0.0.1}. For several listeners,
+         * or a bind address apart from the advertised one, use the {@code listeners} and {@code advertised.listeners}
+         * broker configs instead.
+         */
         public Builder host(String host) {
             this.host = host;
+            hostOrPortSet = true;
             return this;
         }
 
-        /** Port to listen on; default 0, a free port chosen by the OS. */
+        /** Port of the one PLAINTEXT listener; default 0, a free port chosen by the OS. See {@link #host(String)}. */
         public Builder port(int port) {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
             }
             this.port = port;
+            hostOrPortSet = true;
             return this;
         }
 
@@ -208,14 +249,15 @@ public final class KafkaLite implements AutoCloseable {
         public KafkaLite start() {
             BrokerConfig config;
             try {
-                config = BrokerConfig.parse(brokerConfigs);
+                config = BrokerConfig.parse(withDefaultListener());
             } catch (ConfigException e) {
                 throw new IllegalArgumentException(e.getMessage(), e);
             }
             boolean chronicle = chooseStorage();
             boolean temporary = dataDirectory == null;
-            SocketServer server = SocketServer.bind(host, port, config.socketRequestMaxBytes());
-            int boundPort = server.port();
+            SocketServer server = SocketServer.bind(config.listeners(), config.socketRequestMaxBytes());
+            List<Listener> listeners = server.listeners();
+            int boundPort = listeners.get(0).bindPort();
             Path directory;
             try {
                 directory = prepareDirectory();
@@ -238,7 +280,7 @@ public final class KafkaLite implements AutoCloseable {
                 state = loop.call(() -> {
                     // Chronicle objects belong to the thread that uses them: open the journal on the loop thread.
                     journal[0] = new MetadataJournal(temporary ? null : storage.open(MetadataJournal.STORE_NAME, 1 << 20));
-                    return initialise(config, boundPort, journal[0], logs);
+                    return initialise(config, journal[0], logs);
                 }).get();
             } catch (ExecutionException | InterruptedException e) {
                 server.close();
@@ -257,13 +299,28 @@ public final class KafkaLite implements AutoCloseable {
             // started last so that it does not compete with start() itself; it is done long before a client
             // has loaded its own classes and sends its first produce
             Thread warmUp = chronicle ? startWarmUp(directory) : null;
-            KafkaLite broker = new KafkaLite(host, boundPort, directory, temporary, chronicle, server, loop, warmUp);
-            LOG.info("Kafkalite started at {} (data in {}, {})", broker.bootstrapServers(), directory,
-                    chronicle ? "Chronicle Queue" : "heap: Chronicle's JVM flags are missing");
+            KafkaLite broker = new KafkaLite(listeners, directory, temporary, chronicle, server, loop, warmUp);
+            LOG.info("Kafkalite started at {} (data in {}, {})", listeners.size() == 1 ? broker.bootstrapServers()
+                    : listeners, directory, chronicle ? "Chronicle Queue" : "heap: Chronicle's JVM flags are missing");
             return broker;
         }
 
-        private BrokerState initialise(BrokerConfig config, int boundPort, MetadataJournal journal, LogManager logs) {
+        /** The broker configs, with host()/port() as the one listener unless {@code listeners} is configured. */
+        private Map<String, String> withDefaultListener() {
+            if (brokerConfigs.containsKey(BrokerConfig.LISTENERS)) {
+                if (hostOrPortSet) {
+                    throw new IllegalArgumentException("Both host()/port() and the " + BrokerConfig.LISTENERS
+                            + " config were given; put the address into " + BrokerConfig.LISTENERS + " instead, e.g. "
+                            + "PLAINTEXT://" + Listener.hostAndPort(host, port));
+                }
+                return brokerConfigs;
+            }
+            Map<String, String> configs = new LinkedHashMap<>(brokerConfigs);
+            configs.put(BrokerConfig.LISTENERS, "PLAINTEXT://" + Listener.hostAndPort(host, port));
+            return configs;
+        }
+
+        private BrokerState initialise(BrokerConfig config, MetadataJournal journal, LogManager logs) {
             TopicRegistry topicRegistry = new TopicRegistry(config, journal);
             ProducerIdAllocator producerIds = new ProducerIdAllocator(journal);
             OffsetStore offsets = new OffsetStore(journal);
@@ -288,7 +345,7 @@ public final class KafkaLite implements AutoCloseable {
                     }
                 }
             }
-            return new BrokerState(config, clusterId[0], host, boundPort, topicRegistry, logs,
+            return new BrokerState(config, clusterId[0], topicRegistry, logs,
                     new ProducerStateTable(), producerIds,
                     new GroupCoordinator(GroupCoordinatorConfig.from(config), offsets, System::nanoTime));
         }

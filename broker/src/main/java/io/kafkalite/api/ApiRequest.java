@@ -1,5 +1,6 @@
 package io.kafkalite.api;
 
+import io.kafkalite.metadata.Listener;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.requests.AbstractRequest;
@@ -50,6 +51,11 @@ public final class ApiRequest {
         String address = sink.remoteAddress();
         int colon = address.lastIndexOf(':');
         return colon > 0 ? address.substring(0, colon) : address;
+    }
+
+    /** The listener the request came in on: Metadata, FindCoordinator and DescribeCluster advertise its address. */
+    public Listener listener() {
+        return sink.session().listener();
     }
 
     public void respond(ApiMessage response) {

@@ -15,21 +15,17 @@ public final class BrokerState {
 
     private final BrokerConfig config;
     private final String clusterId;
-    private final String host;
-    private final int port;
     private final TopicRegistry topics;
     private final LogManager logs;
     private final ProducerStateTable producerStates;
     private final ProducerIdAllocator producerIds;
     private final GroupCoordinator groups;
 
-    public BrokerState(BrokerConfig config, String clusterId, String host, int port, TopicRegistry topics,
+    public BrokerState(BrokerConfig config, String clusterId, TopicRegistry topics,
                        LogManager logs, ProducerStateTable producerStates, ProducerIdAllocator producerIds,
                        GroupCoordinator groups) {
         this.config = config;
         this.clusterId = clusterId;
-        this.host = host;
-        this.port = port;
         this.topics = topics;
         this.logs = logs;
         this.producerStates = producerStates;
@@ -47,14 +43,6 @@ public final class BrokerState {
 
     public int nodeId() {
         return config.nodeId();
-    }
-
-    public String host() {
-        return host;
-    }
-
-    public int port() {
-        return port;
     }
 
     public TopicRegistry topics() {

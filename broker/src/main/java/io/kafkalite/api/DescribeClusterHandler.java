@@ -1,5 +1,6 @@
 package io.kafkalite.api;
 
+import io.kafkalite.metadata.Listener;
 import org.apache.kafka.common.message.DescribeClusterRequestData;
 import org.apache.kafka.common.message.DescribeClusterResponseData;
 import org.apache.kafka.common.message.DescribeClusterResponseData.DescribeClusterBroker;
@@ -32,7 +33,9 @@ final class DescribeClusterHandler implements ApiHandler {
             return;
         }
         DescribeClusterBrokerCollection brokers = new DescribeClusterBrokerCollection();
-        brokers.add(new DescribeClusterBroker().setBrokerId(state.nodeId()).setHost(state.host()).setPort(state.port()));
+        Listener listener = request.listener();
+        brokers.add(new DescribeClusterBroker().setBrokerId(state.nodeId()).setHost(listener.advertisedHost())
+                .setPort(listener.advertisedPort()));
         request.respond(response.setErrorCode(Errors.NONE.code()).setBrokers(brokers));
     }
 }

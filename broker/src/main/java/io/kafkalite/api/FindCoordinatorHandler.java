@@ -3,6 +3,8 @@ package io.kafkalite.api;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.kafkalite.metadata.Listener;
+
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.FindCoordinatorResponseData;
 import org.apache.kafka.common.message.FindCoordinatorResponseData.Coordinator;
@@ -28,12 +30,12 @@ final class FindCoordinatorHandler implements ApiHandler {
         if (request.version() >= 4) {
             List<Coordinator> coordinators = new ArrayList<>();
             for (String key : data.coordinatorKeys()) {
-                coordinators.add(coordinator(key, data.keyType()));
+                coordinators.add(coordinator(key, data.keyType(), request.listener()));
             }
             request.respond(new FindCoordinatorResponseData().setCoordinators(coordinators));
             return;
         }
-        Coordinator c = coordinator(data.key(), data.keyType());
+        Coordinator c = coordinator(data.key(), data.keyType(), request.listener());
         request.respond(new FindCoordinatorResponseData()
                 .setErrorCode(c.errorCode())
                 .setErrorMessage(c.errorMessage())
@@ -42,12 +44,13 @@ final class FindCoordinatorHandler implements ApiHandler {
                 .setPort(c.port()));
     }
 
-    private Coordinator coordinator(String key, byte keyType) {
+    private Coordinator coordinator(String key, byte keyType, Listener listener) {
         Coordinator c = new Coordinator().setKey(key);
         Errors error;
         String message;
         if (keyType == CoordinatorType.GROUP.id()) {
-            return c.setErrorCode(Errors.NONE.code()).setNodeId(state.nodeId()).setHost(state.host()).setPort(state.port());
+            return c.setErrorCode(Errors.NONE.code()).setNodeId(state.nodeId())
+                    .setHost(listener.advertisedHost()).setPort(listener.advertisedPort());
         } else if (keyType == CoordinatorType.TRANSACTION.id()) {
             // fatal for the producer at once, where COORDINATOR_NOT_AVAILABLE would keep it retrying for max.block.ms
             error = Errors.UNSUPPORTED_VERSION;

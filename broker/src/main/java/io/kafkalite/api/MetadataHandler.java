@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.kafkalite.metadata.Listener;
 import io.kafkalite.metadata.Topic;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
@@ -45,7 +46,9 @@ final class MetadataHandler implements ApiHandler {
             }
         }
         MetadataResponseBrokerCollection brokers = new MetadataResponseBrokerCollection();
-        brokers.add(new MetadataResponseBroker().setNodeId(state.nodeId()).setHost(state.host()).setPort(state.port()));
+        Listener listener = request.listener();
+        brokers.add(new MetadataResponseBroker().setNodeId(state.nodeId()).setHost(listener.advertisedHost())
+                .setPort(listener.advertisedPort()));
         request.respond(new MetadataResponseData()
                 .setBrokers(brokers)
                 .setClusterId(state.clusterId())

@@ -17,4 +17,7 @@ public interface ResponseSink {
     boolean isOpen();
 
     String remoteAddress();
+
+    /** The connection's listener and, on secured listeners, who the client authenticated as. */
+    ClientSession session();
 }

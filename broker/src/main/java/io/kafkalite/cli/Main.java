@@ -17,10 +17,11 @@ public final class Main {
 
     static final String USAGE = String.join(System.lineSeparator(),
             "Usage: java -jar kafkalite.jar [options]",
-            "  --host HOST          address to listen on and advertise (default 127.0.0.1)",
-            "  --port PORT          port to listen on (default 9092; 0 picks a free port)",
+            "  --host HOST          address of the PLAINTEXT listener, bound and advertised (default 127.0.0.1)",
+            "  --port PORT          its port (default 9092; 0 picks a free port)",
             "  --data-dir DIR       keep data in DIR across restarts (default: a temporary directory)",
-            "  --config NAME=VALUE  a broker config by its Kafka name, e.g. num.partitions=3 (repeatable)",
+            "  --config NAME=VALUE  a broker config by its Kafka name, e.g. num.partitions=3 (repeatable);",
+            "                       listeners=PLAINTEXT://127.0.0.1:9092,SASL_SSL://0.0.0.0:9093 replaces --host/--port",
             "  --help               print this help");
 
     private Main() {
@@ -43,8 +44,13 @@ public final class Main {
         }
         KafkaLite broker;
         try {
-            KafkaLite.Builder builder = KafkaLite.builder().host(options.host).port(options.port)
-                    .brokerConfigs(options.configs);
+            KafkaLite.Builder builder = KafkaLite.builder().brokerConfigs(options.configs);
+            if (!options.configs.containsKey("listeners")) {
+                builder.host(options.host).port(options.port);
+            } else if (options.hostOrPortGiven) {
+                throw new IllegalArgumentException("--host/--port and --config listeners=... both name the address; "
+                        + "use only listeners (e.g. --config listeners=PLAINTEXT://" + options.host + ":" + options.port + ")");
+            }
             if (options.dataDirectory != null) {
                 builder.dataDirectory(options.dataDirectory);
             }
@@ -57,6 +63,10 @@ public final class Main {
         ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
         PrintStream out = System.out;
         out.println("Kafkalite ready at " + broker.bootstrapServers());
+        List<String> names = broker.listenerNames();
+        if (names.size() > 1) {
+            names.forEach(name -> out.println("  listener " + name + " at " + broker.bootstrapServers(name)));
+        }
         out.flush();
         barrier.await();
         broker.close();
@@ -82,6 +92,7 @@ public final class Main {
     static final class Options {
         String host = "127.0.0.1";
         int port = 9092;
+        boolean hostOrPortGiven;
         Path dataDirectory;
         final Map<String, String> configs = new LinkedHashMap<>();
         boolean help;
@@ -92,8 +103,14 @@ public final class Main {
                 String arg = args.get(i);
                 switch (arg) {
                     case "--help", "-h" -> options.help = true;
-                    case "--host" -> options.host = value(args, ++i, arg);
-                    case "--port" -> options.port = port(value(args, ++i, arg));
+                    case "--host" -> {
+                        options.host = value(args, ++i, arg);
+                        options.hostOrPortGiven = true;
+                    }
+                    case "--port" -> {
+                        options.port = port(value(args, ++i, arg));
+                        options.hostOrPortGiven = true;
+                    }
                     case "--data-dir" -> options.dataDirectory = Path.of(value(args, ++i, arg));
                     case "--config" -> {
                         String setting = value(args, ++i, arg);

@@ -48,6 +48,14 @@ public final class BrokerConfig {
     public static final String OFFSETS_TOPIC_NUM_PARTITIONS = "offsets.topic.num.partitions";
     public static final String TRANSACTION_STATE_LOG_REPLICATION_FACTOR = "transaction.state.log.replication.factor";
     public static final String TRANSACTION_STATE_LOG_MIN_ISR = "transaction.state.log.min.isr";
+    public static final String LISTENERS = "listeners";
+    public static final String ADVERTISED_LISTENERS = "advertised.listeners";
+    public static final String LISTENER_SECURITY_PROTOCOL_MAP = "listener.security.protocol.map";
+    public static final String INTER_BROKER_LISTENER_NAME = "inter.broker.listener.name";
+    public static final String SECURITY_INTER_BROKER_PROTOCOL = "security.inter.broker.protocol";
+    /** Kafka's default map (the CONTROLLER entry exists for configurations written for KRaft). */
+    static final String DEFAULT_PROTOCOL_MAP =
+            "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL";
 
     static final ConfigDef DEFINITION = new ConfigDef()
             .define(NODE_ID, Type.INT, 1, Range.atLeast(0), Importance.HIGH, "Id of this broker in metadata responses.")
@@ -96,14 +104,30 @@ public final class BrokerConfig {
             .define(OFFSETS_TOPIC_NUM_PARTITIONS, Type.INT, 1, Range.atLeast(1), Importance.LOW, "Accepted for compatibility.")
             .define(TRANSACTION_STATE_LOG_REPLICATION_FACTOR, Type.SHORT, (short) 1, Importance.LOW,
                     "Accepted for compatibility.")
-            .define(TRANSACTION_STATE_LOG_MIN_ISR, Type.INT, 1, Importance.LOW, "Accepted for compatibility.");
+            .define(TRANSACTION_STATE_LOG_MIN_ISR, Type.INT, 1, Importance.LOW, "Accepted for compatibility.")
+            .define(LISTENERS, Type.LIST, "PLAINTEXT://127.0.0.1:0", Importance.HIGH,
+                    "Comma-separated NAME://host:port entries to bind; an empty host binds every interface, port 0 a "
+                            + "free port.")
+            .define(ADVERTISED_LISTENERS, Type.LIST, null, Importance.HIGH,
+                    "What clients are told to connect to, per listener name; defaults to listeners. Port 0 means the "
+                            + "bound port.")
+            .define(LISTENER_SECURITY_PROTOCOL_MAP, Type.STRING, DEFAULT_PROTOCOL_MAP, Importance.LOW,
+                    "Listener name to security protocol (PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL).")
+            .define(INTER_BROKER_LISTENER_NAME, Type.STRING, null, Importance.LOW,
+                    "Accepted for compatibility; a single node has no inter-broker traffic.")
+            .define(SECURITY_INTER_BROKER_PROTOCOL, Type.STRING, "PLAINTEXT", Importance.LOW,
+                    "Accepted for compatibility; a single node has no inter-broker traffic.");
 
     private final Map<String, Object> values;
     private final Map<String, String> explicit;
+    private final List<Listener> listeners;
 
+    @SuppressWarnings("unchecked")
     private BrokerConfig(Map<String, Object> values, Map<String, String> explicit) {
         this.values = values;
         this.explicit = explicit;
+        this.listeners = ListenerConfigs.parse((List<String>) values.get(LISTENERS),
+                (List<String>) values.get(ADVERTISED_LISTENERS), (String) values.get(LISTENER_SECURITY_PROTOCOL_MAP));
     }
 
     /**
@@ -119,6 +143,11 @@ public final class BrokerConfig {
             }
         }
         return new BrokerConfig(DEFINITION.parse(settings), Map.copyOf(settings));
+    }
+
+    /** The listeners to bind, in configuration order; the first is the one {@code bootstrapServers()} names. */
+    public List<Listener> listeners() {
+        return listeners;
     }
 
     public int nodeId() {

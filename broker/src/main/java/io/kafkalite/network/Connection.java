@@ -7,6 +7,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 
 import io.kafkalite.api.ApiRequest;
+import io.kafkalite.api.ClientSession;
 import io.kafkalite.api.ResponseSink;
 import org.apache.kafka.common.network.Send;
 import org.apache.kafka.common.protocol.ApiMessage;
@@ -25,6 +26,7 @@ final class Connection implements ResponseSink {
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
 
     private final SocketServer server;
+    private final ClientSession session;
     private final SocketChannel channel;
     private final SelectionKey key;
     private final String remoteAddress;
@@ -38,8 +40,9 @@ final class Connection implements ResponseSink {
     /** Set by the broker loop when the request in flight was unacceptable; the network thread closes. */
     private volatile String closeReason;
 
-    Connection(SocketServer server, SocketChannel channel, SelectionKey key) throws IOException {
+    Connection(SocketServer server, SocketChannel channel, SelectionKey key, ClientSession session) throws IOException {
         this.server = server;
+        this.session = session;
         this.channel = channel;
         this.key = key;
         this.remoteAddress = String.valueOf(channel.getRemoteAddress());
@@ -183,6 +186,11 @@ final class Connection implements ResponseSink {
     @Override
     public String remoteAddress() {
         return remoteAddress;
+    }
+
+    @Override
+    public ClientSession session() {
+        return session;
     }
 
     private record PendingResponse(ApiRequest request, ApiMessage body, short version) {

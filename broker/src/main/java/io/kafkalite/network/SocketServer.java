@@ -14,12 +14,14 @@ import java.util.Iterator;
 import java.util.List;
 
 import io.kafkalite.api.BrokerLoop;
+import io.kafkalite.api.ClientSession;
+import io.kafkalite.metadata.Listener;
 import org.agrona.concurrent.ManyToOneConcurrentLinkedQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The listening socket and every client connection, served by one selector thread. It reads size-prefixed
+ * The listening sockets (one per listener) and every client connection, served by one selector thread. It reads size-prefixed
  * frames, hands them to the broker loop and writes the responses back; decoding happens on the loop.
  *
  * <p>Like Kafka, a connection is muted while its request is in flight, so responses leave in request order even
@@ -30,7 +32,8 @@ public final class SocketServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SocketServer.class);
 
     private final Selector selector;
-    private final ServerSocketChannel serverChannel;
+    private final List<ServerSocketChannel> serverChannels;
+    private final List<Listener> listeners;
     private final int maxFrameBytes;
     private BrokerLoop loop;
     private final ManyToOneConcurrentLinkedQueue<Connection> responded = new ManyToOneConcurrentLinkedQueue<>();
@@ -38,39 +41,54 @@ public final class SocketServer implements AutoCloseable {
     private volatile boolean running;
     private Thread thread;
 
-    private SocketServer(Selector selector, ServerSocketChannel serverChannel, int maxFrameBytes) {
+    private SocketServer(Selector selector, List<ServerSocketChannel> serverChannels, List<Listener> listeners,
+                         int maxFrameBytes) {
         this.selector = selector;
-        this.serverChannel = serverChannel;
+        this.serverChannels = serverChannels;
+        this.listeners = listeners;
         this.maxFrameBytes = maxFrameBytes;
     }
 
     /**
-     * Binds the listening socket (port 0 picks a free port) without accepting yet, so the port is known
-     * before the broker state that advertises it is built.
+     * Binds every listener's socket (port 0 picks a free port) without accepting yet, so the ports are known
+     * before the broker state that advertises them is built. One selector thread serves all listeners.
      *
      * @throws UncheckedIOException naming the address when it cannot be bound (e.g. the port is in use)
      */
-    public static SocketServer bind(String host, int port, int maxFrameBytes) {
+    public static SocketServer bind(List<Listener> listeners, int maxFrameBytes) {
         Selector selector = null;
-        ServerSocketChannel channel = null;
+        List<ServerSocketChannel> channels = new ArrayList<>();
+        List<Listener> bound = new ArrayList<>();
+        Listener binding = null;
         try {
             selector = Selector.open();
-            channel = ServerSocketChannel.open();
-            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            channel.bind(new InetSocketAddress(host, port));
-            channel.configureBlocking(false);
-            channel.register(selector, SelectionKey.OP_ACCEPT);
-            return new SocketServer(selector, channel, maxFrameBytes);
-        } catch (IOException e) {
-            closeQuietly(channel);
+            for (Listener listener : listeners) {
+                binding = listener;
+                ServerSocketChannel channel = ServerSocketChannel.open();
+                channels.add(channel);
+                channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                channel.bind(listener.bindHost().isEmpty() ? new InetSocketAddress(listener.bindPort())
+                        : new InetSocketAddress(listener.bindHost(), listener.bindPort()));
+                channel.configureBlocking(false);
+                Listener boundListener = listener.bound(((InetSocketAddress) channel.getLocalAddress()).getPort());
+                channel.register(selector, SelectionKey.OP_ACCEPT, boundListener);
+                bound.add(boundListener);
+            }
+            return new SocketServer(selector, channels, List.copyOf(bound), maxFrameBytes);
+        } catch (IOException | RuntimeException e) {
+            channels.forEach(SocketServer::closeQuietly);
             closeQuietly(selector);
-            throw new UncheckedIOException("Cannot listen on " + host + ":" + port + ": " + e.getMessage()
-                    + (port != 0 ? " (is another broker using that port? port 0 picks a free one)" : ""), e);
+            String where = binding == null ? "" : binding.name().value() + " listener "
+                    + Listener.hostAndPort(binding.bindHost(), binding.bindPort());
+            String message = "Cannot listen on " + where + ": " + e.getMessage() + (binding != null && binding.bindPort() != 0
+                    ? " (is another broker using that port? port 0 picks a free one)" : "");
+            throw new UncheckedIOException(message, e instanceof IOException io ? io : new IOException(e));
         }
     }
 
-    public int port() {
-        return ((InetSocketAddress) serverChannel.socket().getLocalSocketAddress()).getPort();
+    /** The listeners with their bound ports, in configuration order. */
+    public List<Listener> listeners() {
+        return listeners;
     }
 
     /** Starts accepting connections; their request frames go to {@code loop}. */
@@ -113,7 +131,7 @@ public final class SocketServer implements AutoCloseable {
             return;
         }
         if (key.isAcceptable()) {
-            accept();
+            accept((ServerSocketChannel) key.channel(), (Listener) key.attachment());
             return;
         }
         Connection connection = (Connection) key.attachment();
@@ -130,14 +148,14 @@ public final class SocketServer implements AutoCloseable {
         }
     }
 
-    private void accept() {
+    private void accept(ServerSocketChannel serverChannel, Listener listener) {
         try {
             SocketChannel channel;
             while ((channel = serverChannel.accept()) != null) {
                 channel.configureBlocking(false);
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 SelectionKey key = channel.register(selector, SelectionKey.OP_READ);
-                Connection connection = new Connection(this, channel, key);
+                Connection connection = new Connection(this, channel, key, new ClientSession(listener));
                 key.attach(connection);
                 connections.add(connection);
             }
@@ -176,7 +194,7 @@ public final class SocketServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        closeQuietly(serverChannel);
+        serverChannels.forEach(SocketServer::closeQuietly);
         closeQuietly(selector);
     }
 
