@@ -26,6 +26,8 @@ import io.kafkalite.metadata.Listener;
 import io.kafkalite.metadata.MetadataJournal;
 import io.kafkalite.metadata.TopicRegistry;
 import io.kafkalite.network.SocketServer;
+import io.kafkalite.security.BrokerSecurity;
+import io.kafkalite.security.GeneratedCertificates;
 import io.kafkalite.txn.ProducerIdAllocator;
 import io.kafkalite.txn.ProducerStateTable;
 import org.apache.kafka.common.Uuid;
@@ -53,6 +55,7 @@ public final class KafkaLite implements AutoCloseable {
     private static final AtomicBoolean FALLBACK_WARNED = new AtomicBoolean();
 
     private final List<Listener> listeners;
+    private final BrokerSecurity security;
     private final Path dataDirectory;
     private final boolean temporaryDirectory;
     private final boolean durable;
@@ -62,8 +65,9 @@ public final class KafkaLite implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private KafkaLite(List<Listener> listeners, Path dataDirectory, boolean temporaryDirectory, boolean durable,
-                      SocketServer server, BrokerLoop loop, Thread warmUp) {
+                      SocketServer server, BrokerLoop loop, Thread warmUp, BrokerSecurity security) {
         this.listeners = listeners;
+        this.security = security;
         this.dataDirectory = dataDirectory;
         this.temporaryDirectory = temporaryDirectory;
         this.durable = durable;
@@ -114,6 +118,23 @@ public final class KafkaLite implements AutoCloseable {
                         + listenerNames()));
     }
 
+    /**
+     * The test CA and certificates this broker generated for its SSL and SASL_SSL listeners: give clients
+     * {@link GeneratedCertificates#clientTrustSettings()} (or the truststore file), and for mutual TLS a
+     * {@link GeneratedCertificates#clientCertificate(String)}.
+     *
+     * @throws IllegalStateException when no listener uses generated certificates (none is TLS, or each has its own
+     *     keystore)
+     */
+    public GeneratedCertificates certificates() {
+        GeneratedCertificates generated = security.generatedCertificates();
+        if (generated == null) {
+            throw new IllegalStateException("This broker generated no certificates: none of its listeners " + listenerNames()
+                    + " is SSL or SASL_SSL without an ssl.keystore.location of its own");
+        }
+        return generated;
+    }
+
     /** The listener names in configuration order (the first is the one {@link #bootstrapServers()} names). */
     public List<String> listenerNames() {
         return listeners.stream().map(l -> l.name().value()).toList();
@@ -157,6 +178,7 @@ public final class KafkaLite implements AutoCloseable {
         if (temporaryDirectory) {
             deleteRecursively(dataDirectory);
         }
+        security.close();
         LOG.info("Kafkalite at {} stopped", bootstrapServers());
     }
 
@@ -255,7 +277,13 @@ public final class KafkaLite implements AutoCloseable {
             }
             boolean chronicle = chooseStorage();
             boolean temporary = dataDirectory == null;
-            SocketServer server = SocketServer.bind(config.listeners(), config.socketRequestMaxBytes());
+            BrokerSecurity security;
+            try {
+                security = BrokerSecurity.create(config);
+            } catch (ConfigException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+            SocketServer server = SocketServer.bind(config.listeners(), config.socketRequestMaxBytes(), security);
             List<Listener> listeners = server.listeners();
             int boundPort = listeners.get(0).bindPort();
             Path directory;
@@ -299,7 +327,7 @@ public final class KafkaLite implements AutoCloseable {
             // started last so that it does not compete with start() itself; it is done long before a client
             // has loaded its own classes and sends its first produce
             Thread warmUp = chronicle ? startWarmUp(directory) : null;
-            KafkaLite broker = new KafkaLite(listeners, directory, temporary, chronicle, server, loop, warmUp);
+            KafkaLite broker = new KafkaLite(listeners, directory, temporary, chronicle, server, loop, warmUp, security);
             LOG.info("Kafkalite started at {} (data in {}, {})", listeners.size() == 1 ? broker.bootstrapServers()
                     : listeners, directory, chronicle ? "Chronicle Queue" : "heap: Chronicle's JVM flags are missing");
             return broker;

@@ -133,13 +133,14 @@ final class ConfigsHandler implements ApiHandler {
                 continue;
             }
             ConfigSource source = state.config().isExplicit(name) ? ConfigSource.STATIC_BROKER_CONFIG : ConfigSource.DEFAULT_CONFIG;
-            String value = state.config().valueAsString(name);
+            boolean sensitive = key.type == ConfigDef.Type.PASSWORD; // as Kafka: named, never shown
+            String value = sensitive ? null : state.config().valueAsString(name);
             DescribeConfigsResourceResult entry = new DescribeConfigsResourceResult()
                     .setName(name)
                     .setValue(value)
                     .setReadOnly(true)
                     .setConfigSource(source.id())
-                    .setIsSensitive(false)
+                    .setIsSensitive(sensitive)
                     .setConfigType(typeOf(key.type).id());
             if (data.includeDocumentation()) {
                 entry.setDocumentation(key.documentation);
@@ -154,6 +155,9 @@ final class ConfigsHandler implements ApiHandler {
     /** As Kafka lists them: the value given at start, then the default. */
     private List<DescribeConfigsSynonym> brokerSynonyms(String name) {
         List<DescribeConfigsSynonym> synonyms = new ArrayList<>();
+        if (BrokerConfig.definition(name).type == ConfigDef.Type.PASSWORD) {
+            return synonyms;
+        }
         if (state.config().isExplicit(name)) {
             synonyms.add(new DescribeConfigsSynonym().setName(name).setValue(state.config().valueAsString(name))
                     .setSource(ConfigSource.STATIC_BROKER_CONFIG.id()));

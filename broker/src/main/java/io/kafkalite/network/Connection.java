@@ -27,11 +27,10 @@ final class Connection implements ResponseSink {
 
     private final SocketServer server;
     private final ClientSession session;
-    private final SocketChannel channel;
     private final SelectionKey key;
     private final String remoteAddress;
     private final ByteBuffer sizeBuffer = ByteBuffer.allocate(4);
-    private final SocketTransferableChannel transferable;
+    private final Transport transport;
     private ByteBuffer frame;
     private Send outgoing;
     /** The answer to the request in flight, handed over from the broker loop. */
@@ -40,17 +39,54 @@ final class Connection implements ResponseSink {
     /** Set by the broker loop when the request in flight was unacceptable; the network thread closes. */
     private volatile String closeReason;
 
-    Connection(SocketServer server, SocketChannel channel, SelectionKey key, ClientSession session) throws IOException {
+    Connection(SocketServer server, SocketChannel channel, SelectionKey key, ClientSession session, Transport transport)
+            throws IOException {
         this.server = server;
         this.session = session;
-        this.channel = channel;
         this.key = key;
         this.remoteAddress = String.valueOf(channel.getRemoteAddress());
-        this.transferable = new SocketTransferableChannel(channel);
+        this.transport = transport;
+    }
+
+    /** The socket is readable: the TLS handshake goes first, then request frames. */
+    void onReadable() throws IOException {
+        if (handshakeDone()) {
+            readFrames();
+        }
+    }
+
+    /** The socket takes more bytes: the handshake's or the pending response's. */
+    void onWritable() throws IOException {
+        if (outgoing != null) {
+            writePending();
+        } else if (handshakeDone() && transport.hasBufferedInput()) {
+            readFrames();
+        }
+    }
+
+    /** Advances the TLS handshake; once complete, the session learns the client's certificate. */
+    private boolean handshakeDone() throws IOException {
+        if (session.isTransportReady()) {
+            return true;
+        }
+        boolean done;
+        try {
+            done = transport.handshake();
+        } catch (IOException e) {
+            LOG.info("TLS handshake with {} failed: {}", remoteAddress, e.getMessage());
+            throw e;
+        }
+        if (!done) {
+            key.interestOps(transport.handshakeWantsWrite() ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+            return false;
+        }
+        key.interestOps(SelectionKey.OP_READ);
+        session.transportReady(transport.tlsSession());
+        return true;
     }
 
     /** Reads until one whole frame is in, then hands it on and stops reading until it is answered. */
-    void readFrames() throws IOException {
+    private void readFrames() throws IOException {
         if (frame == null) {
             read(sizeBuffer);
             if (sizeBuffer.hasRemaining()) {
@@ -76,7 +112,7 @@ final class Connection implements ResponseSink {
     }
 
     private void read(ByteBuffer buffer) throws IOException {
-        if (channel.read(buffer) < 0) {
+        if (transport.read(buffer) < 0) {
             throw new EOFException("closed by client");
         }
     }
@@ -134,11 +170,11 @@ final class Connection implements ResponseSink {
         }
     }
 
-    void writePending() throws IOException {
+    private void writePending() throws IOException {
         if (outgoing == null) {
             return;
         }
-        outgoing.writeTo(transferable);
+        outgoing.writeTo(transport);
         if (!outgoing.completed()) {
             key.interestOps(SelectionKey.OP_WRITE);
         } else {
@@ -147,9 +183,19 @@ final class Connection implements ResponseSink {
         }
     }
 
+    /** Reads again; requests a TLS record already brought in are read now, as no OP_READ will announce them. */
     private void unmute() {
-        if (key.isValid()) {
-            key.interestOps(SelectionKey.OP_READ);
+        if (!key.isValid()) {
+            return;
+        }
+        key.interestOps(SelectionKey.OP_READ);
+        if (transport.hasBufferedInput()) {
+            try {
+                readFrames();
+            } catch (IOException e) {
+                LOG.debug("Connection {} closed: {}", remoteAddress, e.getMessage());
+                close();
+            }
         }
     }
 
@@ -171,7 +217,7 @@ final class Connection implements ResponseSink {
         open = false;
         key.cancel();
         try {
-            channel.close();
+            transport.close();
         } catch (IOException e) {
             LOG.debug("Error closing connection {}", remoteAddress, e);
         }

@@ -16,6 +16,8 @@ import java.util.List;
 import io.kafkalite.api.BrokerLoop;
 import io.kafkalite.api.ClientSession;
 import io.kafkalite.metadata.Listener;
+import io.kafkalite.security.BrokerSecurity;
+import io.kafkalite.security.TlsServerContext;
 import org.agrona.concurrent.ManyToOneConcurrentLinkedQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +37,7 @@ public final class SocketServer implements AutoCloseable {
     private final List<ServerSocketChannel> serverChannels;
     private final List<Listener> listeners;
     private final int maxFrameBytes;
+    private final BrokerSecurity security;
     private BrokerLoop loop;
     private final ManyToOneConcurrentLinkedQueue<Connection> responded = new ManyToOneConcurrentLinkedQueue<>();
     private final List<Connection> connections = new ArrayList<>();
@@ -42,8 +45,9 @@ public final class SocketServer implements AutoCloseable {
     private Thread thread;
 
     private SocketServer(Selector selector, List<ServerSocketChannel> serverChannels, List<Listener> listeners,
-                         int maxFrameBytes) {
+                         int maxFrameBytes, BrokerSecurity security) {
         this.selector = selector;
+        this.security = security;
         this.serverChannels = serverChannels;
         this.listeners = listeners;
         this.maxFrameBytes = maxFrameBytes;
@@ -55,7 +59,7 @@ public final class SocketServer implements AutoCloseable {
      *
      * @throws UncheckedIOException naming the address when it cannot be bound (e.g. the port is in use)
      */
-    public static SocketServer bind(List<Listener> listeners, int maxFrameBytes) {
+    public static SocketServer bind(List<Listener> listeners, int maxFrameBytes, BrokerSecurity security) {
         Selector selector = null;
         List<ServerSocketChannel> channels = new ArrayList<>();
         List<Listener> bound = new ArrayList<>();
@@ -74,7 +78,7 @@ public final class SocketServer implements AutoCloseable {
                 channel.register(selector, SelectionKey.OP_ACCEPT, boundListener);
                 bound.add(boundListener);
             }
-            return new SocketServer(selector, channels, List.copyOf(bound), maxFrameBytes);
+            return new SocketServer(selector, channels, List.copyOf(bound), maxFrameBytes, security);
         } catch (IOException | RuntimeException e) {
             channels.forEach(SocketServer::closeQuietly);
             closeQuietly(selector);
@@ -137,10 +141,10 @@ public final class SocketServer implements AutoCloseable {
         Connection connection = (Connection) key.attachment();
         try {
             if (key.isReadable()) {
-                connection.readFrames();
+                connection.onReadable();
             }
             if (key.isValid() && key.isWritable()) {
-                connection.writePending();
+                connection.onWritable();
             }
         } catch (IOException e) {
             LOG.debug("Connection {} closed: {}", connection.remoteAddress(), e.getMessage());
@@ -155,13 +159,28 @@ public final class SocketServer implements AutoCloseable {
                 channel.configureBlocking(false);
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 SelectionKey key = channel.register(selector, SelectionKey.OP_READ);
-                Connection connection = new Connection(this, channel, key, new ClientSession(listener));
+                TlsServerContext tls = security.tls(listener.name());
+                Transport transport;
+                try {
+                    transport = tls == null ? new PlaintextTransport(channel) : new TlsTransport(channel, newEngine(tls, channel));
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("Cannot start TLS with {}: {}", channel.getRemoteAddress(), e.getMessage());
+                    key.cancel();
+                    channel.close();
+                    continue;
+                }
+                Connection connection = new Connection(this, channel, key, new ClientSession(listener, tls), transport);
                 key.attach(connection);
                 connections.add(connection);
             }
         } catch (IOException e) {
             LOG.warn("Failed to accept a connection: {}", e.getMessage());
         }
+    }
+
+    private static javax.net.ssl.SSLEngine newEngine(TlsServerContext tls, SocketChannel channel) throws IOException {
+        InetSocketAddress peer = (InetSocketAddress) channel.getRemoteAddress();
+        return tls.newEngine(peer.getHostString(), peer.getPort());
     }
 
     BrokerLoop loop() {
