@@ -26,8 +26,12 @@ import io.kafkalite.metadata.Listener;
 import io.kafkalite.metadata.MetadataJournal;
 import io.kafkalite.metadata.TopicRegistry;
 import io.kafkalite.network.SocketServer;
+import io.kafkalite.security.AclAuthorizer;
 import io.kafkalite.security.BrokerSecurity;
 import io.kafkalite.security.GeneratedCertificates;
+import io.kafkalite.security.ScramCredential;
+import io.kafkalite.security.ScramCredentials;
+import org.apache.kafka.clients.admin.ScramMechanism;
 import io.kafkalite.txn.ProducerIdAllocator;
 import io.kafkalite.txn.ProducerStateTable;
 import org.apache.kafka.common.Uuid;
@@ -205,6 +209,8 @@ public final class KafkaLite implements AutoCloseable {
         private Path dataDirectory;
         private final Map<String, String> brokerConfigs = new LinkedHashMap<>();
         private final Map<String, TopicSpec> topics = new LinkedHashMap<>();
+        private final Map<String, String> users = new LinkedHashMap<>();
+        private final List<ScramUser> scramUsers = new java.util.ArrayList<>();
 
         private Builder() {
         }
@@ -250,6 +256,40 @@ public final class KafkaLite implements AutoCloseable {
             return this;
         }
 
+        /**
+         * A SASL user who can log in with PLAIN on every SASL listener and with SCRAM-SHA-256 and SCRAM-SHA-512 (their
+         * SCRAM credentials are set at start, 4096 iterations). Kafka's own ways work too: {@code user_NAME} entries in
+         * {@code listener.name.<listener>.plain.sasl.jaas.config}, and Admin's {@code alterUserScramCredentials}.
+         */
+        public Builder user(String name, String password) {
+            if (name == null || name.isEmpty() || password == null || password.isEmpty()) {
+                throw new IllegalArgumentException("A SASL user needs a non-empty name and password");
+            }
+            users.put(name, password);
+            scramUsers.add(new ScramUser(ScramMechanism.SCRAM_SHA_256, name, password, ScramCredential.MIN_ITERATIONS));
+            scramUsers.add(new ScramUser(ScramMechanism.SCRAM_SHA_512, name, password, ScramCredential.MIN_ITERATIONS));
+            return this;
+        }
+
+        /**
+         * A SCRAM credential set at start, as {@code kafka-storage format --add-scram
+         * 'SCRAM-SHA-256=[name=alice,password=alice-secret,iterations=8192]'} declares one for a KRaft cluster.
+         *
+         * @param mechanism {@code SCRAM-SHA-256} or {@code SCRAM-SHA-512}
+         */
+        public Builder scramCredential(String mechanism, String name, String password, int iterations) {
+            ScramMechanism scram = ScramMechanism.fromMechanismName(mechanism);
+            if (scram == ScramMechanism.UNKNOWN) {
+                throw new IllegalArgumentException("Unknown SCRAM mechanism '" + mechanism + "'; use SCRAM-SHA-256 or SCRAM-SHA-512");
+            }
+            if (iterations < ScramCredential.MIN_ITERATIONS || iterations > ScramCredential.MAX_ITERATIONS) {
+                throw new IllegalArgumentException("SCRAM iterations must be between " + ScramCredential.MIN_ITERATIONS
+                        + " and " + ScramCredential.MAX_ITERATIONS + ", got " + iterations);
+            }
+            scramUsers.add(new ScramUser(scram, name, password, iterations));
+            return this;
+        }
+
         /** A topic created at start (kept if it already exists in the data directory). */
         public Builder topic(String name, int partitions) {
             return topic(name, partitions, Map.of());
@@ -279,7 +319,7 @@ public final class KafkaLite implements AutoCloseable {
             boolean temporary = dataDirectory == null;
             BrokerSecurity security;
             try {
-                security = BrokerSecurity.create(config);
+                security = BrokerSecurity.create(config, Map.copyOf(users));
             } catch (ConfigException e) {
                 throw new IllegalArgumentException(e.getMessage(), e);
             }
@@ -359,7 +399,21 @@ public final class KafkaLite implements AutoCloseable {
                     clusterId[0] = id;
                 }
             };
-            journal.replay(clusterIdReader, topicRegistry, producerIds, offsets);
+            ScramCredentials scram = new ScramCredentials(journal);
+            AclAuthorizer authorizer;
+            try {
+                authorizer = AclAuthorizer.create(config, journal);
+            } catch (ConfigException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+            journal.replay(clusterIdReader, topicRegistry, producerIds, offsets, scram, authorizer);
+            for (ScramUser user : scramUsers) {
+                ScramCredential existing = scram.get(user.name(), user.mechanism());
+                if (existing == null || !user.matches(existing)) {
+                    scram.put(user.name(), user.mechanism(),
+                            ScramCredential.fromPassword(user.mechanism(), user.password(), user.iterations()));
+                }
+            }
             if (clusterId[0] == null) {
                 clusterId[0] = Uuid.randomUuid().toString();
                 journal.clusterId(clusterId[0]);
@@ -375,7 +429,7 @@ public final class KafkaLite implements AutoCloseable {
             }
             return new BrokerState(config, clusterId[0], topicRegistry, logs,
                     new ProducerStateTable(), producerIds,
-                    new GroupCoordinator(GroupCoordinatorConfig.from(config), offsets, System::nanoTime));
+                    new GroupCoordinator(GroupCoordinatorConfig.from(config), offsets, System::nanoTime), scram, authorizer);
         }
 
         /** Chronicle if this JVM can run it; else the heap, unless the user asked for durable storage. */
@@ -423,5 +477,15 @@ public final class KafkaLite implements AutoCloseable {
     }
 
     private record TopicSpec(int partitions, Map<String, String> configs) {
+    }
+
+    /** A SCRAM credential declared to the builder. */
+    private record ScramUser(ScramMechanism mechanism, String name, String password, int iterations) {
+        /** Whether {@code stored} already is this password (a restart on the same data directory keeps it). */
+        boolean matches(ScramCredential stored) {
+            return stored.iterations() == iterations && java.util.Arrays.equals(stored.storedKey(),
+                    ScramCredential.fromSaltedPassword(mechanism, stored.salt(),
+                            ScramCredential.saltedPassword(mechanism, password, stored.salt(), iterations), iterations).storedKey());
+        }
     }
 }

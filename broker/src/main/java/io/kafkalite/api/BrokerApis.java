@@ -20,6 +20,12 @@ public final class BrokerApis {
         GroupAdminHandler groupAdmin = new GroupAdminHandler(state.groups());
         ConsumerGroupHandler consumerGroups = new ConsumerGroupHandler(state, fetch::completeParkedFetchesOf);
         loop.addTimedWork(groups);
+        SaslHandler sasl = new SaslHandler(state.scramCredentials(),
+                state.config().connectionFailedAuthenticationDelayMs());
+        loop.addTimedWork(sasl);
+        ScramCredentialsHandler scram = new ScramCredentialsHandler(state);
+        dispatcher.rawSaslTokens(sasl);
+        AclHandler acls = new AclHandler(state.authorization());
         return dispatcher
                 .register(ApiKeys.API_VERSIONS, new ApiVersionsHandler(dispatcher))
                 .register(ApiKeys.METADATA, new MetadataHandler(state))
@@ -47,6 +53,13 @@ public final class BrokerApis {
                 .register(ApiKeys.DESCRIBE_GROUPS, groupAdmin)
                 .register(ApiKeys.DELETE_GROUPS, groupAdmin)
                 .register(ApiKeys.CONSUMER_GROUP_HEARTBEAT, consumerGroups)
-                .register(ApiKeys.CONSUMER_GROUP_DESCRIBE, consumerGroups);
+                .register(ApiKeys.CONSUMER_GROUP_DESCRIBE, consumerGroups)
+                .register(ApiKeys.SASL_HANDSHAKE, sasl)
+                .register(ApiKeys.SASL_AUTHENTICATE, sasl)
+                .register(ApiKeys.DESCRIBE_USER_SCRAM_CREDENTIALS, scram)
+                .register(ApiKeys.ALTER_USER_SCRAM_CREDENTIALS, scram)
+                .register(ApiKeys.CREATE_ACLS, acls)
+                .register(ApiKeys.DESCRIBE_ACLS, acls)
+                .register(ApiKeys.DELETE_ACLS, acls);
     }
 }

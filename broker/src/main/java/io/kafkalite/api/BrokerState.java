@@ -6,6 +6,8 @@ import io.kafkalite.log.PartitionLog;
 import io.kafkalite.metadata.BrokerConfig;
 import io.kafkalite.metadata.Topic;
 import io.kafkalite.metadata.TopicRegistry;
+import io.kafkalite.security.AclAuthorizer;
+import io.kafkalite.security.ScramCredentials;
 import io.kafkalite.txn.ProducerIdAllocator;
 import io.kafkalite.txn.ProducerStateTable;
 import org.apache.kafka.common.TopicPartition;
@@ -20,10 +22,12 @@ public final class BrokerState {
     private final ProducerStateTable producerStates;
     private final ProducerIdAllocator producerIds;
     private final GroupCoordinator groups;
+    private final ScramCredentials scramCredentials;
+    private final Authorization authorization;
 
     public BrokerState(BrokerConfig config, String clusterId, TopicRegistry topics,
                        LogManager logs, ProducerStateTable producerStates, ProducerIdAllocator producerIds,
-                       GroupCoordinator groups) {
+                       GroupCoordinator groups, ScramCredentials scramCredentials, AclAuthorizer authorizer) {
         this.config = config;
         this.clusterId = clusterId;
         this.topics = topics;
@@ -31,6 +35,8 @@ public final class BrokerState {
         this.producerStates = producerStates;
         this.producerIds = producerIds;
         this.groups = groups;
+        this.scramCredentials = scramCredentials;
+        this.authorization = new Authorization(authorizer);
     }
 
     public BrokerConfig config() {
@@ -63,6 +69,16 @@ public final class BrokerState {
 
     public GroupCoordinator groups() {
         return groups;
+    }
+
+    /** SCRAM credentials of SASL users, changed through Admin and kept in the journal. */
+    public ScramCredentials scramCredentials() {
+        return scramCredentials;
+    }
+
+    /** ACL checks for requests (every check passes when no authorizer is configured). */
+    public Authorization authorization() {
+        return authorization;
     }
 
     /** The partition's log, opened (and its producer state rebuilt) on first use. */

@@ -242,6 +242,11 @@ public final class BrokerConfig {
                 || listenerSetting(listener, "ssl.keystore.certificate.chain") != null;
     }
 
+    /** The typed value of a setting (its default when not given). */
+    public Object value(String name) {
+        return values.get(name);
+    }
+
     /** The typed value of a setting, with a listener's own value winning (for ssl.*, sasl.* and such). */
     public Object listenerValue(ListenerName listener, String name) {
         String own = listenerSetting(listener, name);
@@ -271,6 +276,10 @@ public final class BrokerConfig {
 
     public int socketRequestMaxBytes() {
         return (Integer) values.get(SOCKET_REQUEST_MAX_BYTES);
+    }
+
+    public int connectionFailedAuthenticationDelayMs() {
+        return (Integer) values.get(CONNECTION_FAILED_AUTHENTICATION_DELAY_MS);
     }
 
     public long retentionCheckIntervalMs() {

@@ -9,6 +9,7 @@ import java.nio.channels.SocketChannel;
 import io.kafkalite.api.ApiRequest;
 import io.kafkalite.api.ClientSession;
 import io.kafkalite.api.ResponseSink;
+import org.apache.kafka.common.network.ByteBufferSend;
 import org.apache.kafka.common.network.Send;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.SendBuilder;
@@ -33,6 +34,8 @@ final class Connection implements ResponseSink {
     private final Transport transport;
     private ByteBuffer frame;
     private Send outgoing;
+    /** Set for the answer to a failed authentication: the connection closes once it is written. */
+    private boolean closeAfterWrite;
     /** The answer to the request in flight, handed over from the broker loop. */
     private volatile PendingResponse pending;
     private volatile boolean open = true;
@@ -94,9 +97,10 @@ final class Connection implements ResponseSink {
             }
             int size = sizeBuffer.flip().getInt();
             sizeBuffer.clear();
-            if (size < 0 || size > server.maxFrameBytes()) {
-                reject("request frame of " + size + " bytes is outside 0.." + server.maxFrameBytes()
-                        + " (socket.request.max.bytes)");
+            int limit = session.maxFrameBytes(server.maxFrameBytes());
+            if (size < 0 || size > limit) {
+                reject("request frame of " + size + " bytes is outside 0.." + limit + (session.isAuthenticated()
+                        ? " (socket.request.max.bytes)" : " (sasl.server.max.receive.size, before authentication)"));
                 return;
             }
             frame = ByteBuffer.allocate(size);
@@ -124,13 +128,25 @@ final class Connection implements ResponseSink {
 
     @Override
     public void send(ApiRequest request, ApiMessage response, short version) {
-        pending = new PendingResponse(request, response, version);
+        pending = new PendingResponse(request, response, version, null, false);
+        server.responseReady(this);
+    }
+
+    @Override
+    public void sendAndClose(ApiRequest request, ApiMessage response, short version) {
+        pending = new PendingResponse(request, response, version, null, true);
+        server.responseReady(this);
+    }
+
+    @Override
+    public void sendRawToken(byte[] token) {
+        pending = new PendingResponse(null, null, (short) 0, ByteBuffer.wrap(token), false);
         server.responseReady(this);
     }
 
     @Override
     public void sendNothing(ApiRequest request) {
-        pending = new PendingResponse(request, null, (short) 0);
+        pending = new PendingResponse(request, null, (short) 0, null, false);
         server.responseReady(this);
     }
 
@@ -151,12 +167,13 @@ final class Connection implements ResponseSink {
         if (!open || response == null) {
             return;
         }
-        if (response.body == null) {
+        if (response.body == null && response.rawToken == null) {
             unmute();
             return;
         }
+        closeAfterWrite = response.closeAfter;
         try {
-            outgoing = serialize(response);
+            outgoing = response.rawToken != null ? ByteBufferSend.sizePrefixed(response.rawToken) : serialize(response);
         } catch (RuntimeException e) {
             LOG.error("Cannot serialise the response to {}; closing the connection", response.request, e);
             close();
@@ -177,6 +194,8 @@ final class Connection implements ResponseSink {
         outgoing.writeTo(transport);
         if (!outgoing.completed()) {
             key.interestOps(SelectionKey.OP_WRITE);
+        } else if (closeAfterWrite) {
+            close(); // the answer to a failed authentication is out; the failure itself was logged
         } else {
             outgoing = null;
             unmute();
@@ -239,6 +258,8 @@ final class Connection implements ResponseSink {
         return session;
     }
 
-    private record PendingResponse(ApiRequest request, ApiMessage body, short version) {
+    /** A response body, or a bare SASL token (after a v0 handshake), or neither (nothing to send). */
+    private record PendingResponse(ApiRequest request, ApiMessage body, short version, ByteBuffer rawToken,
+                                   boolean closeAfter) {
     }
 }

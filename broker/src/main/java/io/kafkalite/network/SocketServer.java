@@ -169,7 +169,9 @@ public final class SocketServer implements AutoCloseable {
                     channel.close();
                     continue;
                 }
-                Connection connection = new Connection(this, channel, key, new ClientSession(listener, tls), transport);
+                Connection connection = new Connection(this, channel, key, new ClientSession(listener,
+                        ((InetSocketAddress) channel.getRemoteAddress()).getAddress().getHostAddress(), tls,
+                        security.sasl(listener.name())), transport);
                 key.attach(connection);
                 connections.add(connection);
             }

@@ -15,22 +15,33 @@ import org.apache.kafka.common.network.ListenerName;
 
 /**
  * The broker's security set-up, built once at start from its configs: TLS for each SSL and SASL_SSL listener
- * (from its keystore, or from certificates generated for this broker).
+ * (from its keystore, or from certificates generated for this broker) and SASL for each SASL listener.
  */
 public final class BrokerSecurity {
 
     private final Map<ListenerName, TlsServerContext> tls;
+    private final Map<ListenerName, SaslSettings> sasl;
     private final GeneratedCertificates generated;
 
-    private BrokerSecurity(Map<ListenerName, TlsServerContext> tls, GeneratedCertificates generated) {
+    private BrokerSecurity(Map<ListenerName, TlsServerContext> tls, Map<ListenerName, SaslSettings> sasl,
+                           GeneratedCertificates generated) {
         this.tls = tls;
+        this.sasl = sasl;
         this.generated = generated;
     }
 
     /**
-     * @throws ConfigException naming the setting when a keystore, truststore or TLS setting is unusable
+     * @param declaredUsers users declared to the builder (name to password), who may log in with PLAIN on every
+     *     SASL listener (their SCRAM credentials are kept with the broker's state)
+     * @throws ConfigException naming the setting when a keystore, truststore, TLS or SASL setting is unusable
      */
-    public static BrokerSecurity create(BrokerConfig config) {
+    public static BrokerSecurity create(BrokerConfig config, Map<String, String> declaredUsers) {
+        Map<ListenerName, SaslSettings> sasl = new HashMap<>();
+        for (Listener listener : config.listeners()) {
+            if (listener.usesSasl()) {
+                sasl.put(listener.name(), SaslSettings.of(config, listener, declaredUsers));
+            }
+        }
         Map<ListenerName, TlsServerContext> tls = new HashMap<>();
         GeneratedCertificates generated = null;
         CertificateAuthority.Issued serverCertificate = null;
@@ -55,7 +66,7 @@ public final class BrokerSecurity {
             }
             tls.put(listener.name(), TlsServerContext.generated(settings, generated.authority(), serverCertificate));
         }
-        return new BrokerSecurity(tls, generated);
+        return new BrokerSecurity(tls, sasl, generated);
     }
 
     /** Every host a TLS client may be told to use, plus loopback: the server certificate's alternative names. */
@@ -75,6 +86,11 @@ public final class BrokerSecurity {
     /** TLS for this listener, or null when it is PLAINTEXT or SASL_PLAINTEXT. */
     public TlsServerContext tls(ListenerName listener) {
         return tls.get(listener);
+    }
+
+    /** SASL for this listener, or null when it is PLAINTEXT or SSL. */
+    public SaslSettings sasl(ListenerName listener) {
+        return sasl.get(listener);
     }
 
     /** The generated CA and certificates, or null when no TLS listener needed them. */
