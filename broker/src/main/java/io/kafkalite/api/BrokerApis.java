@@ -15,9 +15,9 @@ public final class BrokerApis {
         TopicAdminHandler topicAdmin = new TopicAdminHandler(state, configs, fetch::onRecordsAppended);
         loop.addTimedWork(fetch);
         loop.addTimedWork(new RetentionTask(state));
-        GroupHandler groups = new GroupHandler(state.groups(), fetch::completeParkedFetchesOf);
+        GroupHandler groups = new GroupHandler(state.groups(), state.authorization(), fetch::completeParkedFetchesOf);
         OffsetHandler offsets = new OffsetHandler(state, state.groups());
-        GroupAdminHandler groupAdmin = new GroupAdminHandler(state.groups());
+        GroupAdminHandler groupAdmin = new GroupAdminHandler(state.groups(), state.authorization());
         ConsumerGroupHandler consumerGroups = new ConsumerGroupHandler(state, fetch::completeParkedFetchesOf);
         loop.addTimedWork(groups);
         SaslHandler sasl = new SaslHandler(state.scramCredentials(),

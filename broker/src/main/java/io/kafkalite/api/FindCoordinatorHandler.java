@@ -5,11 +5,13 @@ import java.util.List;
 
 import io.kafkalite.metadata.Listener;
 
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.FindCoordinatorResponseData;
 import org.apache.kafka.common.message.FindCoordinatorResponseData.Coordinator;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.FindCoordinatorRequest.CoordinatorType;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * FindCoordinator, single key (v0-3) or batched (v4+). This node coordinates every group. Transactions have no
@@ -30,12 +32,12 @@ final class FindCoordinatorHandler implements ApiHandler {
         if (request.version() >= 4) {
             List<Coordinator> coordinators = new ArrayList<>();
             for (String key : data.coordinatorKeys()) {
-                coordinators.add(coordinator(key, data.keyType(), request.listener()));
+                coordinators.add(coordinator(request, key, data.keyType()));
             }
             request.respond(new FindCoordinatorResponseData().setCoordinators(coordinators));
             return;
         }
-        Coordinator c = coordinator(data.key(), data.keyType(), request.listener());
+        Coordinator c = coordinator(request, data.key(), data.keyType());
         request.respond(new FindCoordinatorResponseData()
                 .setErrorCode(c.errorCode())
                 .setErrorMessage(c.errorMessage())
@@ -44,11 +46,20 @@ final class FindCoordinatorHandler implements ApiHandler {
                 .setPort(c.port()));
     }
 
-    private Coordinator coordinator(String key, byte keyType, Listener listener) {
+    private Coordinator coordinator(ApiRequest request, String key, byte keyType) {
+        Listener listener = request.listener();
         Coordinator c = new Coordinator().setKey(key);
         Errors error;
         String message;
-        if (keyType == CoordinatorType.GROUP.id()) {
+        if (keyType == CoordinatorType.GROUP.id()
+                && !state.authorization().allows(request, AclOperation.DESCRIBE, ResourceType.GROUP, key)) {
+            error = Errors.GROUP_AUTHORIZATION_FAILED;
+            message = null;
+        } else if (keyType == CoordinatorType.TRANSACTION.id()
+                && !state.authorization().allows(request, AclOperation.DESCRIBE, ResourceType.TRANSACTIONAL_ID, key)) {
+            error = Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
+            message = null;
+        } else if (keyType == CoordinatorType.GROUP.id()) {
             return c.setErrorCode(Errors.NONE.code()).setNodeId(state.nodeId())
                     .setHost(listener.advertisedHost()).setPort(listener.advertisedPort());
         } else if (keyType == CoordinatorType.TRANSACTION.id()) {

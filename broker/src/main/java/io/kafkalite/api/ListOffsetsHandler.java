@@ -6,6 +6,7 @@ import java.util.List;
 import io.kafkalite.log.PartitionLog;
 import io.kafkalite.log.PartitionLog.TimestampAndOffset;
 import io.kafkalite.metadata.Topic;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
 import org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsPartition;
 import org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsTopic;
@@ -13,6 +14,7 @@ import org.apache.kafka.common.message.ListOffsetsResponseData;
 import org.apache.kafka.common.message.ListOffsetsResponseData.ListOffsetsPartitionResponse;
 import org.apache.kafka.common.message.ListOffsetsResponseData.ListOffsetsTopicResponse;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 
 /** ListOffsets: earliest, latest, max timestamp and by timestamp. Without tiered storage, "local" is the whole log. */
 final class ListOffsetsHandler implements ApiHandler {
@@ -34,9 +36,13 @@ final class ListOffsetsHandler implements ApiHandler {
         List<ListOffsetsTopicResponse> topics = new ArrayList<>();
         for (ListOffsetsTopic requested : data.topics()) {
             Topic topic = state.topics().get(requested.name());
+            // DESCRIBE before existence: an unauthorized principal learns nothing about other topics
+            boolean authorized = state.authorization().allows(request, AclOperation.DESCRIBE, ResourceType.TOPIC, requested.name());
             List<ListOffsetsPartitionResponse> partitions = new ArrayList<>();
             for (ListOffsetsPartition p : requested.partitions()) {
-                ListOffsetsPartitionResponse response = lookup(topic, p);
+                ListOffsetsPartitionResponse response = authorized ? lookup(topic, p) : new ListOffsetsPartitionResponse()
+                        .setPartitionIndex(p.partitionIndex()).setTimestamp(-1).setOffset(-1).setLeaderEpoch(-1)
+                        .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code());
                 if (request.version() < 4) {
                     response.setLeaderEpoch(-1); // the field only exists from v4; serialising it earlier fails
                 }

@@ -2,18 +2,21 @@ package io.kafkalite.api;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import io.kafkalite.log.PartitionLog;
 import io.kafkalite.metadata.Topic;
 import io.kafkalite.metadata.TopicConfigs;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.errors.InvalidRequiredAcksException;
 import org.apache.kafka.common.errors.InvalidTimestampException;
 import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.UnknownTopicIdException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.errors.UnsupportedForMessageFormatException;
@@ -26,6 +29,7 @@ import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
 import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponseCollection;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.record.internal.DefaultRecordBatch;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
@@ -56,6 +60,10 @@ final class ProduceHandler implements ApiHandler {
         for (TopicProduceData topicData : data.topicData()) {
             Topic topic = topicData.name() == null || topicData.name().isEmpty()
                     ? state.topics().get(topicData.topicId()) : state.topics().get(topicData.name());
+            // WRITE is checked before existence, so an unauthorized principal learns nothing about other topics
+            String name = topic != null ? topic.name() : topicData.name();
+            boolean authorized = name == null || name.isEmpty()
+                    || state.authorization().allows(request, AclOperation.WRITE, ResourceType.TOPIC, name);
             List<PartitionProduceResponse> partitions = new ArrayList<>();
             for (PartitionProduceData partitionData : topicData.partitionData()) {
                 PartitionProduceResponse response = new PartitionProduceResponse()
@@ -64,6 +72,9 @@ final class ProduceHandler implements ApiHandler {
                         .setLogAppendTimeMs(-1)
                         .setLogStartOffset(-1);
                 try {
+                    if (!authorized) {
+                        throw new TopicAuthorizationException(Set.of(name));
+                    }
                     if (!validAcks) {
                         throw new InvalidRequiredAcksException("acks must be -1, 0 or 1, got " + data.acks());
                     }

@@ -17,6 +17,8 @@ import java.util.Date;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import javax.security.auth.x500.X500Principal;
+
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -60,7 +62,7 @@ public final class CertificateAuthority {
     public static CertificateAuthority create(String distinguishedName) {
         try {
             KeyPair keys = newKeyPair();
-            X500Name name = new X500Name(distinguishedName);
+            X500Name name = x500(distinguishedName);
             X509v3CertificateBuilder builder = builder(name, name, keys.getPublic(), new SecureRandom());
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
@@ -91,7 +93,7 @@ public final class CertificateAuthority {
     private Issued issue(String distinguishedName, List<GeneralName> alternativeNames, KeyPurposeId... purposes) {
         try {
             KeyPair subjectKeys = newKeyPair();
-            X509v3CertificateBuilder builder = builder(name, new X500Name(distinguishedName), subjectKeys.getPublic(), random);
+            X509v3CertificateBuilder builder = builder(name, x500(distinguishedName), subjectKeys.getPublic(), random);
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
             builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes));
@@ -105,6 +107,14 @@ public final class CertificateAuthority {
             throw new IllegalStateException("Cannot issue a test certificate for '" + distinguishedName + "': "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Encoded by the JDK, so that the subject prints back exactly as given (Bouncy Castle would store the RDNs in
+     * the opposite order, and {@code ssl.principal.mapping.rules} see the printed form).
+     */
+    private static X500Name x500(String distinguishedName) {
+        return X500Name.getInstance(new X500Principal(distinguishedName).getEncoded());
     }
 
     private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, PublicKey key, SecureRandom random) {
