@@ -157,7 +157,7 @@ public final class BrokerConfig {
             .define(CONNECTION_FAILED_AUTHENTICATION_DELAY_MS, Type.INT, 100, Range.atLeast(0), Importance.LOW,
                     "How long the broker waits before answering (and closing) a failed authentication.")
             .define(AUTHORIZER_CLASS_NAME, Type.STRING, "", Importance.MEDIUM,
-                    "org.apache.kafka.metadata.authorizer.StandardAuthorizer (or kafka.security.authorizer.AclAuthorizer) "
+                    "Kafka's StandardAuthorizer (or kafka.security.authorizer.AclAuthorizer) "
                             + "turns on ACL authorization; empty leaves every request authorized.")
             .define(SUPER_USERS, Type.STRING, "", Importance.MEDIUM,
                     "Principals that bypass ACLs, separated by semicolons, e.g. User:admin;User:CN=broker.")

@@ -36,8 +36,14 @@ public final class AclAuthorizer implements MetadataJournal.Listener {
 
     /** The one CLUSTER resource's name. */
     public static final String CLUSTER_NAME = "kafka-cluster";
+    /**
+     * Kafka's KRaft authorizer, as users name it. Joined at run time: the shade plugin rewrites every string constant
+     * that starts with Kafka's package into the relocated one.
+     */
+    public static final String STANDARD_AUTHORIZER = String.join(".", "org", "apache", "kafka", "metadata", "authorizer",
+            "StandardAuthorizer");
     /** Names accepted for {@code authorizer.class.name}: Kafka's KRaft and ZooKeeper-era ACL authorizers. */
-    private static final Set<String> ACL_AUTHORIZERS = Set.of("org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+    private static final Set<String> ACL_AUTHORIZERS = Set.of(STANDARD_AUTHORIZER,
             "kafka.security.authorizer.AclAuthorizer", "kafka.security.auth.SimpleAclAuthorizer");
     private static final KafkaPrincipal WILDCARD_PRINCIPAL = new KafkaPrincipal(KafkaPrincipal.USER_TYPE, "*");
     private static final Set<AclOperation> IMPLIES_DESCRIBE = EnumSet.of(AclOperation.DESCRIBE, AclOperation.READ,
@@ -66,8 +72,7 @@ public final class AclAuthorizer implements MetadataJournal.Listener {
         boolean enabled = className != null && !className.isBlank();
         if (enabled && !ACL_AUTHORIZERS.contains(className.trim())) {
             throw new ConfigException(BrokerConfig.AUTHORIZER_CLASS_NAME, className, "Kafkalite has its own ACL "
-                    + "authorizer with StandardAuthorizer semantics; set org.apache.kafka.metadata.authorizer.StandardAuthorizer "
-                    + "to use it, or leave the setting empty to authorize everything");
+                    + "authorizer with StandardAuthorizer semantics; set " + STANDARD_AUTHORIZER + " to use it, or leave the setting empty to authorize everything");
         }
         Set<KafkaPrincipal> superUsers = new HashSet<>();
         String value = (String) config.value(BrokerConfig.SUPER_USERS);
