@@ -139,6 +139,11 @@ public final class KafkaLite implements AutoCloseable {
         return generated;
     }
 
+    /** Whether some TLS listener uses certificates this broker generated (see {@link #certificates()}). */
+    public boolean hasGeneratedCertificates() {
+        return security.generatedCertificates() != null;
+    }
+
     /** The listener names in configuration order (the first is the one {@link #bootstrapServers()} names). */
     public List<String> listenerNames() {
         return listeners.stream().map(l -> l.name().value()).toList();

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.kafkalite.KafkaLite;
+import io.kafkalite.security.GeneratedCertificates;
 import org.agrona.concurrent.ShutdownSignalBarrier;
 
 /**
@@ -22,6 +23,9 @@ public final class Main {
             "  --data-dir DIR       keep data in DIR across restarts (default: a temporary directory)",
             "  --config NAME=VALUE  a broker config by its Kafka name, e.g. num.partitions=3 (repeatable);",
             "                       listeners=PLAINTEXT://127.0.0.1:9092,SASL_SSL://0.0.0.0:9093 replaces --host/--port",
+            "  --add-scram 'SCRAM-SHA-256=[name=alice,password=alice-secret]'",
+            "                       a SCRAM credential, as kafka-storage format --add-scram takes it (repeatable;",
+            "                       iterations=N optional, default 4096)",
             "  --help               print this help");
 
     private Main() {
@@ -54,6 +58,9 @@ public final class Main {
             if (options.dataDirectory != null) {
                 builder.dataDirectory(options.dataDirectory);
             }
+            for (ScramOption scram : options.scram) {
+                builder.scramCredential(scram.mechanism(), scram.name(), scram.password(), scram.iterations());
+            }
             broker = builder.start();
         } catch (RuntimeException e) {
             System.err.println("kafkalite: cannot start: " + e.getMessage());
@@ -66,6 +73,12 @@ public final class Main {
         List<String> names = broker.listenerNames();
         if (names.size() > 1) {
             names.forEach(name -> out.println("  listener " + name + " at " + broker.bootstrapServers(name)));
+        }
+        if (broker.hasGeneratedCertificates()) {
+            GeneratedCertificates certificates = broker.certificates();
+            out.println("  TLS: the broker's test CA is " + certificates.caCertificateFile() + " (ssl.ca.location); "
+                    + "Java clients: ssl.truststore.location=" + certificates.truststoreFile()
+                    + " ssl.truststore.password=" + certificates.truststorePassword());
         }
         out.flush();
         barrier.await();
@@ -95,6 +108,7 @@ public final class Main {
         boolean hostOrPortGiven;
         Path dataDirectory;
         final Map<String, String> configs = new LinkedHashMap<>();
+        final List<ScramOption> scram = new java.util.ArrayList<>();
         boolean help;
 
         static Options parse(List<String> args) {
@@ -120,6 +134,7 @@ public final class Main {
                         }
                         options.configs.put(setting.substring(0, eq), setting.substring(eq + 1));
                     }
+                    case "--add-scram" -> options.scram.add(ScramOption.parse(value(args, ++i, arg)));
                     default -> throw new IllegalArgumentException("unknown argument '" + arg + "'");
                 }
             }
@@ -143,6 +158,35 @@ public final class Main {
                 // reported below
             }
             throw new IllegalArgumentException("--port takes a number from 0 to 65535, got '" + text + "'");
+        }
+    }
+
+    /** {@code MECHANISM=[name=N,password=P(,iterations=I)]}, the syntax of kafka-storage's --add-scram. */
+    record ScramOption(String mechanism, String name, String password, int iterations) {
+        static ScramOption parse(String text) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("([A-Z0-9-]+)=\\[(.*)]").matcher(text.trim());
+            if (!m.matches()) {
+                throw new IllegalArgumentException("--add-scram takes 'SCRAM-SHA-256=[name=alice,password=alice-secret]', got '"
+                        + text + "'");
+            }
+            Map<String, String> fields = new LinkedHashMap<>();
+            for (String field : m.group(2).split(",")) {
+                int eq = field.indexOf('=');
+                if (eq <= 0) {
+                    throw new IllegalArgumentException("--add-scram field '" + field + "' is not key=value");
+                }
+                fields.put(field.substring(0, eq).trim(), field.substring(eq + 1).trim().replaceAll("^\"|\"$", ""));
+            }
+            if (!fields.containsKey("name") || !fields.containsKey("password")) {
+                throw new IllegalArgumentException("--add-scram needs name= and password=, got '" + text + "'");
+            }
+            int iterations;
+            try {
+                iterations = Integer.parseInt(fields.getOrDefault("iterations", "4096"));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--add-scram iterations must be a number, got '" + fields.get("iterations") + "'");
+            }
+            return new ScramOption(m.group(1), fields.get("name"), fields.get("password"), iterations);
         }
     }
 }

@@ -8,6 +8,8 @@ import javax.security.sasl.SaslException;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.security.auth.KafkaPrincipal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The SASL exchange of one connection, as Kafka's broker runs it: a SaslHandshake picks the mechanism, then
@@ -16,6 +18,7 @@ import org.apache.kafka.common.security.auth.KafkaPrincipal;
  */
 public final class SaslAuthenticator {
 
+    private static final Logger LOG = LoggerFactory.getLogger(SaslAuthenticator.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final SaslSettings settings;
@@ -73,7 +76,8 @@ public final class SaslAuthenticator {
         } catch (SaslAuthenticationException e) {
             throw e;
         } catch (SaslException e) {
-            // never the reason itself: it might tell an unauthenticated client which users exist
+            // the reason goes to the broker's log only: it might tell an unauthenticated client which users exist
+            LOG.info("{} authentication failed: {}", mechanism, e.getMessage());
             throw new SaslAuthenticationException("Authentication failed during authentication due to invalid "
                     + "credentials with SASL mechanism " + mechanism, e);
         }

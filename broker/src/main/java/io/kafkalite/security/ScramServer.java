@@ -1,5 +1,6 @@
 package io.kafkalite.security;
 
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -70,9 +71,8 @@ final class ScramServer implements SaslMechanismServer {
         }
         gs2Header = message.substring(0, m.start("bare"));
         clientFirstBare = m.group("bare");
-        byte[] serverNonce = new byte[24];
-        random.nextBytes(serverNonce);
-        nonce = m.group("nonce") + Base64.getEncoder().withoutPadding().encodeToString(serverNonce).replace('/', '-');
+        // letters and digits, as Kafka's
+        nonce = m.group("nonce") + new BigInteger(130, random).toString(Character.MAX_RADIX);
         serverFirst = "r=" + nonce + ",s=" + Base64.getEncoder().encodeToString(credential.salt()) + ",i="
                 + credential.iterations();
         return serverFirst.getBytes(StandardCharsets.UTF_8);
@@ -86,7 +86,8 @@ final class ScramServer implements SaslMechanismServer {
         if (!m.matches()) {
             throw new SaslException("Invalid SCRAM client final message");
         }
-        if (!m.group("nonce").equals(nonce)) {
+        // Kafka accepts a nonce that ends with the server-first one: librdkafka sends its own nonce in front again
+        if (!m.group("nonce").endsWith(nonce)) {
             throw new SaslException("Invalid client nonce in the final client message.");
         }
         String expectedChannel = Base64.getEncoder().encodeToString(gs2Header.getBytes(StandardCharsets.UTF_8));
