@@ -12,7 +12,8 @@ import org.agrona.concurrent.ShutdownSignalBarrier;
 
 /**
  * The standalone broker: {@code java -jar kafkalite.jar [--host H] [--port P] [--data-dir D] [--config k=v]...}.
- * Prints {@code Kafkalite ready at H:P} once it accepts connections and stops cleanly on SIGTERM or Ctrl-C.
+ * Prints each listener and the generated TLS files (if any), then {@code Kafkalite ready at H:P} once it accepts
+ * connections, and stops cleanly on SIGTERM or Ctrl-C.
  */
 public final class Main {
 
@@ -69,7 +70,6 @@ public final class Main {
         }
         ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
         PrintStream out = System.out;
-        out.println("Kafkalite ready at " + broker.bootstrapServers());
         List<String> names = broker.listenerNames();
         if (names.size() > 1) {
             names.forEach(name -> out.println("  listener " + name + " at " + broker.bootstrapServers(name)));
@@ -80,6 +80,7 @@ public final class Main {
                     + "Java clients: ssl.truststore.location=" + certificates.truststoreFile()
                     + " ssl.truststore.password=" + certificates.truststorePassword());
         }
+        out.println("Kafkalite ready at " + broker.bootstrapServers());
         out.flush();
         barrier.await();
         broker.close();
