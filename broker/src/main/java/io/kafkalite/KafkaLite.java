@@ -57,6 +57,11 @@ public final class KafkaLite implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaLite.class);
     private static final AtomicBoolean CHRONICLE_WARMED = new AtomicBoolean();
     private static final AtomicBoolean FALLBACK_WARNED = new AtomicBoolean();
+    /**
+     * Credentials of users declared to builders, by user: a test suite declares the same users for broker after
+     * broker, and deriving a SCRAM key (4096 PBKDF2 rounds, Kafka's minimum) costs milliseconds each time.
+     */
+    private static final Map<ScramUser, ScramCredential> DECLARED_CREDENTIALS = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final List<Listener> listeners;
     private final BrokerSecurity security;
@@ -415,8 +420,8 @@ public final class KafkaLite implements AutoCloseable {
             for (ScramUser user : scramUsers) {
                 ScramCredential existing = scram.get(user.name(), user.mechanism());
                 if (existing == null || !user.matches(existing)) {
-                    scram.put(user.name(), user.mechanism(),
-                            ScramCredential.fromPassword(user.mechanism(), user.password(), user.iterations()));
+                    scram.put(user.name(), user.mechanism(), DECLARED_CREDENTIALS.computeIfAbsent(user,
+                            u -> ScramCredential.fromPassword(u.mechanism(), u.password(), u.iterations())));
                 }
             }
             if (clusterId[0] == null) {

@@ -60,13 +60,21 @@ public final class BrokerSecurity {
                 continue;
             }
             if (generated == null) {
-                CertificateAuthority authority = CertificateAuthority.create("CN=Kafkalite test CA");
+                CertificateAuthority authority = TestAuthority.INSTANCE;
                 generated = new GeneratedCertificates(authority);
                 serverCertificate = authority.issueServer("CN=kafkalite", serverHosts(config.listeners()));
             }
             tls.put(listener.name(), TlsServerContext.generated(settings, generated.authority(), serverCertificate));
         }
         return new BrokerSecurity(tls, sasl, generated);
+    }
+
+    /**
+     * One test CA per JVM, made on first use: brokers of one test run share it (each gets its own server certificate),
+     * which halves what TLS adds to a warm start().
+     */
+    private static final class TestAuthority {
+        static final CertificateAuthority INSTANCE = CertificateAuthority.create("CN=Kafkalite test CA");
     }
 
     /** Every host a TLS client may be told to use, plus loopback: the server certificate's alternative names. */
