@@ -22,16 +22,24 @@ import io.kafkalite.log.ChronicleStorage;
 import io.kafkalite.log.MemoryStorage;
 import io.kafkalite.log.Storage;
 import io.kafkalite.metadata.BrokerConfig;
+import io.kafkalite.metadata.Listener;
 import io.kafkalite.metadata.MetadataJournal;
 import io.kafkalite.metadata.TopicRegistry;
 import io.kafkalite.network.SocketServer;
 import io.kafkalite.partition.PartitionRegistry;
 import io.kafkalite.time.BrokerClock;
 import io.kafkalite.time.BrokerTimer;
+import io.kafkalite.security.AclAuthorizer;
+import io.kafkalite.security.BrokerSecurity;
+import io.kafkalite.security.GeneratedCertificates;
+import io.kafkalite.security.ScramCredential;
+import io.kafkalite.security.ScramCredentials;
+import org.apache.kafka.clients.admin.ScramMechanism;
 import io.kafkalite.txn.ProducerIdAllocator;
 import io.kafkalite.txn.TransactionCoordinator;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.network.ListenerName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,9 +60,14 @@ public final class KafkaLite implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaLite.class);
     private static final AtomicBoolean CHRONICLE_WARMED = new AtomicBoolean();
     private static final AtomicBoolean FALLBACK_WARNED = new AtomicBoolean();
+    /**
+     * Credentials of users declared to builders, by user: a test suite declares the same users for broker after
+     * broker, and deriving a SCRAM key (4096 PBKDF2 rounds, Kafka's minimum) costs milliseconds each time.
+     */
+    private static final Map<ScramUser, ScramCredential> DECLARED_CREDENTIALS = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private final String host;
-    private final int port;
+    private final List<Listener> listeners;
+    private final BrokerSecurity security;
     private final Path dataDirectory;
     private final boolean temporaryDirectory;
     private final boolean durable;
@@ -63,10 +76,10 @@ public final class KafkaLite implements AutoCloseable {
     private final Thread warmUp;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private KafkaLite(String host, int port, Path dataDirectory, boolean temporaryDirectory, boolean durable,
-                      SocketServer server, BrokerLoop loop, Thread warmUp) {
-        this.host = host;
-        this.port = port;
+    private KafkaLite(List<Listener> listeners, Path dataDirectory, boolean temporaryDirectory, boolean durable,
+                      SocketServer server, BrokerLoop loop, Thread warmUp, BrokerSecurity security) {
+        this.listeners = listeners;
+        this.security = security;
         this.dataDirectory = dataDirectory;
         this.temporaryDirectory = temporaryDirectory;
         this.durable = durable;
@@ -85,17 +98,73 @@ public final class KafkaLite implements AutoCloseable {
         return builder().start();
     }
 
-    /** {@code host:port}, for the clients' {@code bootstrap.servers}. */
+    /**
+     * {@code host:port} of the first listener (by default the only one, PLAINTEXT), for the clients'
+     * {@code bootstrap.servers}.
+     */
     public String bootstrapServers() {
-        return host + ":" + port;
+        return listeners.get(0).advertisedAddress();
     }
 
+    /**
+     * {@code host:port} that the listener of this name advertises, e.g. {@code bootstrapServers("SASL_SSL")}.
+     *
+     * @throws IllegalArgumentException naming the listeners there are when none has this name
+     */
+    public String bootstrapServers(String listenerName) {
+        return listener(listenerName).advertisedAddress();
+    }
+
+    /**
+     * The port the listener of this name is bound to, which differs from what it advertises when
+     * {@code advertised.listeners} names another port (e.g. one mapped into a container).
+     */
+    public int boundPort(String listenerName) {
+        return listener(listenerName).bindPort();
+    }
+
+    private Listener listener(String listenerName) {
+        ListenerName name = ListenerName.normalised(listenerName);
+        return listeners.stream().filter(l -> l.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("No listener named " + name.value() + "; this broker has "
+                        + listenerNames()));
+    }
+
+    /**
+     * The test CA and certificates this broker generated for its SSL and SASL_SSL listeners: give clients
+     * {@link GeneratedCertificates#clientTrustSettings()} (or the truststore file), and for mutual TLS a
+     * {@link GeneratedCertificates#clientCertificate(String)}.
+     *
+     * @throws IllegalStateException when no listener uses generated certificates (none is TLS, or each has its own
+     *     keystore)
+     */
+    public GeneratedCertificates certificates() {
+        GeneratedCertificates generated = security.generatedCertificates();
+        if (generated == null) {
+            throw new IllegalStateException("This broker generated no certificates: none of its listeners " + listenerNames()
+                    + " is SSL or SASL_SSL without an ssl.keystore.location of its own");
+        }
+        return generated;
+    }
+
+    /** Whether some TLS listener uses certificates this broker generated (see {@link #certificates()}). */
+    public boolean hasGeneratedCertificates() {
+        return security.generatedCertificates() != null;
+    }
+
+    /** The listener names in configuration order (the first is the one {@link #bootstrapServers()} names). */
+    public List<String> listenerNames() {
+        return listeners.stream().map(l -> l.name().value()).toList();
+    }
+
+    /** The host the first listener advertises. */
     public String host() {
-        return host;
+        return listeners.get(0).advertisedHost();
     }
 
+    /** The port the first listener advertises (its bound port unless advertised.listeners says otherwise). */
     public int port() {
-        return port;
+        return listeners.get(0).advertisedPort();
     }
 
     /** Where partitions live; deleted on close unless it was given to the builder. */
@@ -160,6 +229,7 @@ public final class KafkaLite implements AutoCloseable {
         if (temporaryDirectory) {
             deleteRecursively(dataDirectory);
         }
+        security.close();
         LOG.info("Kafkalite at {} stopped", bootstrapServers());
     }
 
@@ -182,26 +252,35 @@ public final class KafkaLite implements AutoCloseable {
     public static final class Builder {
         private String host = "127.0.0.1";
         private int port;
+        private boolean hostOrPortSet;
         private Path dataDirectory;
         private boolean manualClock;
         private final Map<String, String> brokerConfigs = new LinkedHashMap<>();
         private final Map<String, TopicSpec> topics = new LinkedHashMap<>();
+        private final Map<String, String> users = new LinkedHashMap<>();
+        private final List<ScramUser> scramUsers = new java.util.ArrayList<>();
 
         private Builder() {
         }
 
-        /** Address to listen on and advertise; default {@code 127.0.0.1}. */
+        /**
+         * Address the one PLAINTEXT listener binds and advertises; default {@code 127.0.0.1}. For several listeners,
+         * or a bind address apart from the advertised one, use the {@code listeners} and {@code advertised.listeners}
+         * broker configs instead.
+         */
         public Builder host(String host) {
             this.host = host;
+            hostOrPortSet = true;
             return this;
         }
 
-        /** Port to listen on; default 0, a free port chosen by the OS. */
+        /** Port of the one PLAINTEXT listener; default 0, a free port chosen by the OS. See {@link #host(String)}. */
         public Builder port(int port) {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
             }
             this.port = port;
+            hostOrPortSet = true;
             return this;
         }
 
@@ -235,6 +314,40 @@ public final class KafkaLite implements AutoCloseable {
             return this;
         }
 
+        /**
+         * A SASL user who can log in with PLAIN on every SASL listener and with SCRAM-SHA-256 and SCRAM-SHA-512 (their
+         * SCRAM credentials are set at start, 4096 iterations). Kafka's own ways work too: {@code user_NAME} entries in
+         * {@code listener.name.<listener>.plain.sasl.jaas.config}, and Admin's {@code alterUserScramCredentials}.
+         */
+        public Builder user(String name, String password) {
+            if (name == null || name.isEmpty() || password == null || password.isEmpty()) {
+                throw new IllegalArgumentException("A SASL user needs a non-empty name and password");
+            }
+            users.put(name, password);
+            scramUsers.add(new ScramUser(ScramMechanism.SCRAM_SHA_256, name, password, ScramCredential.MIN_ITERATIONS));
+            scramUsers.add(new ScramUser(ScramMechanism.SCRAM_SHA_512, name, password, ScramCredential.MIN_ITERATIONS));
+            return this;
+        }
+
+        /**
+         * A SCRAM credential set at start, as {@code kafka-storage format --add-scram
+         * 'SCRAM-SHA-256=[name=alice,password=alice-secret,iterations=8192]'} declares one for a KRaft cluster.
+         *
+         * @param mechanism {@code SCRAM-SHA-256} or {@code SCRAM-SHA-512}
+         */
+        public Builder scramCredential(String mechanism, String name, String password, int iterations) {
+            ScramMechanism scram = ScramMechanism.fromMechanismName(mechanism);
+            if (scram == ScramMechanism.UNKNOWN) {
+                throw new IllegalArgumentException("Unknown SCRAM mechanism '" + mechanism + "'; use SCRAM-SHA-256 or SCRAM-SHA-512");
+            }
+            if (iterations < ScramCredential.MIN_ITERATIONS || iterations > ScramCredential.MAX_ITERATIONS) {
+                throw new IllegalArgumentException("SCRAM iterations must be between " + ScramCredential.MIN_ITERATIONS
+                        + " and " + ScramCredential.MAX_ITERATIONS + ", got " + iterations);
+            }
+            scramUsers.add(new ScramUser(scram, name, password, iterations));
+            return this;
+        }
+
         /** A topic created at start (kept if it already exists in the data directory). */
         public Builder topic(String name, int partitions) {
             return topic(name, partitions, Map.of());
@@ -256,14 +369,21 @@ public final class KafkaLite implements AutoCloseable {
         public KafkaLite start() {
             BrokerConfig config;
             try {
-                config = BrokerConfig.parse(brokerConfigs);
+                config = BrokerConfig.parse(withDefaultListener());
             } catch (ConfigException e) {
                 throw new IllegalArgumentException(e.getMessage(), e);
             }
             boolean chronicle = chooseStorage();
             boolean temporary = dataDirectory == null;
-            SocketServer server = SocketServer.bind(host, port, config.socketRequestMaxBytes());
-            int boundPort = server.port();
+            BrokerSecurity security;
+            try {
+                security = BrokerSecurity.create(config, Map.copyOf(users));
+            } catch (ConfigException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+            SocketServer server = SocketServer.bind(config.listeners(), config.socketRequestMaxBytes(), security);
+            List<Listener> listeners = server.listeners();
+            int boundPort = listeners.get(0).bindPort();
             Path directory;
             try {
                 directory = prepareDirectory();
@@ -282,7 +402,7 @@ public final class KafkaLite implements AutoCloseable {
                     // Chronicle objects belong to the thread that uses them: open the journal on the loop thread.
                     owned.journal = new MetadataJournal(temporary ? null : storage.open(MetadataJournal.STORE_NAME, 1 << 20));
                     owned.partitions = new PartitionRegistry(storage, owned.journal);
-                    return initialise(config, boundPort, timer, owned.journal, owned.partitions);
+                    return initialise(config, timer, owned.journal, owned.partitions);
                 }).get();
             } catch (ExecutionException | InterruptedException e) {
                 server.close();
@@ -301,13 +421,28 @@ public final class KafkaLite implements AutoCloseable {
             // started last so that it does not compete with start() itself; it is done long before a client
             // has loaded its own classes and sends its first produce
             Thread warmUp = chronicle ? startWarmUp(directory) : null;
-            KafkaLite broker = new KafkaLite(host, boundPort, directory, temporary, chronicle, server, loop, warmUp);
-            LOG.info("Kafkalite started at {} (data in {}, {})", broker.bootstrapServers(), directory,
-                    chronicle ? "Chronicle Queue" : "heap: Chronicle's JVM flags are missing");
+            KafkaLite broker = new KafkaLite(listeners, directory, temporary, chronicle, server, loop, warmUp, security);
+            LOG.info("Kafkalite started at {} (data in {}, {})", listeners.size() == 1 ? broker.bootstrapServers()
+                    : listeners, directory, chronicle ? "Chronicle Queue" : "heap: Chronicle's JVM flags are missing");
             return broker;
         }
 
-        private BrokerState initialise(BrokerConfig config, int boundPort, BrokerTimer timer, MetadataJournal journal,
+        /** The broker configs, with host()/port() as the one listener unless {@code listeners} is configured. */
+        private Map<String, String> withDefaultListener() {
+            if (brokerConfigs.containsKey(BrokerConfig.LISTENERS)) {
+                if (hostOrPortSet) {
+                    throw new IllegalArgumentException("Both host()/port() and the " + BrokerConfig.LISTENERS
+                            + " config were given; put the address into " + BrokerConfig.LISTENERS + " instead, e.g. "
+                            + "PLAINTEXT://" + Listener.hostAndPort(host, port));
+                }
+                return brokerConfigs;
+            }
+            Map<String, String> configs = new LinkedHashMap<>(brokerConfigs);
+            configs.put(BrokerConfig.LISTENERS, "PLAINTEXT://" + Listener.hostAndPort(host, port));
+            return configs;
+        }
+
+        private BrokerState initialise(BrokerConfig config, BrokerTimer timer, MetadataJournal journal,
                                        PartitionRegistry partitions) {
             TopicRegistry topicRegistry = new TopicRegistry(config, journal);
             ProducerIdAllocator producerIds = new ProducerIdAllocator(journal);
@@ -322,8 +457,22 @@ public final class KafkaLite implements AutoCloseable {
                     clusterId[0] = id;
                 }
             };
-            journal.replay(clusterIdReader, topicRegistry, partitions, producerIds, offsets, transactions);
+            ScramCredentials scram = new ScramCredentials(journal);
+            AclAuthorizer authorizer;
+            try {
+                authorizer = AclAuthorizer.create(config, journal);
+            } catch (ConfigException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+            journal.replay(clusterIdReader, topicRegistry, partitions, producerIds, offsets, transactions, scram, authorizer);
             groups.recover();
+            for (ScramUser user : scramUsers) {
+                ScramCredential existing = scram.get(user.name(), user.mechanism());
+                if (existing == null || !user.matches(existing)) {
+                    scram.put(user.name(), user.mechanism(), DECLARED_CREDENTIALS.computeIfAbsent(user,
+                            u -> ScramCredential.fromPassword(u.mechanism(), u.password(), u.iterations())));
+                }
+            }
             if (clusterId[0] == null) {
                 clusterId[0] = Uuid.randomUuid().toString();
                 journal.clusterId(clusterId[0]);
@@ -338,8 +487,8 @@ public final class KafkaLite implements AutoCloseable {
                 }
             }
             transactions.recover();
-            return new BrokerState(config, clusterId[0], host, boundPort, timer, topicRegistry, partitions, producerIds,
-                    groups, transactions);
+            return new BrokerState(config, clusterId[0], timer, topicRegistry, partitions, producerIds, groups,
+                    transactions, scram, authorizer);
         }
 
         /** Chronicle if this JVM can run it; else the heap, unless the user asked for durable storage. */
@@ -401,6 +550,16 @@ public final class KafkaLite implements AutoCloseable {
             if (journal != null) {
                 journal.close();
             }
+        }
+    }
+
+    /** A SCRAM credential declared to the builder. */
+    private record ScramUser(ScramMechanism mechanism, String name, String password, int iterations) {
+        /** Whether {@code stored} already is this password (a restart on the same data directory keeps it). */
+        boolean matches(ScramCredential stored) {
+            return stored.iterations() == iterations && java.util.Arrays.equals(stored.storedKey(),
+                    ScramCredential.fromSaltedPassword(mechanism, stored.salt(),
+                            ScramCredential.saltedPassword(mechanism, password, stored.salt(), iterations), iterations).storedKey());
         }
     }
 }

@@ -1,6 +1,8 @@
 package io.kafkalite.api;
 
+import io.kafkalite.metadata.Listener;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.security.auth.KafkaPrincipal;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.RequestHeader;
@@ -52,6 +54,11 @@ public final class ApiRequest {
         return colon > 0 ? address.substring(0, colon) : address;
     }
 
+    /** The listener the request came in on: Metadata, FindCoordinator and DescribeCluster advertise its address. */
+    public Listener listener() {
+        return sink.session().listener();
+    }
+
     public void respond(ApiMessage response) {
         sink.send(this, response, header.apiVersion());
     }
@@ -59,6 +66,26 @@ public final class ApiRequest {
     /** Answers with a response body of another version (only the ApiVersions fallback does this). */
     void respond(ApiMessage response, short responseVersion) {
         sink.send(this, response, responseVersion);
+    }
+
+    /** Answers, then closes the connection once the answer is written (a failed authentication). */
+    void respondAndClose(ApiMessage response) {
+        sink.sendAndClose(this, response, header.apiVersion());
+    }
+
+    /** Closes the connection without an answer; {@code reason} goes to the log. */
+    void closeConnection(String reason) {
+        sink.close(reason);
+    }
+
+    /** The connection's session: its listener and who the client authenticated as. */
+    public ClientSession session() {
+        return sink.session();
+    }
+
+    /** Who sent the request: {@code User:ANONYMOUS} unless TLS or SASL authenticated the client. */
+    public KafkaPrincipal principal() {
+        return sink.session().principal();
     }
 
     /** Completes a request that gets no response (a produce with acks=0). */

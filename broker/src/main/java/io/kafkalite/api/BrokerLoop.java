@@ -75,6 +75,10 @@ public final class BrokerLoop implements Agent {
      */
     public void submit(ByteBuffer frame, ResponseSink sink) {
         execute(() -> {
+            if (sink.session().expectsRawSaslToken()) {
+                dispatcher.dispatchRawSaslToken(frame, sink);
+                return;
+            }
             ApiRequest request;
             try {
                 request = dispatcher.parse(frame, sink);

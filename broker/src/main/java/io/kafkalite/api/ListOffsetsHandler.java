@@ -7,6 +7,7 @@ import io.kafkalite.log.BatchLog.TimestampAndOffset;
 import io.kafkalite.metadata.Topic;
 import io.kafkalite.partition.Partition;
 import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
 import org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsPartition;
 import org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsTopic;
@@ -14,6 +15,7 @@ import org.apache.kafka.common.message.ListOffsetsResponseData;
 import org.apache.kafka.common.message.ListOffsetsResponseData.ListOffsetsPartitionResponse;
 import org.apache.kafka.common.message.ListOffsetsResponseData.ListOffsetsTopicResponse;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * ListOffsets: earliest, latest, max timestamp and by timestamp. Without tiered storage, "local" is the whole log.
@@ -39,9 +41,13 @@ final class ListOffsetsHandler implements ApiHandler {
         List<ListOffsetsTopicResponse> topics = new ArrayList<>();
         for (ListOffsetsTopic requested : data.topics()) {
             Topic topic = state.topics().get(requested.name());
+            // DESCRIBE before existence: an unauthorized principal learns nothing about other topics
+            boolean authorized = state.authorization().allows(request, AclOperation.DESCRIBE, ResourceType.TOPIC, requested.name());
             List<ListOffsetsPartitionResponse> partitions = new ArrayList<>();
             for (ListOffsetsPartition p : requested.partitions()) {
-                ListOffsetsPartitionResponse response = lookup(topic, p, readCommitted);
+                ListOffsetsPartitionResponse response = authorized ? lookup(topic, p, readCommitted) : new ListOffsetsPartitionResponse()
+                        .setPartitionIndex(p.partitionIndex()).setTimestamp(-1).setOffset(-1).setLeaderEpoch(-1)
+                        .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code());
                 if (request.version() < 4) {
                     response.setLeaderEpoch(-1); // the field only exists from v4; serialising it earlier fails
                 }

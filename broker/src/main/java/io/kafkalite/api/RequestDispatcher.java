@@ -26,6 +26,7 @@ public final class RequestDispatcher {
 
     private final Map<ApiKeys, ApiHandler> handlers = new EnumMap<>(ApiKeys.class);
     private final Map<ApiKeys, Short> maxVersions = new EnumMap<>(ApiKeys.class);
+    private SaslHandler saslTokens;
 
     /**
      * Routes {@code key} to {@code handler} from the oldest version the protocol classes parse up to
@@ -41,6 +42,17 @@ public final class RequestDispatcher {
         handlers.put(key, handler);
         maxVersions.put(key, (short) maxVersion);
         return this;
+    }
+
+    /** Who takes the bare SASL tokens that follow a v0 SaslHandshake. */
+    RequestDispatcher rawSaslTokens(SaslHandler handler) {
+        this.saslTokens = handler;
+        return this;
+    }
+
+    /** A frame that is a bare SASL token, not a request (the connection did a v0 SaslHandshake). */
+    void dispatchRawSaslToken(ByteBuffer frame, ResponseSink sink) {
+        saslTokens.onRawToken(frame, sink);
     }
 
     public boolean supports(ApiKeys key, short version) {
@@ -83,6 +95,11 @@ public final class RequestDispatcher {
             throw new InvalidRequestException("Unknown API key " + apiKeyId);
         }
         ApiKeys key = ApiKeys.forId(apiKeyId);
+        if (!sink.session().isAuthenticated() && key != ApiKeys.API_VERSIONS && key != ApiKeys.SASL_HANDSHAKE
+                && key != ApiKeys.SASL_AUTHENTICATE) {
+            // Kafka's message; nothing but the SASL exchange is answered before the client authenticated
+            throw new InvalidRequestException("Unexpected Kafka request of type " + key + " during SASL handshake.");
+        }
         boolean supported = supports(key, version);
         if (!supported && key != ApiKeys.API_VERSIONS) {
             throw new InvalidRequestException(handlers.containsKey(key)

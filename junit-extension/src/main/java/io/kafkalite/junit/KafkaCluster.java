@@ -16,8 +16,22 @@ public interface KafkaCluster {
     /** {@code host:port} list for {@code bootstrap.servers}. */
     String bootstrapServers();
 
-    /** The configs every client of this cluster needs (at least {@code bootstrap.servers}); a fresh map. */
+    /**
+     * The configs every client of this cluster needs (at least {@code bootstrap.servers}); a fresh map. On a secure
+     * embedded cluster they log in as its super user and trust its certificate; on an external cluster they carry
+     * the client settings given for it.
+     */
     Map<String, Object> clientConfig();
+
+    /**
+     * {@link #clientConfig()} logging in as one of the users the test class declared instead of the super user.
+     *
+     * @throws UnsupportedOperationException when this cluster has no declared users (no security, or external)
+     */
+    default Map<String, Object> clientConfig(String user) {
+        throw new UnsupportedOperationException("Cluster " + this + " has no declared users; declare them with "
+                + "@KafkaLiteTest(sasl = ..., users = \"" + user + ":password\")");
+    }
 
     /** True for the embedded broker, false for an external cluster. */
     boolean isEmbedded();

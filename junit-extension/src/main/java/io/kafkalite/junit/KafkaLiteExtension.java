@@ -96,8 +96,10 @@ public final class KafkaLiteExtension implements BeforeAllCallback, BeforeEachCa
         for (String spec : test.topics()) {
             topics.add(TopicSpec.parse(spec, origin));
         }
+        ClusterSecurity security = ClusterSecurity.of(test.sasl(), test.tls(), List.of(test.users()), List.of(test.acls()),
+                origin);
         return new Configuration(topics, Settings.parse(test.brokerConfig(), origin), test.resetBetweenTests(),
-                test.shared());
+                test.shared(), security);
     }
 
     private static TestState start(ExtensionContext context, Configuration configuration) {
@@ -108,7 +110,7 @@ public final class KafkaLiteExtension implements BeforeAllCallback, BeforeEachCa
         if (cluster == null) {
             cluster = configuration.shared()
                     ? context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(
-                            "shared-broker " + new TreeMap<>(configuration.brokerConfig()),
+                            "shared-broker " + new TreeMap<>(configuration.brokerConfig()) + " " + configuration.security(),
                             key -> startBroker(configuration), ClusterResource.class)
                     : store.getOrComputeIfAbsent("broker", key -> startBroker(configuration), ClusterResource.class);
         } else {
@@ -120,7 +122,14 @@ public final class KafkaLiteExtension implements BeforeAllCallback, BeforeEachCa
 
     private static ClusterResource startBroker(Configuration configuration) {
         try {
-            return ClusterResource.embedded(KafkaLite.builder().brokerConfigs(configuration.brokerConfig()).start());
+            KafkaLite.Builder builder = KafkaLite.builder();
+            ClusterSecurity security = configuration.security();
+            if (security == null) {
+                builder.brokerConfigs(configuration.brokerConfig());
+            } else {
+                security.configure(builder, configuration.brokerConfig());
+            }
+            return ClusterResource.embedded(builder.start(), security);
         } catch (IllegalArgumentException e) {
             throw new ExtensionConfigurationException("Bad broker config: " + e.getMessage(), e);
         }
@@ -183,7 +192,7 @@ public final class KafkaLiteExtension implements BeforeAllCallback, BeforeEachCa
 
     /** What a test class asked for. */
     private record Configuration(List<TopicSpec> topics, Map<String, String> brokerConfig, boolean reset,
-                                 boolean shared) {
+                                 boolean shared, ClusterSecurity security) {
     }
 
     /** The cluster of a class and whether its next test needs a reset. */
@@ -213,8 +222,36 @@ public final class KafkaLiteExtension implements BeforeAllCallback, BeforeEachCa
         private final Map<String, String> brokerConfig = new LinkedHashMap<>();
         private boolean resetBetweenTests = true;
         private boolean shared;
+        private String sasl = "";
+        private boolean tls;
+        private final List<String> users = new ArrayList<>();
+        private final List<String> acls = new ArrayList<>();
 
         private Builder() {
+        }
+
+        /** A SASL mechanism the broker requires; see {@link KafkaLiteTest#sasl()}. */
+        public Builder sasl(String mechanism) {
+            this.sasl = mechanism;
+            return this;
+        }
+
+        /** TLS with a generated certificate; see {@link KafkaLiteTest#tls()}. */
+        public Builder tls(boolean tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        /** A user who can log in (see {@link KafkaUser}); the password may be empty over TLS alone or OAUTHBEARER. */
+        public Builder user(String name, String password) {
+            users.add(name + ":" + password);
+            return this;
+        }
+
+        /** An ACL in {@link KafkaLiteTest#acls()} notation, e.g. {@code "ALLOW User:alice READ TOPIC orders"}. */
+        public Builder acl(String acl) {
+            acls.add(acl);
+            return this;
         }
 
         /** A topic created before the first test and recreated empty before each test. */
@@ -251,7 +288,7 @@ public final class KafkaLiteExtension implements BeforeAllCallback, BeforeEachCa
 
         public KafkaLiteExtension build() {
             return new KafkaLiteExtension(new Configuration(List.copyOf(topics), Map.copyOf(brokerConfig),
-                    resetBetweenTests, shared));
+                    resetBetweenTests, shared, ClusterSecurity.of(sasl, tls, users, acls, "KafkaLiteExtension.builder()")));
         }
     }
 }
