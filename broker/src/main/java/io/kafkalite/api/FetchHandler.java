@@ -57,7 +57,7 @@ final class FetchHandler implements ApiHandler {
         ParkedFetch fetch = new ParkedFetch(request, data, watched);
         parked.add(fetch);
         watched.forEach(p -> p.addListener(fetch));
-        state.timer().scheduleAfter(fetch, TimeUnit.MILLISECONDS.toNanos(data.maxWaitMs()), () -> {
+        state.timer().scheduleAfterOrRealTime(fetch, TimeUnit.MILLISECONDS.toNanos(data.maxWaitMs()), () -> {
             fetch.unpark();
             if (!request.isDisconnected()) {
                 tryComplete(request, data, true);

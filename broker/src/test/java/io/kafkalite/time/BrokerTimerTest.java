@@ -93,4 +93,28 @@ class BrokerTimerTest {
         system.scheduleAfter("b", 0, () -> { });
         assertThat(system.nanosToWait(Duration.ofMillis(100).toNanos())).isZero();
     }
+
+    @Test
+    void aClientPacingWaitRunsOnceWhenTheManualClockReachesIt() {
+        timer.scheduleAfterOrRealTime("long poll", Duration.ofMinutes(10).toNanos(), () -> ran.add("answered"));
+        advance(Duration.ofMinutes(10));
+        assertThat(ran).containsExactly("answered");
+        assertThat(timer.nanosToWait(Long.MAX_VALUE)).as("no real-time deadline is left behind")
+                .isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void aClientPacingWaitAlsoEndsInRealTimeWhileTheManualClockStandsStill() {
+        timer.scheduleAfterOrRealTime("long poll", Duration.ofMillis(20).toNanos(), () -> ran.add("answered"));
+        timer.scheduleAfter("session", Duration.ofMillis(20).toNanos(), () -> ran.add("expired"));
+        assertThat(timer.nanosToWait(Long.MAX_VALUE)).isLessThanOrEqualTo(Duration.ofMillis(20).toNanos());
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (ran.isEmpty() && System.nanoTime() < deadline) {
+            timer.runDue();
+            Thread.onSpinWait();
+        }
+        assertThat(ran).containsExactly("answered");
+        assertThat(timer.isScheduled("long poll")).isFalse();
+        assertThat(timer.isScheduled("session")).as("broker time has not moved").isTrue();
+    }
 }
