@@ -37,11 +37,11 @@ final class MetadataHandler implements ApiHandler {
         MetadataRequestData data = request.data();
         MetadataResponseTopicCollection topics = new MetadataResponseTopicCollection();
         if (data.topics() == null) {
-            state.topics().all().forEach(t -> topics.add(describe(t)));
+            state.topics().all().forEach(t -> topics.add(injectedOr(request, describe(t))));
         } else {
             boolean autoCreate = state.config().autoCreateTopics() && (request.version() < 4 || data.allowAutoTopicCreation());
             for (MetadataRequestTopic requested : data.topics()) {
-                topics.add(lookup(requested, autoCreate));
+                topics.add(injectedOr(request, lookup(requested, autoCreate)));
             }
         }
         MetadataResponseBrokerCollection brokers = new MetadataResponseBrokerCollection();
@@ -52,6 +52,13 @@ final class MetadataHandler implements ApiHandler {
                 .setControllerId(state.nodeId())
                 .setTopics(topics)
                 .setClusterAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED));
+    }
+
+    /** The topic as described, or with the error test control injects for it (LEADER_NOT_AVAILABLE, say). */
+    private static MetadataResponseTopic injectedOr(ApiRequest request, MetadataResponseTopic described) {
+        ApiException injected = request.injectedError(described.name(), -1);
+        return injected == null ? described
+                : error(described.name(), described.topicId(), Errors.forException(injected));
     }
 
     private MetadataResponseTopic lookup(MetadataRequestTopic requested, boolean autoCreate) {
