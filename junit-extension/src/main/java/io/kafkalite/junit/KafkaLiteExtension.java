@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 import io.kafkalite.KafkaLite;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
@@ -35,8 +36,8 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * {@value #EXTERNAL_BOOTSTRAP_ENV}) to a bootstrap address runs the same tests against that Kafka cluster instead
  * of an embedded broker.
  */
-public final class KafkaLiteExtension implements BeforeAllCallback, BeforeEachCallback, ParameterResolver,
-        TestExecutionExceptionHandler {
+public final class KafkaLiteExtension implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback,
+        ParameterResolver, TestExecutionExceptionHandler {
 
     /** System property naming an external cluster to test against instead of the embedded broker. */
     public static final String EXTERNAL_BOOTSTRAP_PROPERTY = "kafkalite.external.bootstrap.servers";
@@ -78,6 +79,15 @@ public final class KafkaLiteExtension implements BeforeAllCallback, BeforeEachCa
         state.beforeTest();
     }
 
+    /** Removes the test's fault rules and brings a paused or stopped broker back, before its clients close. */
+    @Override
+    public void afterEach(ExtensionContext context) {
+        TestState state = context.getStore(NAMESPACE).get(CLASS_STATE, TestState.class);
+        if (state != null) {
+            state.cluster.embeddedBroker().ifPresent(TestControl::restore);
+        }
+    }
+
     private Configuration configuration(ExtensionContext context) {
         Optional<KafkaLiteTest> annotation = context.getTestClass()
                 .flatMap(c -> AnnotationSupport.findAnnotation(c, KafkaLiteTest.class));
@@ -97,7 +107,7 @@ public final class KafkaLiteExtension implements BeforeAllCallback, BeforeEachCa
             topics.add(TopicSpec.parse(spec, origin));
         }
         return new Configuration(topics, Settings.parse(test.brokerConfig(), origin), test.resetBetweenTests(),
-                test.shared());
+                test.shared(), test.manualClock());
     }
 
     private static TestState start(ExtensionContext context, Configuration configuration) {
@@ -108,7 +118,8 @@ public final class KafkaLiteExtension implements BeforeAllCallback, BeforeEachCa
         if (cluster == null) {
             cluster = configuration.shared()
                     ? context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(
-                            "shared-broker " + new TreeMap<>(configuration.brokerConfig()),
+                            "shared-broker " + new TreeMap<>(configuration.brokerConfig())
+                                    + (configuration.manualClock() ? " manual clock" : ""),
                             key -> startBroker(configuration), ClusterResource.class)
                     : store.getOrComputeIfAbsent("broker", key -> startBroker(configuration), ClusterResource.class);
         } else {
@@ -120,7 +131,11 @@ public final class KafkaLiteExtension implements BeforeAllCallback, BeforeEachCa
 
     private static ClusterResource startBroker(Configuration configuration) {
         try {
-            return ClusterResource.embedded(KafkaLite.builder().brokerConfigs(configuration.brokerConfig()).start());
+            KafkaLite.Builder builder = KafkaLite.builder().brokerConfigs(configuration.brokerConfig());
+            if (configuration.manualClock()) {
+                builder.manualClock();
+            }
+            return ClusterResource.embedded(builder.start());
         } catch (IllegalArgumentException e) {
             throw new ExtensionConfigurationException("Bad broker config: " + e.getMessage(), e);
         }
@@ -176,6 +191,8 @@ public final class KafkaLiteExtension implements BeforeAllCallback, BeforeEachCa
     public void handleTestExecutionException(ExtensionContext context, Throwable throwable) throws Throwable {
         TestState state = context.getStore(NAMESPACE).get(CLASS_STATE, TestState.class);
         if (state != null) {
+            // the snapshot's own clients must get through: report the faults, then lift them and any pause
+            state.cluster.embeddedBroker().ifPresent(broker -> throwable.addSuppressed(TestControl.reportAndRestore(broker)));
             throwable.addSuppressed(BrokerSnapshot.of(state.cluster));
         }
         throw throwable;
@@ -183,7 +200,7 @@ public final class KafkaLiteExtension implements BeforeAllCallback, BeforeEachCa
 
     /** What a test class asked for. */
     private record Configuration(List<TopicSpec> topics, Map<String, String> brokerConfig, boolean reset,
-                                 boolean shared) {
+                                 boolean shared, boolean manualClock) {
     }
 
     /** The cluster of a class and whether its next test needs a reset. */
@@ -213,6 +230,7 @@ public final class KafkaLiteExtension implements BeforeAllCallback, BeforeEachCa
         private final Map<String, String> brokerConfig = new LinkedHashMap<>();
         private boolean resetBetweenTests = true;
         private boolean shared;
+        private boolean manualClock;
 
         private Builder() {
         }
@@ -249,9 +267,18 @@ public final class KafkaLiteExtension implements BeforeAllCallback, BeforeEachCa
             return this;
         }
 
+        /**
+         * Runs the broker on a clock that only moves when the test calls {@link KafkaCluster#advanceClock}, so
+         * session timeouts, retention and delayed responses happen at once instead of after real waits.
+         */
+        public Builder manualClock() {
+            this.manualClock = true;
+            return this;
+        }
+
         public KafkaLiteExtension build() {
             return new KafkaLiteExtension(new Configuration(List.copyOf(topics), Map.copyOf(brokerConfig),
-                    resetBetweenTests, shared));
+                    resetBetweenTests, shared, manualClock));
         }
     }
 }

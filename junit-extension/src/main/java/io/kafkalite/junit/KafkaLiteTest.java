@@ -46,4 +46,10 @@ public @interface KafkaLiteTest {
      * Shared brokers suit classes that run one after another; with parallel classes, keep a broker per class.
      */
     boolean shared() default false;
+
+    /**
+     * Run the broker on a manual clock that only moves when the test calls {@link KafkaCluster#advanceClock}:
+     * session timeouts, retention and delayed responses then take no real time (default false).
+     */
+    boolean manualClock() default false;
 }
