@@ -352,7 +352,13 @@ public final class KafkaLite implements AutoCloseable {
         }
         Incarnation broker = new Incarnation(server, loop, state);
         loop.execute(() -> {
-            RequestDispatcher dispatcher = BrokerApis.create(state);
+            RequestDispatcher dispatcher;
+            try {
+                dispatcher = BrokerApis.create(state);
+            } catch (RuntimeException | Error e) {
+                servedApis.completeExceptionally(e); // fault rules then fail instead of waiting for it
+                throw e;
+            }
             broker.injector = new FaultInjector(faults, state);
             loop.install(dispatcher.interceptWith(broker.injector));
             Set<ApiKeys> served = EnumSet.noneOf(ApiKeys.class);

@@ -173,4 +173,29 @@ class ProducerFaultsTest {
         }
         assertThat(stored()).containsExactly("before", "during");
     }
+
+    @Test
+    void metadataSayingLeaderNotAvailableForATopicMakesTheProducerWaitAndRetry() throws Exception {
+        FaultRule noLeader = broker.faults().on("Metadata").topic(TOPIC).times(2).respondWith("LEADER_NOT_AVAILABLE");
+        try (KafkaProducer<String, String> producer = Clients.producer(broker.bootstrapServers(), Map.of())) {
+            assertThat(producer.send(new ProducerRecord<>(TOPIC, 0, null, "order-0")).get(30, TimeUnit.SECONDS)
+                    .offset()).isZero();
+        }
+        assertThat(noLeader.timesFired()).isEqualTo(2);
+    }
+
+    @Test
+    void listOffsetsFailingForOnePartitionIsRetriedByTheConsumer() throws Exception {
+        FaultRule notLeader = broker.faults().on("ListOffsets").topic(TOPIC).partition(2).times(2)
+                .respondWith("NOT_LEADER_OR_FOLLOWER");
+        try (KafkaProducer<String, String> producer = Clients.producer(broker.bootstrapServers(), Map.of())) {
+            producer.send(new ProducerRecord<>(TOPIC, 2, null, "order-0")).get(30, TimeUnit.SECONDS);
+        }
+        try (KafkaConsumer<String, String> consumer = Clients.consumer(broker.bootstrapServers(), Map.of())) {
+            Map<TopicPartition, Long> end = consumer.endOffsets(List.of(new TopicPartition(TOPIC, 1),
+                    new TopicPartition(TOPIC, 2)));
+            assertThat(end).containsEntry(new TopicPartition(TOPIC, 1), 0L).containsEntry(new TopicPartition(TOPIC, 2), 1L);
+        }
+        assertThat(notLeader.timesFired()).isEqualTo(2);
+    }
 }
