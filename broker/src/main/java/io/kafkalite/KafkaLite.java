@@ -35,6 +35,7 @@ import io.kafkalite.partition.PartitionRegistry;
 import io.kafkalite.time.BrokerClock;
 import io.kafkalite.time.BrokerTimer;
 import io.kafkalite.txn.ProducerIdAllocator;
+import io.kafkalite.txn.TransactionCoordinator;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -133,9 +134,9 @@ public final class KafkaLite implements AutoCloseable {
 
     /**
      * Moves the broker's manual clock forward and runs everything that became due: group session and rebalance
-     * timeouts, transaction timeouts, retention, parked fetches' max wait, delayed responses. Returns once those
-     * have run, so a test can assert on their effects right away. A stopped or paused broker's clock moves too;
-     * what fell due runs when it is restarted or resumed.
+     * timeouts, transaction timeouts, retention, delayed responses (a long poll's max wait runs in real time).
+     * Returns once those have run, so a test can assert on their effects right away. A stopped or paused broker's
+     * clock moves too; what fell due runs when it is restarted or resumed.
      *
      * <p>A group member only survives a move past its session timeout if it heartbeats after the clock moved: to
      * fail over from a member that went silent, advance by less than the session timeout, wait for the others'
@@ -378,6 +379,9 @@ public final class KafkaLite implements AutoCloseable {
         TopicRegistry topicRegistry = new TopicRegistry(config, journal);
         ProducerIdAllocator producerIds = new ProducerIdAllocator(journal);
         OffsetStore offsets = new OffsetStore(journal);
+        GroupCoordinator groups = new GroupCoordinator(GroupCoordinatorConfig.from(config), offsets, timer);
+        TransactionCoordinator transactions = new TransactionCoordinator(config, producerIds, topicRegistry,
+                partitions, groups, journal, timer);
         String[] clusterId = new String[1];
         MetadataJournal.Listener clusterIdReader = new MetadataJournal.Listener() {
             @Override
@@ -385,7 +389,8 @@ public final class KafkaLite implements AutoCloseable {
                 clusterId[0] = id;
             }
         };
-        journal.replay(clusterIdReader, topicRegistry, partitions, producerIds, offsets);
+        journal.replay(clusterIdReader, topicRegistry, partitions, producerIds, offsets, transactions);
+        groups.recover();
         if (clusterId[0] == null) {
             clusterId[0] = Uuid.randomUuid().toString();
             journal.clusterId(clusterId[0]);
@@ -399,8 +404,9 @@ public final class KafkaLite implements AutoCloseable {
                 }
             }
         }
+        transactions.recover();
         return new BrokerState(config, clusterId[0], host, port, timer, topicRegistry, partitions, producerIds,
-                new GroupCoordinator(GroupCoordinatorConfig.from(config), offsets, timer));
+                groups, transactions);
     }
 
     private static void deleteRecursively(Path directory) {

@@ -14,6 +14,8 @@ public final class BrokerApis {
         ConfigsHandler configs = new ConfigsHandler(state);
         TopicAdminHandler topicAdmin = new TopicAdminHandler(state, configs);
         state.partitions().scheduleRetention(state.timer(), state.config().retentionCheckIntervalMs());
+        TransactionHandler transactions = new TransactionHandler(state, state.transactions());
+        TransactionAdminHandler transactionAdmin = new TransactionAdminHandler(state, state.transactions());
         GroupHandler groups = new GroupHandler(state.groups(), fetch::completeParkedFetchesOf);
         OffsetHandler offsets = new OffsetHandler(state, state.groups());
         GroupAdminHandler groupAdmin = new GroupAdminHandler(state.groups());
@@ -21,10 +23,18 @@ public final class BrokerApis {
         return dispatcher
                 .register(ApiKeys.API_VERSIONS, 5, new ApiVersionsHandler(dispatcher, state))
                 .register(ApiKeys.METADATA, 13, new MetadataHandler(state))
-                .register(ApiKeys.PRODUCE, 13, new ProduceHandler(state))
+                .register(ApiKeys.PRODUCE, 13, new ProduceHandler(state, state.transactions()))
                 .register(ApiKeys.FETCH, 18, fetch)
                 .register(ApiKeys.LIST_OFFSETS, 11, new ListOffsetsHandler(state))
-                .register(ApiKeys.INIT_PRODUCER_ID, 5, new InitProducerIdHandler(state))
+                .register(ApiKeys.INIT_PRODUCER_ID, 5, transactions)
+                .register(ApiKeys.ADD_PARTITIONS_TO_TXN, 5, transactions)
+                .register(ApiKeys.ADD_OFFSETS_TO_TXN, 4, transactions)
+                .register(ApiKeys.TXN_OFFSET_COMMIT, 6, transactions)
+                .register(ApiKeys.END_TXN, 5, transactions)
+                .register(ApiKeys.DESCRIBE_TRANSACTIONS, 0, transactionAdmin)
+                .register(ApiKeys.LIST_TRANSACTIONS, 2, transactionAdmin)
+                .register(ApiKeys.DESCRIBE_PRODUCERS, 0, transactionAdmin)
+                .register(ApiKeys.WRITE_TXN_MARKERS, 2, transactionAdmin)
                 .register(ApiKeys.CREATE_TOPICS, 7, topicAdmin)
                 .register(ApiKeys.DELETE_TOPICS, 6, topicAdmin)
                 .register(ApiKeys.CREATE_PARTITIONS, 3, topicAdmin)

@@ -9,6 +9,7 @@ import io.kafkalite.partition.PartitionRegistry;
 import io.kafkalite.time.BrokerClock;
 import io.kafkalite.time.BrokerTimer;
 import io.kafkalite.txn.ProducerIdAllocator;
+import io.kafkalite.txn.TransactionCoordinator;
 
 /** Everything the handlers share, owned by the broker loop thread. */
 public final class BrokerState {
@@ -22,10 +23,11 @@ public final class BrokerState {
     private final PartitionRegistry partitions;
     private final ProducerIdAllocator producerIds;
     private final GroupCoordinator groups;
+    private final TransactionCoordinator transactions;
 
     public BrokerState(BrokerConfig config, String clusterId, String host, int port, BrokerTimer timer,
                        TopicRegistry topics, PartitionRegistry partitions, ProducerIdAllocator producerIds,
-                       GroupCoordinator groups) {
+                       GroupCoordinator groups, TransactionCoordinator transactions) {
         this.config = config;
         this.clusterId = clusterId;
         this.host = host;
@@ -35,6 +37,7 @@ public final class BrokerState {
         this.partitions = partitions;
         this.producerIds = producerIds;
         this.groups = groups;
+        this.transactions = transactions;
     }
 
     public BrokerConfig config() {
@@ -80,6 +83,10 @@ public final class BrokerState {
 
     public GroupCoordinator groups() {
         return groups;
+    }
+
+    public TransactionCoordinator transactions() {
+        return transactions;
     }
 
     /** Partition {@code index} of {@code topic}, which must have it. */

@@ -24,7 +24,7 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
 /**
  * Fetch, with long polling: a fetch that finds fewer than {@code min_bytes} is parked on the partitions it reads
  * until an append (or a transaction marker moving the last stable offset) gives it enough, or {@code max_wait_ms}
- * passes on the broker clock. Stored batches are returned byte for byte; read_committed fetches stop at the last
+ * passes (in real time, also on a manual broker clock: see {@link io.kafkalite.time.BrokerTimer}). Stored batches are returned byte for byte; read_committed fetches stop at the last
  * stable offset and get the aborted transactions among the batches.
  *
  * <p>Fetch sessions (KIP-227) are not kept: every response carries session id 0, which tells clients to send
@@ -58,7 +58,7 @@ final class FetchHandler implements ApiHandler {
         ParkedFetch fetch = new ParkedFetch(request, data, watched);
         parked.add(fetch);
         watched.forEach(p -> p.addListener(fetch));
-        state.timer().scheduleAfterOrRealTime(fetch, TimeUnit.MILLISECONDS.toNanos(data.maxWaitMs()), () -> {
+        state.timer().scheduleAfterRealTime(fetch, TimeUnit.MILLISECONDS.toNanos(data.maxWaitMs()), () -> {
             fetch.unpark();
             if (!request.isDisconnected()) {
                 tryComplete(request, data, true);
