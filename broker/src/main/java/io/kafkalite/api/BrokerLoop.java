@@ -124,11 +124,6 @@ public final class BrokerLoop implements Agent {
         return paused ? 0 : timer.runDue();
     }
 
-    /** The dispatch table, once installed; on the loop thread. */
-    public RequestDispatcher dispatcher() {
-        return dispatcher;
-    }
-
     /** Runs {@code task} on the loop thread. */
     public void execute(Runnable task) {
         inbox.offer(task);
