@@ -19,7 +19,7 @@ import org.apache.kafka.common.Uuid;
 /**
  * The persisted history of broker metadata: topics, configs, log start offsets, producer id blocks, committed
  * offsets of consumer groups (transactional ones too) and the state of transactional ids, one event per entry,
- * replayed on start. A broker without durable storage keeps no journal.
+ * replayed on start (and by a restart(): a broker in a temporary directory keeps its journal on the heap).
  */
 public final class MetadataJournal implements AutoCloseable {
 
