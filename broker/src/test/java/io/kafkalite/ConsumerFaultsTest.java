@@ -45,11 +45,20 @@ class ConsumerFaultsTest {
         }, expected + " records arrived");
     }
 
-    private void assertCommittedToTheEnd(KafkaConsumer<String, String> consumer) {
+    /** Polls and commits until the group's committed offsets reach the end of both partitions. */
+    private static void commitToTheEnd(KafkaConsumer<String, String> consumer) {
         List<TopicPartition> partitions = List.of(new TopicPartition(TOPIC, 0), new TopicPartition(TOPIC, 1));
-        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions));
-        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-        partitions.forEach(p -> assertThat(committed.get(p).offset()).isEqualTo(end.get(p)));
+        GroupConsumers.pollUntil(List.of(consumer), () -> {
+            try {
+                consumer.commitSync();
+            } catch (RebalanceInProgressException | CommitFailedException e) {
+                return false; // a rejoin is still under way: poll on
+            }
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions));
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            return partitions.stream().allMatch(p -> committed.get(p) != null
+                    && committed.get(p).offset() == end.get(p));
+        }, "the committed offsets reached the end");
     }
 
     /** Sends v{from} to v{to - 1}, alternating between the two partitions. */
@@ -90,8 +99,7 @@ class ConsumerFaultsTest {
             heartbeat.awaitFired(1, GroupConsumers.DEADLINE);
             produce(broker, 20, 40);
             consumeAll(consumer, seen, 40);
-            consumer.commitSync();
-            assertCommittedToTheEnd(consumer);
+            commitToTheEnd(consumer);
             assertThat(heartbeat.timesFired()).isEqualTo(1);
         }
         assertThat(seen).isEqualTo(expected(0, 40));
@@ -108,8 +116,7 @@ class ConsumerFaultsTest {
                 Map.of(ConsumerConfig.GROUP_ID_CONFIG, GROUP, ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer"))) {
             consumer.subscribe(List.of(TOPIC));
             consumeAll(consumer, seen, 20);
-            consumer.commitSync();
-            assertCommittedToTheEnd(consumer);
+            commitToTheEnd(consumer);
         }
         assertThat(seen).isEqualTo(expected(0, 20));
         assertThat(heartbeat.timesFired()).isEqualTo(3);
