@@ -5,20 +5,26 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 import io.kafkalite.api.BrokerApis;
 import io.kafkalite.api.BrokerLoop;
 import io.kafkalite.api.BrokerState;
+import io.kafkalite.api.RequestDispatcher;
 import io.kafkalite.group.GroupCoordinator;
 import io.kafkalite.group.GroupCoordinatorConfig;
 import io.kafkalite.group.OffsetStore;
 import io.kafkalite.log.ChronicleRuntime;
 import io.kafkalite.log.ChronicleStorage;
+import io.kafkalite.log.EntryStore;
 import io.kafkalite.log.MemoryStorage;
 import io.kafkalite.log.Storage;
 import io.kafkalite.metadata.BrokerConfig;
@@ -27,19 +33,20 @@ import io.kafkalite.metadata.MetadataJournal;
 import io.kafkalite.metadata.TopicRegistry;
 import io.kafkalite.network.SocketServer;
 import io.kafkalite.partition.PartitionRegistry;
-import io.kafkalite.time.BrokerClock;
-import io.kafkalite.time.BrokerTimer;
 import io.kafkalite.security.AclAuthorizer;
 import io.kafkalite.security.BrokerSecurity;
 import io.kafkalite.security.GeneratedCertificates;
 import io.kafkalite.security.ScramCredential;
 import io.kafkalite.security.ScramCredentials;
-import org.apache.kafka.clients.admin.ScramMechanism;
+import io.kafkalite.time.BrokerClock;
+import io.kafkalite.time.BrokerTimer;
 import io.kafkalite.txn.ProducerIdAllocator;
 import io.kafkalite.txn.TransactionCoordinator;
+import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.network.ListenerName;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,38 +61,59 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Without a data directory the broker stores partitions in a fresh temporary directory that {@link #close()}
  * deletes; with one, everything acknowledged survives a restart on that directory.
+ *
+ * <p>Test control: {@link #faults()} makes requests fail, hang or lose their answers; {@link #advanceClock} moves a
+ * {@link Builder#manualClock() manual clock} so that session timeouts and retention happen at once;
+ * {@link #restart()}, {@link #stop()}, {@link #pause()} and {@link #resume()} take the broker away and bring it back
+ * on the same port with the same data; {@link #groups()} shows and steers consumer groups.
  */
 public final class KafkaLite implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaLite.class);
     private static final AtomicBoolean CHRONICLE_WARMED = new AtomicBoolean();
     private static final AtomicBoolean FALLBACK_WARNED = new AtomicBoolean();
+
     /**
      * Credentials of users declared to builders, by user: a test suite declares the same users for broker after
      * broker, and deriving a SCRAM key (4096 PBKDF2 rounds, Kafka's minimum) costs milliseconds each time.
      */
     private static final Map<ScramUser, ScramCredential> DECLARED_CREDENTIALS = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** The listeners as bound at start; a restart binds the same ports again. */
     private final List<Listener> listeners;
     private final BrokerSecurity security;
+    private final List<ScramUser> scramUsers;
     private final Path dataDirectory;
     private final boolean temporaryDirectory;
     private final boolean durable;
-    private final SocketServer server;
-    private final BrokerLoop loop;
-    private final Thread warmUp;
+    private final BrokerConfig config;
+    private final BrokerClock clock;
+    /**
+     * Heap entries that outlive a {@link #restart()}: every partition when Chronicle cannot run, and the metadata
+     * journal of a broker in a temporary directory (a durable directory keeps its own). Released by close().
+     */
+    private final MemoryStorage retained = new MemoryStorage();
+    private final Faults faults;
+    private final Groups groups;
+    private final CompletableFuture<Set<ApiKeys>> servedApis = new CompletableFuture<>();
+    private final Object lifecycle = new Object();
+    /** The broker serving now; null while stopped. */
+    private volatile Incarnation running;
+    private Thread warmUp;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private KafkaLite(List<Listener> listeners, Path dataDirectory, boolean temporaryDirectory, boolean durable,
-                      SocketServer server, BrokerLoop loop, Thread warmUp, BrokerSecurity security) {
+    private KafkaLite(List<Listener> listeners, BrokerSecurity security, List<ScramUser> scramUsers, Path dataDirectory,
+                      boolean temporaryDirectory, boolean durable, BrokerConfig config, BrokerClock clock) {
         this.listeners = listeners;
         this.security = security;
+        this.scramUsers = List.copyOf(scramUsers);
         this.dataDirectory = dataDirectory;
         this.temporaryDirectory = temporaryDirectory;
         this.durable = durable;
-        this.server = server;
-        this.loop = loop;
-        this.warmUp = warmUp;
+        this.config = config;
+        this.clock = clock;
+        this.faults = new Faults(servedApis::join, this::releaseHeldBy);
+        this.groups = new Groups(this::onLoop);
     }
 
     /** A builder with test-friendly defaults: 127.0.0.1, a free port, a temporary data directory. */
@@ -179,27 +207,153 @@ public final class KafkaLite implements AutoCloseable {
 
     /**
      * Moves the broker's manual clock forward and runs everything that became due: group session and rebalance
-     * timeouts, transaction timeouts, retention, parked fetches' max wait. Returns once those have run, so a test
-     * can assert on their effects right away.
+     * timeouts, transaction timeouts, retention, delayed responses (a long poll's max wait runs in real time).
+     * Returns once those have run, so a test can assert on their effects right away. A stopped or paused broker's
+     * clock moves too; what fell due runs when it is restarted or resumed.
+     *
+     * <p>A group member only survives a move past its session timeout if it heartbeats after the clock moved: to
+     * fail over from a member that went silent, advance by less than the session timeout, wait for the others'
+     * heartbeats ({@link Groups#awaitHeartbeat}), then advance past it.
      *
      * @throws IllegalStateException unless the broker was built with {@link Builder#manualClock()}
      * @throws IllegalArgumentException for a negative duration
      */
     public void advanceClock(Duration duration) {
-        if (!loop.timer().clock().isManual()) {
+        if (!clock.isManual()) {
             throw new IllegalStateException("The broker runs on the system clock; start it with "
                     + "KafkaLite.builder().manualClock() to move its time by hand");
         }
         if (duration.isNegative()) {
             throw new IllegalArgumentException("The broker clock only moves forward, got " + duration);
         }
-        await(loop.call(() -> {
-            loop.timer().clock().advance(duration);
-            return loop.timer().runDue();
-        }));
+        synchronized (lifecycle) {
+            Incarnation broker = running;
+            if (broker == null) {
+                clock.advance(duration);
+                return;
+            }
+            await(broker.loop.call(() -> {
+                clock.advance(duration);
+                return broker.loop.runDueTimers();
+            }));
+        }
     }
 
-    private static <T> T await(java.util.concurrent.CompletableFuture<T> result) {
+    /** Fault injection: rules that fail, delay, throttle, cut off or silence requests. */
+    public Faults faults() {
+        return faults;
+    }
+
+    /** Consumer groups: members and assignments, removing a member, forcing a rebalance. */
+    public Groups groups() {
+        return groups;
+    }
+
+    /**
+     * Stops the broker as a crash would, keeping its port and data for {@link #restart()}: connections drop and
+     * clients retry. Acknowledged records, topics and committed offsets stay; group membership, parked requests and
+     * delayed responses go. Does nothing when already stopped.
+     */
+    public void stop() {
+        synchronized (lifecycle) {
+            Incarnation broker = running;
+            if (broker == null) {
+                return;
+            }
+            running = null;
+            broker.server.close();
+            broker.loop.close();
+            LOG.info("Kafkalite at {} stopped; restart() brings it back with its data", bootstrapServers());
+        }
+    }
+
+    /**
+     * Starts the broker again on the same port and data (stopping it first if it runs), as after a crash: it
+     * replays its metadata, reopens its partitions and rebuilds producer state; clients reconnect on their own and
+     * consumers rejoin their groups. Fault rules stay installed; a paused broker comes back unpaused.
+     *
+     * @throws IllegalStateException after {@link #close()}
+     * @throws UncheckedIOException when another process took the port meanwhile
+     */
+    public void restart() {
+        synchronized (lifecycle) {
+            if (closed.get()) {
+                throw new IllegalStateException("The broker is closed; start a new one with KafkaLite.builder()");
+            }
+            stop();
+            launch(SocketServer.bind(listeners, config.socketRequestMaxBytes(), security), Map.of());
+            LOG.info("Kafkalite restarted at {}", bootstrapServers());
+        }
+    }
+
+    /** Whether the broker serves requests (false after {@link #stop()} and {@link #close()}; true while paused). */
+    public boolean isRunning() {
+        return running != null;
+    }
+
+    /**
+     * Pauses the broker: it keeps accepting connections and reading requests but answers nothing and runs no timer,
+     * as a broker frozen by a long GC pause would. {@link #resume()} serves what waited, in order.
+     *
+     * @throws IllegalStateException when the broker is stopped
+     */
+    public void pause() {
+        Incarnation broker = runningOrFail();
+        await(broker.loop.call(() -> {
+            broker.loop.pause();
+            return null;
+        }));
+        LOG.info("Kafkalite at {} paused: requests wait until resume()", bootstrapServers());
+    }
+
+    /**
+     * Resumes a paused broker: requests that waited are served in arrival order, then timers run again.
+     *
+     * @throws IllegalStateException when the broker is stopped
+     */
+    public void resume() {
+        Incarnation broker = runningOrFail();
+        await(broker.loop.call(() -> {
+            broker.loop.resume();
+            return null;
+        }));
+        LOG.info("Kafkalite at {} resumed", bootstrapServers());
+    }
+
+    /** Whether the broker is paused. */
+    public boolean isPaused() {
+        Incarnation broker = running;
+        return broker != null && await(broker.loop.call(broker.loop::isPaused));
+    }
+
+    private Incarnation runningOrFail() {
+        Incarnation broker = running;
+        if (broker == null) {
+            throw new IllegalStateException("The broker at " + bootstrapServers() + " is "
+                    + (closed.get() ? "closed" : "stopped; restart() it first"));
+        }
+        return broker;
+    }
+
+    /** Runs {@code task} on the running broker's loop with its state. */
+    private <T> CompletableFuture<T> onLoop(Function<BrokerState, T> task) {
+        Incarnation broker = runningOrFail();
+        return broker.loop.call(() -> task.apply(broker.state));
+    }
+
+    /** A removed rule lets go of the requests it black-holed: their connections close. */
+    private void releaseHeldBy(FaultRule rule) {
+        Incarnation broker = running;
+        if (broker != null) {
+            broker.loop.execute(() -> {
+                if (broker.injector != null) {
+                    broker.injector.release(rule);
+                }
+            });
+        }
+    }
+
+    private static <T> T await(CompletableFuture<T> result) {
         try {
             return result.get();
         } catch (InterruptedException e) {
@@ -214,11 +368,18 @@ public final class KafkaLite implements AutoCloseable {
     /** Stops the broker and releases every thread, socket and mapped file; calling it again does nothing. */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
+        synchronized (lifecycle) {
+            if (!closed.compareAndSet(false, true)) {
+                return;
+            }
+            Incarnation broker = running;
+            running = null;
+            if (broker != null) {
+                broker.server.close();
+                broker.loop.close();
+            }
         }
-        server.close();
-        loop.close();
+        retained.close();
         if (warmUp != null) {
             try {
                 warmUp.join();
@@ -231,6 +392,109 @@ public final class KafkaLite implements AutoCloseable {
         }
         security.close();
         LOG.info("Kafkalite at {} stopped", bootstrapServers());
+    }
+
+    /**
+     * Builds the broker's state on a new loop (replaying the metadata journal), installs the dispatch table behind
+     * the fault injector and serves on {@code server}. On failure everything started here is closed again.
+     */
+    private void launch(SocketServer server, Map<String, TopicSpec> topics) {
+        Storage storage = durable ? new ChronicleStorage(dataDirectory) : new KeptOpen(retained);
+        OwnedByLoop owned = new OwnedByLoop();
+        BrokerTimer timer = new BrokerTimer(clock);
+        BrokerLoop loop = new BrokerLoop("kafkalite-broker-" + port(), timer, owned::close);
+        loop.start();
+        BrokerState state;
+        try {
+            state = loop.call(() -> {
+                // Chronicle objects belong to the thread that uses them: open the journal on the loop thread.
+                // A temporary directory keeps its journal on the heap: it only has to outlive a restart.
+                EntryStore journalStore = temporaryDirectory
+                        ? retained.open(MetadataJournal.STORE_NAME, 1 << 20)
+                        : storage.open(MetadataJournal.STORE_NAME, 1 << 20);
+                owned.journal = new MetadataJournal(journalStore);
+                owned.partitions = new PartitionRegistry(storage, owned.journal);
+                return initialise(timer, owned.journal, owned.partitions, topics);
+            }).get();
+        } catch (ExecutionException | InterruptedException e) {
+            server.close();
+            loop.close();
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException("Kafkalite failed to start: " + cause, cause);
+        }
+        Incarnation broker = new Incarnation(server, loop, state);
+        loop.execute(() -> {
+            RequestDispatcher dispatcher;
+            try {
+                dispatcher = BrokerApis.create(state);
+            } catch (RuntimeException | Error e) {
+                servedApis.completeExceptionally(e); // fault rules then fail instead of waiting for it
+                throw e;
+            }
+            broker.injector = new FaultInjector(faults, state);
+            loop.install(dispatcher.interceptWith(broker.injector));
+            Set<ApiKeys> served = EnumSet.noneOf(ApiKeys.class);
+            for (ApiKeys key : ApiKeys.values()) {
+                if (dispatcher.serves(key)) {
+                    served.add(key);
+                }
+            }
+            servedApis.complete(served);
+        });
+        server.start(loop, "kafkalite-network-" + port());
+        running = broker;
+    }
+
+    private BrokerState initialise(BrokerTimer timer, MetadataJournal journal, PartitionRegistry partitions,
+                                   Map<String, TopicSpec> topics) {
+        TopicRegistry topicRegistry = new TopicRegistry(config, journal);
+        ProducerIdAllocator producerIds = new ProducerIdAllocator(journal);
+        OffsetStore offsets = new OffsetStore(journal);
+        GroupCoordinator groups = new GroupCoordinator(GroupCoordinatorConfig.from(config), offsets, timer);
+        TransactionCoordinator transactions = new TransactionCoordinator(config, producerIds, topicRegistry,
+                partitions, groups, journal, timer);
+        String[] clusterId = new String[1];
+        MetadataJournal.Listener clusterIdReader = new MetadataJournal.Listener() {
+            @Override
+            public void onClusterId(String id) {
+                clusterId[0] = id;
+            }
+        };
+        ScramCredentials scram = new ScramCredentials(journal);
+        AclAuthorizer authorizer;
+        try {
+            authorizer = AclAuthorizer.create(config, journal);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        journal.replay(clusterIdReader, topicRegistry, partitions, producerIds, offsets, transactions, scram, authorizer);
+        groups.recover();
+        for (ScramUser user : scramUsers) {
+            ScramCredential existing = scram.get(user.name(), user.mechanism());
+            if (existing == null || !user.matches(existing)) {
+                scram.put(user.name(), user.mechanism(), DECLARED_CREDENTIALS.computeIfAbsent(user,
+                        u -> ScramCredential.fromPassword(u.mechanism(), u.password(), u.iterations())));
+            }
+        }
+        if (clusterId[0] == null) {
+            clusterId[0] = Uuid.randomUuid().toString();
+            journal.clusterId(clusterId[0]);
+        }
+        for (Map.Entry<String, TopicSpec> topic : topics.entrySet()) {
+            if (topicRegistry.get(topic.getKey()) == null) {
+                try {
+                    topicRegistry.create(topic.getKey(), topic.getValue().partitions(), topic.getValue().configs());
+                } catch (RuntimeException e) {
+                    throw new IllegalArgumentException("Cannot create topic '" + topic.getKey() + "': " + e.getMessage(), e);
+                }
+            }
+        }
+        transactions.recover();
+        return new BrokerState(config, clusterId[0], timer, topicRegistry, partitions, producerIds, groups,
+                transactions, scram, authorizer);
     }
 
     private static void deleteRecursively(Path directory) {
@@ -382,8 +646,6 @@ public final class KafkaLite implements AutoCloseable {
                 throw new IllegalArgumentException(e.getMessage(), e);
             }
             SocketServer server = SocketServer.bind(config.listeners(), config.socketRequestMaxBytes(), security);
-            List<Listener> listeners = server.listeners();
-            int boundPort = listeners.get(0).bindPort();
             Path directory;
             try {
                 directory = prepareDirectory();
@@ -391,39 +653,22 @@ public final class KafkaLite implements AutoCloseable {
                 server.close();
                 throw e;
             }
-            Storage storage = chronicle ? new ChronicleStorage(directory) : new MemoryStorage();
-            OwnedByLoop owned = new OwnedByLoop();
-            BrokerTimer timer = new BrokerTimer(manualClock ? BrokerClock.manual() : BrokerClock.system());
-            BrokerLoop loop = new BrokerLoop("kafkalite-broker-" + boundPort, timer, owned::close);
-            loop.start();
-            BrokerState state;
+            KafkaLite broker = new KafkaLite(server.listeners(), security, scramUsers, directory, temporary, chronicle,
+                    config, manualClock ? BrokerClock.manual() : BrokerClock.system());
             try {
-                state = loop.call(() -> {
-                    // Chronicle objects belong to the thread that uses them: open the journal on the loop thread.
-                    owned.journal = new MetadataJournal(temporary ? null : storage.open(MetadataJournal.STORE_NAME, 1 << 20));
-                    owned.partitions = new PartitionRegistry(storage, owned.journal);
-                    return initialise(config, timer, owned.journal, owned.partitions);
-                }).get();
-            } catch (ExecutionException | InterruptedException e) {
-                server.close();
-                loop.close();
+                broker.launch(server, new LinkedHashMap<>(topics));
+            } catch (RuntimeException e) {
+                broker.retained.close();
                 if (temporary) {
                     deleteRecursively(directory);
                 }
-                Throwable cause = e.getCause() == null ? e : e.getCause();
-                if (cause instanceof RuntimeException runtime) {
-                    throw runtime;
-                }
-                throw new IllegalStateException("Kafkalite failed to start: " + cause, cause);
+                throw e;
             }
-            loop.execute(() -> loop.install(BrokerApis.create(state)));
-            server.start(loop, "kafkalite-network-" + boundPort);
             // started last so that it does not compete with start() itself; it is done long before a client
             // has loaded its own classes and sends its first produce
-            Thread warmUp = chronicle ? startWarmUp(directory) : null;
-            KafkaLite broker = new KafkaLite(listeners, directory, temporary, chronicle, server, loop, warmUp, security);
-            LOG.info("Kafkalite started at {} (data in {}, {})", listeners.size() == 1 ? broker.bootstrapServers()
-                    : listeners, directory, chronicle ? "Chronicle Queue" : "heap: Chronicle's JVM flags are missing");
+            broker.warmUp = chronicle ? startWarmUp(directory) : null;
+            LOG.info("Kafkalite started at {} (data in {}, {})", broker.listeners.size() == 1 ? broker.bootstrapServers()
+                    : broker.listeners, directory, chronicle ? "Chronicle Queue" : "heap: Chronicle's JVM flags are missing");
             return broker;
         }
 
@@ -442,54 +687,6 @@ public final class KafkaLite implements AutoCloseable {
             return configs;
         }
 
-        private BrokerState initialise(BrokerConfig config, BrokerTimer timer, MetadataJournal journal,
-                                       PartitionRegistry partitions) {
-            TopicRegistry topicRegistry = new TopicRegistry(config, journal);
-            ProducerIdAllocator producerIds = new ProducerIdAllocator(journal);
-            OffsetStore offsets = new OffsetStore(journal);
-            GroupCoordinator groups = new GroupCoordinator(GroupCoordinatorConfig.from(config), offsets, timer);
-            TransactionCoordinator transactions = new TransactionCoordinator(config, producerIds, topicRegistry,
-                    partitions, groups, journal, timer);
-            String[] clusterId = new String[1];
-            MetadataJournal.Listener clusterIdReader = new MetadataJournal.Listener() {
-                @Override
-                public void onClusterId(String id) {
-                    clusterId[0] = id;
-                }
-            };
-            ScramCredentials scram = new ScramCredentials(journal);
-            AclAuthorizer authorizer;
-            try {
-                authorizer = AclAuthorizer.create(config, journal);
-            } catch (ConfigException e) {
-                throw new IllegalArgumentException(e.getMessage(), e);
-            }
-            journal.replay(clusterIdReader, topicRegistry, partitions, producerIds, offsets, transactions, scram, authorizer);
-            groups.recover();
-            for (ScramUser user : scramUsers) {
-                ScramCredential existing = scram.get(user.name(), user.mechanism());
-                if (existing == null || !user.matches(existing)) {
-                    scram.put(user.name(), user.mechanism(), DECLARED_CREDENTIALS.computeIfAbsent(user,
-                            u -> ScramCredential.fromPassword(u.mechanism(), u.password(), u.iterations())));
-                }
-            }
-            if (clusterId[0] == null) {
-                clusterId[0] = Uuid.randomUuid().toString();
-                journal.clusterId(clusterId[0]);
-            }
-            for (Map.Entry<String, TopicSpec> topic : topics.entrySet()) {
-                if (topicRegistry.get(topic.getKey()) == null) {
-                    try {
-                        topicRegistry.create(topic.getKey(), topic.getValue().partitions(), topic.getValue().configs());
-                    } catch (RuntimeException e) {
-                        throw new IllegalArgumentException("Cannot create topic '" + topic.getKey() + "': " + e.getMessage(), e);
-                    }
-                }
-            }
-            transactions.recover();
-            return new BrokerState(config, clusterId[0], timer, topicRegistry, partitions, producerIds, groups,
-                    transactions, scram, authorizer);
-        }
 
         /** Chronicle if this JVM can run it; else the heap, unless the user asked for durable storage. */
         private boolean chooseStorage() {
@@ -536,6 +733,39 @@ public final class KafkaLite implements AutoCloseable {
     }
 
     private record TopicSpec(int partitions, Map<String, String> configs) {
+    }
+
+    /** One run of the broker between start (or restart) and stop: its socket, loop and state. */
+    private static final class Incarnation {
+        final SocketServer server;
+        final BrokerLoop loop;
+        final BrokerState state;
+        /** Set and used on the loop thread. */
+        FaultInjector injector;
+
+        Incarnation(SocketServer server, BrokerLoop loop, BrokerState state) {
+            this.server = server;
+            this.loop = loop;
+            this.state = state;
+        }
+    }
+
+    /** Heap storage handed to one run of the broker: closing it closes nothing, so the next run finds the entries. */
+    private record KeptOpen(Storage storage) implements Storage {
+        @Override
+        public EntryStore open(String name, int maxEntryBytes) {
+            return storage.open(name, maxEntryBytes);
+        }
+
+        @Override
+        public boolean exists(String name) {
+            return storage.exists(name);
+        }
+
+        @Override
+        public void close() {
+            // the entries belong to the KafkaLite, which releases them on close()
+        }
     }
 
     /** The state the broker loop closes as its last act, on its own thread. */

@@ -12,6 +12,7 @@ import io.kafkalite.partition.Partition;
 import io.kafkalite.partition.PartitionListener;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchRequestData.FetchPartition;
 import org.apache.kafka.common.message.FetchRequestData.FetchTopic;
@@ -161,6 +162,10 @@ final class FetchHandler implements ApiHandler {
         if (!state.authorization().allows(request, AclOperation.READ, ResourceType.TOPIC,
                 byId ? topic.name() : fetchTopic.topic())) {
             return Errors.TOPIC_AUTHORIZATION_FAILED;
+        }
+        ApiException injected = request.injectedError(topic == null ? fetchTopic.topic() : topic.name(), fp.partition());
+        if (injected != null) {
+            return Errors.forException(injected); // test control fails this partition
         }
         if (topic == null) {
             return Errors.UNKNOWN_TOPIC_OR_PARTITION;

@@ -46,11 +46,11 @@ final class MetadataHandler implements ApiHandler {
         if (data.topics() == null) {
             // all topics: those the principal may not describe are left out, as if they did not exist
             state.topics().all().stream().filter(t -> authorization.allows(request, DESCRIBE, TOPIC, t.name()))
-                    .forEach(t -> topics.add(describe(t)));
+                    .forEach(t -> topics.add(injectedOr(request, describe(t))));
         } else {
             boolean autoCreate = state.config().autoCreateTopics() && (request.version() < 4 || data.allowAutoTopicCreation());
             for (MetadataRequestTopic requested : data.topics()) {
-                topics.add(lookup(request, requested, autoCreate));
+                topics.add(injectedOr(request, lookup(request, requested, autoCreate)));
             }
         }
         if (data.includeTopicAuthorizedOperations()) {
@@ -72,6 +72,13 @@ final class MetadataHandler implements ApiHandler {
                 .setControllerId(state.nodeId())
                 .setTopics(topics)
                 .setClusterAuthorizedOperations(clusterOperations));
+    }
+
+    /** The topic as described, or with the error test control injects for it (LEADER_NOT_AVAILABLE, say). */
+    private static MetadataResponseTopic injectedOr(ApiRequest request, MetadataResponseTopic described) {
+        ApiException injected = request.injectedError(described.name(), -1);
+        return injected == null ? described
+                : error(described.name(), described.topicId(), Errors.forException(injected));
     }
 
     private MetadataResponseTopic lookup(ApiRequest request, MetadataRequestTopic requested, boolean autoCreate) {

@@ -92,6 +92,11 @@ final class ProduceHandler implements ApiHandler {
                     if (!validAcks) {
                         throw new InvalidRequiredAcksException("acks must be -1, 0 or 1, got " + data.acks());
                     }
+                    ApiException injected = request.injectedError(topic == null ? topicData.name() : topic.name(),
+                            partitionData.index());
+                    if (injected != null) {
+                        throw injected; // test control fails this partition; the others are appended as usual
+                    }
                     append(request.version(), data.transactionalId(), topicData, topic, partitionData, response, now);
                 } catch (ApiException e) {
                     response.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());

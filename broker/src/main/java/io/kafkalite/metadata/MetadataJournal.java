@@ -26,7 +26,8 @@ import org.apache.kafka.common.resource.ResourceType;
 /**
  * The persisted history of broker metadata: topics, configs, log start offsets, producer id blocks, committed
  * offsets of consumer groups (transactional ones too), the state of transactional ids, SCRAM credentials and
- * ACLs, one event per entry, replayed on start. A broker without durable storage keeps no journal.
+ * ACLs, one event per entry, replayed on start (and by a restart(): a broker in a temporary directory keeps its
+ * journal on the heap).
  */
 public final class MetadataJournal implements AutoCloseable {
 

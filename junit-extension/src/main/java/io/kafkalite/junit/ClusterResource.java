@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 import io.kafkalite.KafkaLite;
@@ -97,6 +98,11 @@ final class ClusterResource implements KafkaCluster, ExtensionContext.Store.Clos
     @Override
     public boolean isEmbedded() {
         return broker != null;
+    }
+
+    @Override
+    public Optional<KafkaLite> embeddedBroker() {
+        return Optional.ofNullable(broker);
     }
 
     @Override

@@ -71,4 +71,10 @@ public @interface KafkaLiteTest {
      * {@code "DENY User:bob ALL TOPIC payments HOST=10.0.0.1"}. The extension's super user is exempt.
      */
     String[] acls() default {};
+
+    /**
+     * Run the broker on a manual clock that only moves when the test calls {@link KafkaCluster#advanceClock}:
+     * session timeouts, retention and delayed responses then take no real time (default false).
+     */
+    boolean manualClock() default false;
 }
