@@ -50,7 +50,7 @@ final class BrokerProcess implements AutoCloseable {
         }
         spec.configs().forEach((name, value) -> args.add("config:" + name + "=" + value));
         ChildJvm jvm = ChildJvm.start("broker-" + spec.broker().label(), harness.brokerClasspath(spec.broker()),
-                BrokerHost.class.getName(), args, spec.fileLimit());
+                BrokerHost.class.getName(), args, spec.fileLimit(), List.of());
         try {
             Map<String, String> ready = jvm.await("ready", START_TIMEOUT);
             return new BrokerProcess(spec.broker(), jvm, ready.get("bootstrap"), Double.parseDouble(ready.get("startMs")));

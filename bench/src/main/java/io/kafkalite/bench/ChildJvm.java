@@ -62,16 +62,18 @@ final class ChildJvm implements AutoCloseable {
 
     /**
      * Starts {@code mainClass} in a new JVM. With {@code fileLimit} above 0 the JVM runs under
-     * {@code ulimit -n fileLimit}; the shell execs the JVM, so the process id stays the JVM's.
+     * {@code ulimit -n fileLimit}; the shell execs the JVM, so the process id stays the JVM's. {@code extraFlags}
+     * come after the common ones (log levels, never heap or GC settings).
      */
-    static ChildJvm start(String name, String classpath, String mainClass, List<String> args, int fileLimit)
-            throws IOException {
+    static ChildJvm start(String name, String classpath, String mainClass, List<String> args, int fileLimit,
+                          List<String> extraFlags) throws IOException {
         List<String> command = new ArrayList<>();
         if (fileLimit > 0) {
             command.addAll(List.of("/bin/sh", "-c", "ulimit -n " + fileLimit + " && exec \"$@\"", "sh"));
         }
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(flags());
+        command.addAll(extraFlags);
         command.addAll(List.of("-cp", classpath, mainClass));
         command.addAll(args);
         Files.createDirectories(logDirectory);
@@ -167,7 +169,7 @@ final class ChildJvm implements AutoCloseable {
             List<String> kept = Files.readAllLines(log, StandardCharsets.UTF_8).stream()
                     .filter(l -> !l.isBlank() && !l.startsWith("\t") && !l.startsWith("WARNING: "))
                     .toList();
-            List<String> shown = kept.subList(Math.max(0, kept.size() - 3), kept.size());
+            List<String> shown = kept.subList(Math.max(0, kept.size() - 1), kept.size());
             return shown.isEmpty() ? " (log " + log + ")" : ": " + String.join(" | ", shown) + " (log " + log + ")";
         } catch (IOException e) {
             return " (log " + log + ")";

@@ -26,7 +26,11 @@ public final class ClientMain {
             System.exit(0); // a client of a failed broker may leave non-daemon threads
         } catch (Throwable e) {
             e.printStackTrace();
-            System.err.println("workload failed: " + e);
+            Throwable cause = e;
+            while (cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            System.err.println("workload failed: " + cause);
             System.exit(1);
         }
     }

@@ -16,6 +16,9 @@ import java.util.Map;
  */
 final class Harness {
 
+    /** Clients retrying against a failing broker would log a warning per partition and attempt. */
+    private static final List<String> CLIENT_LOGGING = List.of("-Dorg.slf4j.simpleLogger.log.org.apache.kafka=error");
+
     private final String benchClasspath;
     private final String kafkaliteClasspath;
     private final boolean quick;
@@ -68,13 +71,13 @@ final class Harness {
         args.add("brokerPid=" + broker.pid());
         params.forEach((k, v) -> args.add(k + "=" + v));
         return results(ChildJvm.start("client-" + workload.id() + "-" + broker.broker().label(), benchClasspath,
-                ClientMain.class.getName(), args, 0), timeout);
+                ClientMain.class.getName(), args, 0, CLIENT_LOGGING), timeout);
     }
 
     /** Runs a {@link Probes} measurement (broker and client in one fresh JVM). */
     Map<String, Double> runProbe(String kind, Broker broker, Duration timeout) throws IOException, InterruptedException {
         return results(ChildJvm.start("probe-" + kind + "-" + broker.label(), benchClasspath, Probes.class.getName(),
-                List.of(kind, broker.label()), 0), timeout);
+                List.of(kind, broker.label()), 0, List.of()), timeout);
     }
 
     private static Map<String, Double> results(ChildJvm jvm, Duration timeout) throws IOException, InterruptedException {

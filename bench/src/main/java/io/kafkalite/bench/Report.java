@@ -192,8 +192,9 @@ final class Report {
             }
             boolean liteBetter = figure.better() == Figure.Better.LOWER ? liteLower : liteHigher;
             double advantage = figure.better() == Figure.Better.LOWER ? 1 / ratios.median() : ratios.median();
-            return String.format(Locale.ROOT, "%s better (%.2fx)", liteBetter ? "kafkalite" : "kafka",
-                    liteBetter ? advantage : 1 / advantage);
+            double factor = liteBetter ? advantage : 1 / advantage;
+            String winner = liteBetter ? "kafkalite better" : "kafka better";
+            return Double.isFinite(factor) ? String.format(Locale.ROOT, "%s (%.2fx)", winner, factor) : winner;
         }
     }
 }
