@@ -49,6 +49,7 @@ public final class BenchmarkMain {
         }
         ChildJvm.logTo(json.toAbsolutePath().getParent().resolve("bench-logs"));
         long start = System.nanoTime();
+        String loadAtStart = loadAverage();
         BenchmarkMain bench = new BenchmarkMain(Harness.create(quick), only, with);
         bench.run(Scenarios.all(quick));
         System.out.println();
@@ -56,6 +57,8 @@ public final class BenchmarkMain {
         bench.report.failures().forEach(f -> System.out.println("failed: " + f));
         Map<String, String> machine = machine();
         machine.put("mode", quick ? "quick" : "full");
+        // a neighbour's build on the same cores shows here: the pair ratios are what to trust then
+        machine.put("loadAverage", "start " + loadAtStart + ", end " + loadAverage());
         machine.put("minutes", String.format("%.1f", (System.nanoTime() - start) / 60e9));
         System.out.println("machine: " + machine);
         bench.report.writeJson(json, machine);
@@ -145,6 +148,16 @@ public final class BenchmarkMain {
         machine.put("childJvmFlags", String.join(" ", ChildJvm.flags()).replaceAll("--add-\\S+ ?", "").trim()
                 + " + Chronicle's --add-opens/--add-exports");
         return machine;
+    }
+
+    /** The 1, 5 and 15 minute load averages of the machine. */
+    private static String loadAverage() {
+        try {
+            String[] fields = java.nio.file.Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
     }
 
     private static void log(String message) {

@@ -161,15 +161,27 @@ final class Report {
             return samples;
         }
 
+        /** Kafkalite / Kafka of each pair; only where both values are positive (a ratio of "grown by" -1 means nothing). */
         Samples ratios() {
             Samples ratios = new Samples();
-            values(Broker.KAFKALITE).forEach((rep, lite) -> {
-                Double kafka = values(Broker.KAFKA).get(rep);
-                if (kafka != null && kafka != 0) {
-                    ratios.add(lite / kafka);
+            pairs().forEach(pair -> {
+                if (pair[0] > 0 && pair[1] > 0) {
+                    ratios.add(pair[0] / pair[1]);
                 }
             });
             return ratios;
+        }
+
+        /** {kafkalite, kafka} of every repetition both brokers completed. */
+        List<double[]> pairs() {
+            List<double[]> pairs = new ArrayList<>();
+            values(Broker.KAFKALITE).forEach((rep, lite) -> {
+                Double kafka = values(Broker.KAFKA).get(rep);
+                if (kafka != null) {
+                    pairs.add(new double[] {lite, kafka});
+                }
+            });
+            return pairs;
         }
 
         String cell(Broker broker) {
@@ -182,18 +194,22 @@ final class Report {
 
         /** Which broker is better, only when every pair agrees; otherwise "no difference". */
         String verdict(Samples ratios) {
-            if (ratios.isEmpty()) {
+            List<double[]> pairs = pairs();
+            if (pairs.isEmpty()) {
                 return "";
             }
-            boolean liteLower = ratios.max() < 1;
-            boolean liteHigher = ratios.min() > 1;
-            if (!liteLower && !liteHigher) {
+            boolean liteLowerInAll = pairs.stream().allMatch(p -> p[0] < p[1]);
+            boolean liteHigherInAll = pairs.stream().allMatch(p -> p[0] > p[1]);
+            if (!liteLowerInAll && !liteHigherInAll) {
                 return "no difference";
             }
-            boolean liteBetter = figure.better() == Figure.Better.LOWER ? liteLower : liteHigher;
+            boolean liteBetter = figure.better() == Figure.Better.LOWER ? liteLowerInAll : liteHigherInAll;
+            String winner = liteBetter ? "kafkalite better" : "kafka better";
+            if (ratios.size() != pairs.size()) {
+                return winner;
+            }
             double advantage = figure.better() == Figure.Better.LOWER ? 1 / ratios.median() : ratios.median();
             double factor = liteBetter ? advantage : 1 / advantage;
-            String winner = liteBetter ? "kafkalite better" : "kafka better";
             return Double.isFinite(factor) ? String.format(Locale.ROOT, "%s (%.2fx)", winner, factor) : winner;
         }
     }

@@ -87,6 +87,7 @@ final class Scenario {
         private int repetitions = 5;
         private Set<Broker> brokers = Set.of(Broker.KAFKALITE, Broker.KAFKA);
         private boolean freshBroker;
+        private boolean warmup = true;
         private boolean brokerStats;
         private int fileLimit;
         private Duration timeout = Duration.ofMinutes(5);
@@ -115,6 +116,12 @@ final class Scenario {
         /** A new broker JVM for every repetition, not warmed (for workloads that change a broker for good). */
         ClientBuilder freshBroker() {
             freshBroker = true;
+            return this;
+        }
+
+        /** No unmeasured first repetition, for workloads long enough to warm both brokers by themselves. */
+        ClientBuilder withoutWarmup() {
+            warmup = false;
             return this;
         }
 
@@ -163,7 +170,7 @@ final class Scenario {
             return results;
         }
 
-        /** One broker for all repetitions, warmed by one unmeasured repetition. */
+        /** One broker for all repetitions, warmed by one unmeasured repetition (unless told otherwise). */
         private final class SharedBrokerTrial implements Trial {
             private final Harness harness;
             private final Map<String, Object> fixed;
@@ -174,7 +181,9 @@ final class Scenario {
                 this.fixed = fixed;
                 this.process = harness.startBroker(spec);
                 try {
-                    harness.runClient(workload, process, fixed, timeout);
+                    if (warmup) {
+                        harness.runClient(workload, process, fixed, timeout);
+                    }
                 } catch (Exception e) {
                     process.close();
                     throw new IllegalStateException("warm-up failed: " + e.getMessage(), e);

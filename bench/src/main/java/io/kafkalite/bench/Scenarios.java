@@ -67,7 +67,7 @@ final class Scenarios {
         int scaleTopics = quick ? 100 : 1000;
         all.add(Scenario.client("scale", "partition creation", ClientWorkload.CREATE_PARTITIONS)
                 .param("topics", scaleTopics).param("partitions", 10).freshBroker().brokerStats()
-                .repetitions(reps)
+                .repetitions(quick ? 2 : 3) // a fresh Kafka broker per repetition takes minutes here
                 .figure(lower("seconds", "create " + scaleTopics * 10 + " partitions (" + scaleTopics + " topics x 10)",
                         "s"))
                 .figure(lower("grown.heapMb", "heap grown by those partitions", "MB"))
@@ -81,7 +81,7 @@ final class Scenarios {
                 .build());
         int newTopics = quick ? 50 : 200;
         all.add(Scenario.client("new-partitions", "records to new partitions", ClientWorkload.NEW_PARTITIONS)
-                .param("topics", newTopics).param("partitions", 10).repetitions(reps)
+                .param("topics", newTopics).param("partitions", 10).withoutWarmup().repetitions(reps)
                 .figure(lower("totalS", "one record to each of " + newTopics * 10
                         + " new partitions (create + write)", "s"))
                 .figure(lower("writeS", "... of which the writes", "s"))
