@@ -25,6 +25,14 @@ class AdvertisedVersionsTest {
             Map.entry("FETCH", "4-18"),
             Map.entry("LIST_OFFSETS", "1-11"),
             Map.entry("INIT_PRODUCER_ID", "0-5"),
+            Map.entry("ADD_PARTITIONS_TO_TXN", "0-5"),
+            Map.entry("ADD_OFFSETS_TO_TXN", "0-4"),
+            Map.entry("TXN_OFFSET_COMMIT", "0-6"),
+            Map.entry("END_TXN", "0-5"),
+            Map.entry("WRITE_TXN_MARKERS", "1-2"),
+            Map.entry("DESCRIBE_TRANSACTIONS", "0-0"),
+            Map.entry("LIST_TRANSACTIONS", "0-2"),
+            Map.entry("DESCRIBE_PRODUCERS", "0-0"),
             Map.entry("CREATE_TOPICS", "2-7"),
             Map.entry("DELETE_TOPICS", "1-6"),
             Map.entry("CREATE_PARTITIONS", "0-3"),
@@ -45,7 +53,14 @@ class AdvertisedVersionsTest {
             Map.entry("DESCRIBE_GROUPS", "0-6"),
             Map.entry("DELETE_GROUPS", "0-3"),
             Map.entry("CONSUMER_GROUP_HEARTBEAT", "0-1"),
-            Map.entry("CONSUMER_GROUP_DESCRIBE", "0-1")));
+            Map.entry("CONSUMER_GROUP_DESCRIBE", "0-1"),
+            Map.entry("SASL_HANDSHAKE", "0-1"),
+            Map.entry("SASL_AUTHENTICATE", "0-2"),
+            Map.entry("DESCRIBE_USER_SCRAM_CREDENTIALS", "0-0"),
+            Map.entry("ALTER_USER_SCRAM_CREDENTIALS", "0-0"),
+            Map.entry("CREATE_ACLS", "1-3"),
+            Map.entry("DESCRIBE_ACLS", "1-3"),
+            Map.entry("DELETE_ACLS", "1-3")));
 
     @Test
     void advertisesExactlyTheVersionsItImplements() throws Exception {
@@ -57,7 +72,9 @@ class AdvertisedVersionsTest {
                 advertised.put(ApiKeys.forId(version.apiKey()).name(), version.minVersion() + "-" + version.maxVersion());
             }
             assertThat(advertised).isEqualTo(EXPECTED);
-            assertThat(response.finalizedFeatures()).isEmpty();
+            // the one finalized feature: transaction version 2 (KIP-890), which is implemented
+            assertThat(response.finalizedFeatures()).hasSize(1);
+            assertThat(response.finalizedFeatures().find("transaction.version").maxVersionLevel()).isEqualTo((short) 2);
         }
     }
 

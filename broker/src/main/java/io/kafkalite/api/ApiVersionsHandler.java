@@ -8,10 +8,16 @@ import org.apache.kafka.common.protocol.Errors;
 /**
  * ApiVersions. A request of a version too new to parse gets UNSUPPORTED_VERSION in a v0 body that still lists
  * the supported ranges, so the client can retry with a version both sides know. From v5 (KIP-1242) a client
- * naming another cluster or node id than this broker's gets REBOOTSTRAP_REQUIRED. No finalized features are
- * advertised: the broker implements none of them.
+ * naming another cluster or node id than this broker's gets REBOOTSTRAP_REQUIRED. The one finalized feature is
+ * {@code transaction.version=2} (KIP-890), which 4.x producers see and use; older clients ignore it and use
+ * transaction version 1. Both are implemented.
  */
 final class ApiVersionsHandler implements ApiHandler {
+
+    static final String TRANSACTION_VERSION = "transaction.version";
+    static final short TRANSACTION_VERSION_LEVEL = 2;
+    /** Before v4 a client rejects a supported feature whose minimum version is 0 (KAFKA-17011). */
+    private static final short ZERO_MIN_FEATURES_FROM = 4;
 
     private final RequestDispatcher dispatcher;
     private final BrokerState state;
@@ -37,6 +43,13 @@ final class ApiVersionsHandler implements ApiHandler {
             request.respond(new ApiVersionsResponseData().setErrorCode(Errors.REBOOTSTRAP_REQUIRED.code()));
             return;
         }
+        if (request.version() >= ZERO_MIN_FEATURES_FROM) {
+            response.supportedFeatures().add(new ApiVersionsResponseData.SupportedFeatureKey()
+                    .setName(TRANSACTION_VERSION).setMinVersion((short) 0).setMaxVersion(TRANSACTION_VERSION_LEVEL));
+        }
+        response.setFinalizedFeaturesEpoch(1).finalizedFeatures().add(new ApiVersionsResponseData.FinalizedFeatureKey()
+                .setName(TRANSACTION_VERSION)
+                .setMinVersionLevel(TRANSACTION_VERSION_LEVEL).setMaxVersionLevel(TRANSACTION_VERSION_LEVEL));
         request.respond(response.setErrorCode(Errors.NONE.code()));
     }
 }

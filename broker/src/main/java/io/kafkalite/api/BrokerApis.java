@@ -15,17 +15,32 @@ public final class BrokerApis {
         TopicAdminHandler topicAdmin = new TopicAdminHandler(state, configs);
         state.partitions().scheduleUpkeep(state.timer(), state.config().retentionCheckIntervalMs(),
                 state.config().cleanerBackoffMs(), state.config().cleanerEnable());
-        GroupHandler groups = new GroupHandler(state.groups(), fetch::completeParkedFetchesOf);
+        TransactionHandler transactions = new TransactionHandler(state, state.transactions());
+        TransactionAdminHandler transactionAdmin = new TransactionAdminHandler(state, state.transactions());
+        GroupHandler groups = new GroupHandler(state.groups(), state.authorization(), fetch::completeParkedFetchesOf);
         OffsetHandler offsets = new OffsetHandler(state, state.groups());
-        GroupAdminHandler groupAdmin = new GroupAdminHandler(state.groups());
+        GroupAdminHandler groupAdmin = new GroupAdminHandler(state.groups(), state.authorization());
         ConsumerGroupHandler consumerGroups = new ConsumerGroupHandler(state, fetch::completeParkedFetchesOf);
+        SaslHandler sasl = new SaslHandler(state.scramCredentials(), state.timer(),
+                state.config().connectionFailedAuthenticationDelayMs());
+        ScramCredentialsHandler scram = new ScramCredentialsHandler(state);
+        dispatcher.rawSaslTokens(sasl);
+        AclHandler acls = new AclHandler(state.authorization());
         return dispatcher
                 .register(ApiKeys.API_VERSIONS, 5, new ApiVersionsHandler(dispatcher, state))
                 .register(ApiKeys.METADATA, 13, new MetadataHandler(state))
-                .register(ApiKeys.PRODUCE, 13, new ProduceHandler(state))
+                .register(ApiKeys.PRODUCE, 13, new ProduceHandler(state, state.transactions()))
                 .register(ApiKeys.FETCH, 18, fetch)
                 .register(ApiKeys.LIST_OFFSETS, 11, new ListOffsetsHandler(state))
-                .register(ApiKeys.INIT_PRODUCER_ID, 5, new InitProducerIdHandler(state))
+                .register(ApiKeys.INIT_PRODUCER_ID, 5, transactions)
+                .register(ApiKeys.ADD_PARTITIONS_TO_TXN, 5, transactions)
+                .register(ApiKeys.ADD_OFFSETS_TO_TXN, 4, transactions)
+                .register(ApiKeys.TXN_OFFSET_COMMIT, 6, transactions)
+                .register(ApiKeys.END_TXN, 5, transactions)
+                .register(ApiKeys.DESCRIBE_TRANSACTIONS, 0, transactionAdmin)
+                .register(ApiKeys.LIST_TRANSACTIONS, 2, transactionAdmin)
+                .register(ApiKeys.DESCRIBE_PRODUCERS, 0, transactionAdmin)
+                .register(ApiKeys.WRITE_TXN_MARKERS, 2, transactionAdmin)
                 .register(ApiKeys.CREATE_TOPICS, 7, topicAdmin)
                 .register(ApiKeys.DELETE_TOPICS, 6, topicAdmin)
                 .register(ApiKeys.CREATE_PARTITIONS, 3, topicAdmin)
@@ -46,6 +61,13 @@ public final class BrokerApis {
                 .register(ApiKeys.DESCRIBE_GROUPS, 6, groupAdmin)
                 .register(ApiKeys.DELETE_GROUPS, 3, groupAdmin)
                 .register(ApiKeys.CONSUMER_GROUP_HEARTBEAT, 1, consumerGroups)
-                .register(ApiKeys.CONSUMER_GROUP_DESCRIBE, 1, consumerGroups);
+                .register(ApiKeys.CONSUMER_GROUP_DESCRIBE, 1, consumerGroups)
+                .register(ApiKeys.SASL_HANDSHAKE, 1, sasl)
+                .register(ApiKeys.SASL_AUTHENTICATE, 2, sasl)
+                .register(ApiKeys.DESCRIBE_USER_SCRAM_CREDENTIALS, 0, scram)
+                .register(ApiKeys.ALTER_USER_SCRAM_CREDENTIALS, 0, scram)
+                .register(ApiKeys.CREATE_ACLS, 3, acls)
+                .register(ApiKeys.DESCRIBE_ACLS, 3, acls)
+                .register(ApiKeys.DELETE_ACLS, 3, acls);
     }
 }

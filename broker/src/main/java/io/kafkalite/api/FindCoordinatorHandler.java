@@ -3,16 +3,18 @@ package io.kafkalite.api;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.kafkalite.metadata.Listener;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.FindCoordinatorResponseData;
 import org.apache.kafka.common.message.FindCoordinatorResponseData.Coordinator;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.FindCoordinatorRequest.CoordinatorType;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
- * FindCoordinator, single key (v0-3) or batched (v4+). This node coordinates every group. Transactions have no
- * coordinator here: a transactional producer gets UNSUPPORTED_VERSION, which fails initTransactions() at once
- * with the message; share groups get COORDINATOR_NOT_AVAILABLE.
+ * FindCoordinator, single key (v0-3) or batched (v4+). This node coordinates every group and every transactional
+ * id, answered with the listener the request came in on; share groups get COORDINATOR_NOT_AVAILABLE.
  */
 final class FindCoordinatorHandler implements ApiHandler {
 
@@ -28,12 +30,12 @@ final class FindCoordinatorHandler implements ApiHandler {
         if (request.version() >= 4) {
             List<Coordinator> coordinators = new ArrayList<>();
             for (String key : data.coordinatorKeys()) {
-                coordinators.add(coordinator(key, data.keyType()));
+                coordinators.add(coordinator(request, key, data.keyType()));
             }
             request.respond(new FindCoordinatorResponseData().setCoordinators(coordinators));
             return;
         }
-        Coordinator c = coordinator(data.key(), data.keyType());
+        Coordinator c = coordinator(request, data.key(), data.keyType());
         request.respond(new FindCoordinatorResponseData()
                 .setErrorCode(c.errorCode())
                 .setErrorMessage(c.errorMessage())
@@ -42,17 +44,25 @@ final class FindCoordinatorHandler implements ApiHandler {
                 .setPort(c.port()));
     }
 
-    private Coordinator coordinator(String key, byte keyType) {
+    private Coordinator coordinator(ApiRequest request, String key, byte keyType) {
+        Listener listener = request.listener();
         Coordinator c = new Coordinator().setKey(key);
         Errors error;
         String message;
-        if (keyType == CoordinatorType.GROUP.id()) {
-            return c.setErrorCode(Errors.NONE.code()).setNodeId(state.nodeId()).setHost(state.host()).setPort(state.port());
+        if (keyType == CoordinatorType.GROUP.id()
+                && !state.authorization().allows(request, AclOperation.DESCRIBE, ResourceType.GROUP, key)) {
+            error = Errors.GROUP_AUTHORIZATION_FAILED;
+            message = null;
+        } else if (keyType == CoordinatorType.TRANSACTION.id()
+                && !state.authorization().allows(request, AclOperation.DESCRIBE, ResourceType.TRANSACTIONAL_ID, key)) {
+            error = Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
+            message = null;
+        } else if (keyType == CoordinatorType.GROUP.id() || keyType == CoordinatorType.TRANSACTION.id() && !key.isEmpty()) {
+            return c.setErrorCode(Errors.NONE.code()).setNodeId(state.nodeId())
+                    .setHost(listener.advertisedHost()).setPort(listener.advertisedPort());
         } else if (keyType == CoordinatorType.TRANSACTION.id()) {
-            // fatal for the producer at once, where COORDINATOR_NOT_AVAILABLE would keep it retrying for max.block.ms
-            error = Errors.UNSUPPORTED_VERSION;
-            message = "Transactions are not supported by this Kafkalite version; use an idempotent producer "
-                    + "without transactional.id";
+            error = Errors.INVALID_REQUEST;
+            message = "The transactional id must not be empty";
         } else if (keyType == CoordinatorType.SHARE.id()) {
             error = Errors.COORDINATOR_NOT_AVAILABLE;
             message = "Share groups are not supported by Kafkalite";

@@ -2,17 +2,23 @@ package io.kafkalite.api;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import io.kafkalite.metadata.Topic;
 import io.kafkalite.metadata.TopicConfigs;
 import io.kafkalite.partition.Partition;
+import io.kafkalite.txn.TransactionCoordinator;
 import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.errors.InvalidRequiredAcksException;
 import org.apache.kafka.common.errors.InvalidTimestampException;
 import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.errors.UnknownTopicIdException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.errors.UnsupportedForMessageFormatException;
@@ -25,6 +31,7 @@ import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
 import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponseCollection;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.record.internal.DefaultRecordBatch;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
@@ -34,16 +41,24 @@ import org.apache.kafka.common.utils.internals.BufferSupplier;
 import org.apache.kafka.common.utils.internals.CloseableIterator;
 
 /**
- * Produce: validates each partition's record batch (one per partition, magic v2, CRC, size, timestamps) and
- * hands it to its partition, which checks it against the producer's state and appends it as sent. On one node
- * every acks level is satisfied by the append itself.
+ * Produce: validates each partition's record batch (one per partition, magic v2, CRC, size, timestamps), checks
+ * a transactional batch against its transaction (version 1: the partition must have been added; version 2,
+ * Produce v12+: the partition joins the transaction), and hands the batch to its partition, which checks it
+ * against the producer's state and appends it as sent. On one node every acks level is satisfied by the append.
  */
 final class ProduceHandler implements ApiHandler {
 
-    private final BrokerState state;
+    /** Produce v12+ belongs to transaction version 2: a transactional batch adds its partition to the transaction. */
+    private static final short ADDS_PARTITIONS_TO_TRANSACTION = 12;
+    /** Produce v11+ clients know TRANSACTION_ABORTABLE. */
+    private static final short KNOWS_TRANSACTION_ABORTABLE = 11;
 
-    ProduceHandler(BrokerState state) {
+    private final BrokerState state;
+    private final TransactionCoordinator transactions;
+
+    ProduceHandler(BrokerState state, TransactionCoordinator transactions) {
         this.state = state;
+        this.transactions = transactions;
     }
 
     @Override
@@ -51,10 +66,17 @@ final class ProduceHandler implements ApiHandler {
         ProduceRequestData data = request.data();
         boolean validAcks = data.acks() == -1 || data.acks() == 0 || data.acks() == 1;
         long now = state.clock().epochMillis();
+        // a transactional producer needs WRITE on its transactional id, checked before anything else as in Kafka
+        boolean transactionalIdDenied = data.transactionalId() != null && !state.authorization().allows(request,
+                AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, data.transactionalId());
         TopicProduceResponseCollection responses = new TopicProduceResponseCollection();
         for (TopicProduceData topicData : data.topicData()) {
             Topic topic = topicData.name() == null || topicData.name().isEmpty()
                     ? state.topics().get(topicData.topicId()) : state.topics().get(topicData.name());
+            // WRITE is checked before existence, so an unauthorized principal learns nothing about other topics
+            String name = topic != null ? topic.name() : topicData.name();
+            boolean authorized = name == null || name.isEmpty()
+                    || state.authorization().allows(request, AclOperation.WRITE, ResourceType.TOPIC, name);
             List<PartitionProduceResponse> partitions = new ArrayList<>();
             for (PartitionProduceData partitionData : topicData.partitionData()) {
                 PartitionProduceResponse response = new PartitionProduceResponse()
@@ -63,10 +85,22 @@ final class ProduceHandler implements ApiHandler {
                         .setLogAppendTimeMs(-1)
                         .setLogStartOffset(-1);
                 try {
+                    if (transactionalIdDenied) {
+                        throw new TransactionalIdAuthorizationException("Not authorized to write as transactional id '"
+                                + data.transactionalId() + "'");
+                    }
+                    if (!authorized) {
+                        throw new TopicAuthorizationException(Set.of(name));
+                    }
                     if (!validAcks) {
                         throw new InvalidRequiredAcksException("acks must be -1, 0 or 1, got " + data.acks());
                     }
-                    append(topicData, topic, partitionData, response, now);
+                    ApiException injected = request.injectedError(topic == null ? topicData.name() : topic.name(),
+                            partitionData.index());
+                    if (injected != null) {
+                        throw injected; // test control fails this partition; the others are appended as usual
+                    }
+                    append(request.version(), data.transactionalId(), topicData, topic, partitionData, response, now);
                 } catch (ApiException e) {
                     response.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());
                 }
@@ -85,8 +119,8 @@ final class ProduceHandler implements ApiHandler {
     }
 
     /** Validates and appends one partition's batch, filling {@code response}. */
-    private void append(TopicProduceData topicData, Topic topic, PartitionProduceData partitionData,
-                        PartitionProduceResponse response, long now) {
+    private void append(short version, String transactionalId, TopicProduceData topicData, Topic topic,
+                        PartitionProduceData partitionData, PartitionProduceResponse response, long now) {
         if (topic == null) {
             throw topicData.name() == null || topicData.name().isEmpty()
                     ? new UnknownTopicIdException("Topic id " + topicData.topicId() + " does not exist")
@@ -105,12 +139,33 @@ final class ProduceHandler implements ApiHandler {
         }
 
         Partition partition = state.partition(topic, index);
+        if (batch.isTransactional()) {
+            checkTransaction(version, transactionalId, batch, partition.id());
+        }
         Partition.AppendResult result = partition.appendRecords(batch, records.buffer(), now);
         boolean logAppendTime = settings.timestampType() == TimestampType.LOG_APPEND_TIME;
         // a retried batch is acknowledged again with the offset it got the first time
         response.setBaseOffset(result.baseOffset())
                 .setLogStartOffset(partition.logStartOffset())
                 .setLogAppendTimeMs(logAppendTime ? now : -1);
+    }
+
+    private void checkTransaction(short version, String transactionalId, MutableRecordBatch batch, TopicPartition tp) {
+        if (transactionalId == null) {
+            throw new InvalidTxnStateException("A transactional record batch needs the producer's transactional.id "
+                    + "in the produce request");
+        }
+        Errors error = version >= ADDS_PARTITIONS_TO_TRANSACTION
+                ? transactions.addPartitions(transactionalId, batch.producerId(), batch.producerEpoch(), List.of(tp), true)
+                : transactions.verifyPartition(transactionalId, batch.producerId(), batch.producerEpoch(), tp);
+        error = TransactionHandler.transactionErrorForClient(error, version, KNOWS_TRANSACTION_ABORTABLE);
+        if (error == Errors.INVALID_TXN_STATE) {
+            throw new InvalidTxnStateException("Partition " + tp + " was not added to the transaction of '"
+                    + transactionalId + "'");
+        }
+        if (error != Errors.NONE) {
+            throw error.exception();
+        }
     }
 
     /** Produce v3+ carries exactly one batch per partition, as Kafka requires. */
@@ -163,9 +218,6 @@ final class ProduceHandler implements ApiHandler {
         }
         if (batch.isControlBatch()) {
             throw new InvalidRecordException("Clients may not write control batches");
-        }
-        if (batch.isTransactional()) {
-            throw new InvalidTxnStateException("Transactional produce is not supported by this Kafkalite version");
         }
         if (settings.timestampType() == TimestampType.CREATE_TIME && batch.maxTimestamp() > now + settings.timestampAfterMaxMs()) {
             throw new InvalidTimestampException("Record timestamp " + batch.maxTimestamp() + " is more than "

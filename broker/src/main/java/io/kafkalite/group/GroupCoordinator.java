@@ -1,5 +1,6 @@
 package io.kafkalite.group;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,8 +12,10 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import io.kafkalite.time.BrokerTimer;
+import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.StaleMemberEpochException;
 import org.apache.kafka.common.message.DeleteGroupsResponseData.DeletableGroupResult;
 import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroup;
 import org.apache.kafka.common.message.HeartbeatRequestData;
@@ -42,6 +45,12 @@ import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
 import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.SyncGroupResponseData;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData.TxnOffsetCommitRequestPartition;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData.TxnOffsetCommitRequestTopic;
+import org.apache.kafka.common.message.TxnOffsetCommitResponseData;
+import org.apache.kafka.common.message.TxnOffsetCommitResponseData.TxnOffsetCommitResponsePartition;
+import org.apache.kafka.common.message.TxnOffsetCommitResponseData.TxnOffsetCommitResponseTopic;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
@@ -56,10 +65,12 @@ public final class GroupCoordinator {
     private final OffsetStore offsets;
     private final ClassicGroupCoordinator classic;
     private final ConsumerGroupCoordinator consumer;
+    /** Test control waiting for a member's next heartbeat; usually empty. */
+    private final List<HeartbeatWaiter> heartbeatWaiters = new ArrayList<>();
 
     /**
-     * @param offsets committed offsets, already replayed from the journal: each group that has offsets exists
-     *     (empty) from the start, as in Kafka after a restart
+     * @param offsets committed offsets; once the journal has been replayed into them, {@link #recover()} makes each
+     *     group that has offsets exist (empty), as in Kafka after a restart
      * @param timer the broker's timer, whose clock the coordinator's timeouts follow
      */
     public GroupCoordinator(GroupCoordinatorConfig config, OffsetStore offsets, BrokerTimer timer) {
@@ -67,8 +78,12 @@ public final class GroupCoordinator {
         this.offsets = offsets;
         this.classic = new ClassicGroupCoordinator(groups, config, timer);
         this.consumer = new ConsumerGroupCoordinator(groups, config, timer);
+    }
+
+    /** After the journal was replayed: every group with committed or pending offsets exists, without members. */
+    public void recover() {
         for (String groupId : offsets.groups()) {
-            groups.put(groupId, new ClassicGroup(groupId));
+            groups.putIfAbsent(groupId, new ClassicGroup(groupId));
         }
     }
 
@@ -91,7 +106,12 @@ public final class GroupCoordinator {
     }
 
     public Errors heartbeat(HeartbeatRequestData request) {
-        return classic.heartbeat(request);
+        Errors error = classic.heartbeat(request);
+        if (!heartbeatWaiters.isEmpty() && (error == Errors.NONE || error == Errors.REBALANCE_IN_PROGRESS)
+                && groups.get(request.groupId()) instanceof ClassicGroup group) {
+            heartbeatReceived(request.groupId(), group.member(request.memberId()).clientId());
+        }
+        return error;
     }
 
     /** LeaveGroup of one or more members (v3+ batches them). */
@@ -105,7 +125,11 @@ public final class GroupCoordinator {
     public ConsumerGroupHeartbeatResponseData consumerGroupHeartbeat(ConsumerGroupHeartbeatRequestData request,
                                                                      short version, String clientId,
                                                                      String clientHost, TopicLookup topics) {
-        return consumer.heartbeat(request, version, clientId, clientHost, topics);
+        ConsumerGroupHeartbeatResponseData response = consumer.heartbeat(request, version, clientId, clientHost, topics);
+        if (response.errorCode() == Errors.NONE.code() && request.memberEpoch() >= 0) {
+            heartbeatReceived(request.groupId(), clientId);
+        }
+        return response;
     }
 
     /** ConsumerGroupDescribe of each group id. */
@@ -127,11 +151,7 @@ public final class GroupCoordinator {
             OffsetCommitResponseTopic topicResponse = new OffsetCommitResponseTopic().setName(topic.name())
                     .setTopicId(topic.topicId());
             for (OffsetCommitRequestPartition p : topic.partitions()) {
-                Errors error = groupError;
-                if (error == Errors.NONE && p.committedMetadata() != null
-                        && p.committedMetadata().length() > config.offsetMetadataMaxBytes()) {
-                    error = Errors.OFFSET_METADATA_TOO_LARGE;
-                }
+                Errors error = partitionError(groupError, p.committedMetadata());
                 if (error == Errors.NONE) {
                     offsets.commit(request.groupId(), new TopicPartition(topic.name(), p.partitionIndex()),
                             new CommittedOffset(p.committedOffset(), p.committedLeaderEpoch(), p.committedMetadata()));
@@ -144,22 +164,39 @@ public final class GroupCoordinator {
         return response;
     }
 
+    private Errors partitionError(Errors groupError, String metadata) {
+        if (groupError == Errors.NONE && metadata != null && metadata.length() > config.offsetMetadataMaxBytes()) {
+            return Errors.OFFSET_METADATA_TOO_LARGE;
+        }
+        return groupError;
+    }
+
+    /**
+     * The group a commit goes to: an unknown group is created as a "simple" one (offsets only, no members) for a
+     * commit from outside any group (generation -1), else null.
+     */
+    private Group groupForCommit(String groupId, int generationIdOrMemberEpoch) {
+        Group group = groups.get(groupId);
+        if (group == null && generationIdOrMemberEpoch < 0) {
+            group = new ClassicGroup(groupId);
+            groups.put(groupId, group);
+        }
+        return group;
+    }
+
     private Errors validateCommit(OffsetCommitRequestData request, short version) {
         String groupId = request.groupId();
         if (groupId == null || groupId.isEmpty()) {
             return Errors.INVALID_GROUP_ID;
         }
-        Group group = groups.get(groupId);
+        Group group = groupForCommit(groupId, request.generationIdOrMemberEpoch());
         if (group == null) {
-            if (request.generationIdOrMemberEpoch() >= 0) {
-                // v9 made the answer for a missing group explicit; older versions keep ILLEGAL_GENERATION.
-                return version >= 9 ? Errors.GROUP_ID_NOT_FOUND : Errors.ILLEGAL_GENERATION;
-            }
-            group = new ClassicGroup(groupId); // a "simple" group: offsets only, no members
-            groups.put(groupId, group);
+            // v9 made the answer for a missing group explicit; older versions keep ILLEGAL_GENERATION.
+            return version >= 9 ? Errors.GROUP_ID_NOT_FOUND : Errors.ILLEGAL_GENERATION;
         }
         try {
-            group.validateOffsetCommit(request.memberId(), request.groupInstanceId(), request.generationIdOrMemberEpoch());
+            group.validateOffsetCommit(request.memberId(), request.groupInstanceId(), request.generationIdOrMemberEpoch(),
+                    false);
         } catch (ApiException e) {
             return Errors.forException(e);
         }
@@ -170,10 +207,62 @@ public final class GroupCoordinator {
     }
 
     /**
-     * OffsetFetch for one group: the requested partitions (-1 where nothing is committed), or every committed
-     * offset when {@code topics} is null. A group that does not exist simply has no offsets.
+     * TxnOffsetCommit for topics already known to exist, once the transaction coordinator has checked that the
+     * group's offsets belong to the producer's transaction: the member and generation are checked as KIP-447 says,
+     * and the offsets stay pending until the transaction ends.
      */
-    public OffsetFetchResponseGroup fetchOffsets(String groupId, List<OffsetFetchRequestTopics> topics) {
+    public TxnOffsetCommitResponseData commitTransactionalOffsets(TxnOffsetCommitRequestData request) {
+        Errors groupError = validateTransactionalCommit(request);
+        TxnOffsetCommitResponseData response = new TxnOffsetCommitResponseData();
+        for (TxnOffsetCommitRequestTopic topic : request.topics()) {
+            TxnOffsetCommitResponseTopic topicResponse = new TxnOffsetCommitResponseTopic().setName(topic.name());
+            for (TxnOffsetCommitRequestPartition p : topic.partitions()) {
+                Errors error = partitionError(groupError, p.committedMetadata());
+                if (error == Errors.NONE) {
+                    offsets.commitPending(request.groupId(), request.producerId(),
+                            new TopicPartition(topic.name(), p.partitionIndex()),
+                            new CommittedOffset(p.committedOffset(), p.committedLeaderEpoch(), p.committedMetadata()));
+                }
+                topicResponse.partitions().add(new TxnOffsetCommitResponsePartition()
+                        .setPartitionIndex(p.partitionIndex()).setErrorCode(error.code()));
+            }
+            response.topics().add(topicResponse);
+        }
+        return response;
+    }
+
+    private Errors validateTransactionalCommit(TxnOffsetCommitRequestData request) {
+        String groupId = request.groupId();
+        if (groupId == null || groupId.isEmpty()) {
+            return Errors.INVALID_GROUP_ID;
+        }
+        Group group = groupForCommit(groupId, request.generationIdOrMemberEpoch());
+        if (group == null) {
+            return Errors.ILLEGAL_GENERATION;
+        }
+        try {
+            group.validateOffsetCommit(request.memberId(), request.groupInstanceId(), request.generationIdOrMemberEpoch(), true);
+        } catch (StaleMemberEpochException e) {
+            return Errors.ILLEGAL_GENERATION; // what Kafka answers a transactional commit of an older member epoch
+        } catch (ApiException e) {
+            return Errors.forException(e);
+        }
+        return Errors.NONE;
+    }
+
+    /** A transaction that wrote offsets of the group ended: they become committed, or are dropped on abort. */
+    public void completeTransaction(String groupId, long producerId, boolean commit) {
+        offsets.completePending(groupId, producerId, commit);
+    }
+
+    /**
+     * OffsetFetch for one group: the requested partitions (-1 where nothing is committed), or every committed
+     * offset when {@code topics} is null. A group that does not exist simply has no offsets. With
+     * {@code requireStable} (read_committed consumers), a partition whose offset an open transaction committed
+     * answers UNSTABLE_OFFSET_COMMIT, so the consumer retries once the transaction ends.
+     */
+    public OffsetFetchResponseGroup fetchOffsets(String groupId, List<OffsetFetchRequestTopics> topics,
+                                                 boolean requireStable) {
         OffsetFetchResponseGroup response = new OffsetFetchResponseGroup().setGroupId(groupId);
         if (groupId == null || groupId.isEmpty()) {
             return response.setErrorCode(Errors.INVALID_GROUP_ID.code());
@@ -187,24 +276,30 @@ public final class GroupCoordinator {
             Map<String, OffsetFetchResponseTopics> byTopic = new TreeMap<>();
             offsets.all(groupId).forEach((tp, committed) -> byTopic
                     .computeIfAbsent(tp.topic(), t -> new OffsetFetchResponseTopics().setName(t))
-                    .partitions().add(partition(tp.partition(), committed)));
+                    .partitions().add(partition(groupId, tp, committed, requireStable)));
             return response.setTopics(new ArrayList<>(byTopic.values()));
         }
         for (OffsetFetchRequestTopics topic : topics) {
             OffsetFetchResponseTopics topicResponse = new OffsetFetchResponseTopics().setName(topic.name())
                     .setTopicId(topic.topicId());
             for (int partition : topic.partitionIndexes()) {
-                CommittedOffset committed = known ? offsets.get(groupId, new TopicPartition(topic.name(), partition)) : null;
-                topicResponse.partitions().add(partition(partition, committed));
+                TopicPartition tp = new TopicPartition(topic.name(), partition);
+                CommittedOffset committed = known ? offsets.get(groupId, tp) : null;
+                topicResponse.partitions().add(partition(groupId, tp, committed, requireStable && known));
             }
             response.topics().add(topicResponse);
         }
         return response;
     }
 
-    private static OffsetFetchResponsePartitions partition(int partition, CommittedOffset committed) {
+    private OffsetFetchResponsePartitions partition(String groupId, TopicPartition tp, CommittedOffset committed,
+                                                    boolean requireStable) {
+        if (requireStable && offsets.hasPending(groupId, tp)) {
+            return new OffsetFetchResponsePartitions().setPartitionIndex(tp.partition()).setCommittedOffset(-1)
+                    .setCommittedLeaderEpoch(-1).setMetadata("").setErrorCode(Errors.UNSTABLE_OFFSET_COMMIT.code());
+        }
         return new OffsetFetchResponsePartitions()
-                .setPartitionIndex(partition)
+                .setPartitionIndex(tp.partition())
                 .setCommittedOffset(committed == null ? -1 : committed.offset())
                 .setCommittedLeaderEpoch(committed == null ? -1 : committed.leaderEpoch())
                 .setMetadata(committed == null ? "" : committed.metadata())
@@ -332,5 +427,95 @@ public final class GroupCoordinator {
             results.add(result);
         }
         return results;
+    }
+
+    // ---------------------------------------------------------------- test control
+
+    /** The ids of every live group. */
+    public List<String> groupIds() {
+        return groups.values().stream().filter(g -> !g.isDead()).map(Group::groupId).toList();
+    }
+
+    /** The group with its members and their current assignments, or null when there is no such live group. */
+    public GroupView view(String groupId, TopicLookup topics) {
+        Group group = groups.get(groupId);
+        if (group == null || group.isDead()) {
+            return null;
+        }
+        if (group instanceof ConsumerGroup consumerGroup) {
+            return consumer.view(consumerGroup, topics);
+        }
+        ClassicGroup classicGroup = (ClassicGroup) group;
+        List<GroupView.Member> members = new ArrayList<>();
+        for (ClassicGroupMember m : classicGroup.members()) {
+            members.add(new GroupView.Member(m.memberId(), m.groupInstanceId(), m.clientId(), m.clientHost(),
+                    "consumer".equals(classicGroup.protocolType()) ? decodeAssignment(m.assignment()) : Map.of()));
+        }
+        return new GroupView(groupId, group.type().toString(), group.stateName(), classicGroup.generationId(), members);
+    }
+
+    /** A classic consumer's assignment as the leader wrote it (ConsumerProtocol); empty if it is not one. */
+    private static Map<String, List<Integer>> decodeAssignment(byte[] assignment) {
+        if (assignment == null || assignment.length == 0) {
+            return Map.of();
+        }
+        Map<String, List<Integer>> byTopic = new TreeMap<>();
+        try {
+            for (TopicPartition tp : ConsumerProtocol.deserializeAssignment(ByteBuffer.wrap(assignment)).partitions()) {
+                byTopic.computeIfAbsent(tp.topic(), t -> new ArrayList<>()).add(tp.partition());
+            }
+        } catch (RuntimeException e) {
+            return Map.of(); // a custom protocol reusing the "consumer" type
+        }
+        byTopic.values().forEach(list -> list.sort(null));
+        return byTopic;
+    }
+
+    /**
+     * Removes a member now, as its session expiring would: the group rebalances without it.
+     *
+     * @return false when the group has no such member
+     */
+    public boolean expireMember(String groupId, String memberId) {
+        Group group = groups.get(groupId);
+        if (group instanceof ConsumerGroup consumerGroup) {
+            return consumer.expireMember(consumerGroup, memberId);
+        }
+        return group instanceof ClassicGroup classicGroup && classic.expireMember(classicGroup, memberId);
+    }
+
+    /**
+     * Starts a rebalance now: a classic group's members learn it from their next heartbeat and rejoin; a KIP-848
+     * group's epoch moves, so its assignment is computed again and every member reconciles to the new epoch.
+     *
+     * @return false when the group has no members to rebalance
+     */
+    public boolean forceRebalance(String groupId) {
+        Group group = groups.get(groupId);
+        if (group instanceof ConsumerGroup consumerGroup) {
+            return consumer.forceRebalance(consumerGroup);
+        }
+        return group instanceof ClassicGroup classicGroup && classic.forceRebalance(classicGroup);
+    }
+
+    /**
+     * Runs {@code callback} when a member of the group with this client id next heartbeats (Heartbeat or
+     * ConsumerGroupHeartbeat); its session then counts from that moment of the broker clock.
+     */
+    public void onNextHeartbeat(String groupId, String clientId, Runnable callback) {
+        heartbeatWaiters.add(new HeartbeatWaiter(groupId, clientId, callback));
+    }
+
+    private void heartbeatReceived(String groupId, String clientId) {
+        heartbeatWaiters.removeIf(waiter -> {
+            if (waiter.groupId().equals(groupId) && waiter.clientId().equals(clientId)) {
+                waiter.callback().run();
+                return true;
+            }
+            return false;
+        });
+    }
+
+    private record HeartbeatWaiter(String groupId, String clientId, Runnable callback) {
     }
 }

@@ -77,11 +77,12 @@ final class FileRegionRecords implements BaseRecords {
                 long sent = channel.transferFrom(records.channels[region], records.positions[region] + regionOffset, left);
                 written += (int) sent;
                 regionOffset += sent;
-                if (sent < left) {
+                if (regionOffset == records.sizes[region]) {
+                    region++;
+                    regionOffset = 0;
+                } else if (sent == 0) {
                     break; // the socket is full; the selector calls again when it can take more
                 }
-                region++;
-                regionOffset = 0;
             }
             if (region == records.count && !unpinned) {
                 unpinned = true;

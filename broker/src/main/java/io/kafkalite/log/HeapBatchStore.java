@@ -9,12 +9,14 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
 
 /**
  * Batches on the heap, for a JVM that cannot run Chronicle Queue (its module flags are missing). Behaves like
- * {@link ChronicleBatchStore} except that nothing survives {@link #close()} and a released batch's memory is free
- * at once.
+ * {@link ChronicleBatchStore} except that nothing survives the JVM and a released batch's memory is free at once.
+ * Closing it keeps the batches: a broker restarted in the same JVM scans them to rebuild its indexes (the owning
+ * {@link MemoryStorage} lets go of them).
  */
 public final class HeapBatchStore implements BatchStore {
 
     private final List<byte[]> entries = new ArrayList<>();
+    private final List<PartitionKey> owners = new ArrayList<>();
     private long storedBytes;
     private long appendCount;
 
@@ -23,6 +25,7 @@ public final class HeapBatchStore implements BatchStore {
         byte[] copy = new byte[batch.remaining()];
         batch.duplicate().get(copy);
         entries.add(copy);
+        owners.add(owner);
         storedBytes += copy.length;
         appendCount++;
         return entries.size() - 1;
@@ -70,6 +73,7 @@ public final class HeapBatchStore implements BatchStore {
         }
     }
 
+    /** Not across JVMs: there is no checkpoint to write; a restart in this JVM scans everything instead. */
     @Override
     public boolean durable() {
         return false;
@@ -90,9 +94,15 @@ public final class HeapBatchStore implements BatchStore {
         return in.getLong();
     }
 
+    /** Every batch still stored, in append order; released ones are gone, so nothing comes back. */
     @Override
     public void scan(long mark, EntryVisitor visitor) {
-        // nothing survives a restart, so there is never anything to recover
+        for (int i = (int) mark; i < entries.size(); i++) {
+            byte[] entry = entries.get(i);
+            if (entry != null) {
+                visitor.visit(owners.get(i), i, ByteBuffer.wrap(entry).asReadOnlyBuffer());
+            }
+        }
     }
 
     @Override
@@ -112,17 +122,16 @@ public final class HeapBatchStore implements BatchStore {
 
     @Override
     public void markLive(long address, int size) {
-        // the heap keeps nothing across restarts: nothing is recovered
+        // a released batch is freed at once: there is no file whose liveness to count
     }
 
     @Override
     public void recovered() {
-        // nothing to recover
+        // nothing to reclaim later
     }
 
     @Override
     public void close() {
-        entries.clear();
-        storedBytes = 0;
+        // the batches stay for a restart in this JVM; MemoryStorage.close() lets go of them
     }
 }

@@ -7,16 +7,23 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Heap-backed storage used when Chronicle Queue cannot run in this JVM (its module flags are missing). It
- * behaves exactly like {@link ChronicleStorage} except that nothing survives {@link #close()}.
+ * Heap-backed storage: every partition when Chronicle Queue cannot run in this JVM (its module flags are missing),
+ * and the metadata journal of a broker in a temporary directory. It behaves exactly like {@link ChronicleStorage}
+ * except that nothing survives {@link #close()}; until then, logs and stores opened again find what was stored (a
+ * broker restarted in the same JVM recovers from them).
  */
 public final class MemoryStorage implements Storage {
 
     private final Map<String, MemoryEntryStore> stores = new HashMap<>();
+    private final Map<String, String> markers = new HashMap<>();
+    private HeapBatchStore batches;
 
     @Override
     public PartitionLogs openPartitionLogs(long segmentBytes) {
-        return new PartitionLogs(new HeapBatchStore(), null);
+        if (batches == null) {
+            batches = new HeapBatchStore();
+        }
+        return new PartitionLogs(batches, null);
     }
 
     @Override
@@ -31,8 +38,21 @@ public final class MemoryStorage implements Storage {
     }
 
     @Override
+    public String readMarker(String name) {
+        return markers.get(name);
+    }
+
+    @Override
+    public void writeMarker(String name, String text) {
+        markers.put(name, text);
+    }
+
+    /** Lets go of everything stored. */
+    @Override
     public void close() {
         stores.clear();
+        markers.clear();
+        batches = null;
     }
 
     private static final class MemoryEntryStore implements EntryStore {

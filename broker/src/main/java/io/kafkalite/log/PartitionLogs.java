@@ -110,12 +110,21 @@ public final class PartitionLogs implements AutoCloseable {
 
     /** The log of a partition, or null when it has stored nothing. */
     public BatchLog log(PartitionKey key) {
+        recoverIfNeeded();
         return logs.get(key);
     }
 
     /** Whether a partition has a log (it stored batches, perhaps all trimmed since). */
     public boolean hasLog(PartitionKey key) {
+        recoverIfNeeded();
         return logs.containsKey(key);
+    }
+
+    /** Unit tests and tools may skip {@link #recover}: then every stored batch counts, trimmed by nothing. */
+    private void recoverIfNeeded() {
+        if (!recovered) {
+            recover(key -> 0);
+        }
     }
 
     /**
@@ -123,9 +132,7 @@ public final class PartitionLogs implements AutoCloseable {
      * {@code startOffset} if it has.
      */
     public BatchLog open(PartitionKey key, long startOffset, BatchLog.SegmentPolicy policy) {
-        if (!recovered) {
-            recover(k -> 0);
-        }
+        recoverIfNeeded();
         BatchLog log = logs.computeIfAbsent(key, k -> new BatchLog(k, store, startOffset));
         log.trimBefore(startOffset);
         log.segmentPolicy(policy);
@@ -142,6 +149,7 @@ public final class PartitionLogs implements AutoCloseable {
 
     /** The partitions that have a log. */
     public Collection<PartitionKey> keys() {
+        recoverIfNeeded();
         return logs.keySet();
     }
 

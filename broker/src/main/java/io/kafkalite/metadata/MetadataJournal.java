@@ -9,37 +9,42 @@ import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import io.kafkalite.log.EntryStore;
 import io.kafkalite.log.Storage;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The persisted history of broker metadata: topics, configs, log start offsets, producer id blocks and committed
- * offsets of consumer groups, one event per entry, replayed on start. A broker without durable storage keeps no
- * journal.
+ * The persisted history of broker metadata: topics, configs, log start offsets, producer id blocks, committed
+ * offsets of consumer groups (transactional ones too), the state of transactional ids, SCRAM credentials and
+ * ACLs, one event per entry, replayed on start (and by a restart(): a broker in a temporary directory keeps its
+ * journal on the heap).
  *
  * <p>The journal is compacted by snapshots: once the events since the last snapshot outnumber what a snapshot
- * would hold, every {@link SnapshotSource} writes the events that rebuild its current state into a new generation
- * of the journal, which then takes the events that follow. A file naming the current generation is replaced
+ * would hold, every {@link Participant} writes the events that rebuild its current state into a new generation of
+ * the journal, which then takes the events that follow. A marker naming the current generation is replaced
  * atomically once the snapshot is complete, so a crash meanwhile leaves the old generation in charge; the old one is
- * deleted after. Replaying a generation is replaying its snapshot and then its tail, with the same listeners.
+ * deleted after. Replaying a generation is replaying its snapshot and then its tail, with the same participants.
  */
 public final class MetadataJournal implements AutoCloseable {
 
-    /** Directory of the journal's generations inside the data directory. */
+    /** Directory of the journal's generations in the storage (the data directory, or the heap). */
     public static final String DIRECTORY = "metadata";
-    private static final String CURRENT_FILE = "current";
+    private static final String CURRENT_MARKER = DIRECTORY + "/current";
     /** A snapshot is due once the events since the last one are at least this many, and more than it held. */
     private static final long MIN_EVENTS_BEFORE_SNAPSHOT = 10_000;
     private static final Logger LOG = LoggerFactory.getLogger(MetadataJournal.class);
@@ -55,77 +60,71 @@ public final class MetadataJournal implements AutoCloseable {
     private static final byte OFFSET_COMMITTED = 16;
     private static final byte OFFSET_DELETED = 17;
     private static final byte GROUP_OFFSETS_DELETED = 18;
+    private static final byte TXN_OFFSET_COMMITTED = 19;
+    private static final byte TXN_OFFSETS_COMPLETED = 20;
+    // Transaction coordinator events.
+    private static final byte TRANSACTION = 24;
+    private static final byte TRANSACTIONAL_ID_EXPIRED = 25;
+    // Security events.
+    private static final byte SCRAM_CREDENTIAL = 32;
+    private static final byte SCRAM_CREDENTIAL_DELETED = 33;
+    private static final byte ACL_CREATED = 34;
+    private static final byte ACL_DELETED = 35;
 
     private final Storage storage;
-    private final Path directory;
     private EntryStore store;
     private int generation;
-    private List<SnapshotSource> sources = List.of();
+    private List<Participant> participants = List.of();
     private long eventsSinceSnapshot;
     private long snapshotEvents;
 
-    private MetadataJournal(Storage storage, Path directory) {
+    private MetadataJournal(Storage storage) {
         this.storage = storage;
-        this.directory = directory;
     }
 
-    /** A journal that keeps nothing, for a broker whose data directory is deleted when it closes. */
+    /** A journal that keeps nothing, for unit tests of the subsystems that write to it. */
     public static MetadataJournal none() {
-        return new MetadataJournal(null, null);
+        return new MetadataJournal(null);
     }
 
     /**
-     * Opens the journal under {@code dataDirectory}: the current generation, after deleting any other (an older one
-     * a snapshot replaced, or a newer one whose snapshot a crash interrupted).
+     * Opens the journal in {@code storage}: its current generation, after deleting any other one left behind (the
+     * one a snapshot replaced, or the one whose snapshot a crash interrupted).
      */
-    public static MetadataJournal open(Storage storage, Path dataDirectory) {
-        MetadataJournal journal = new MetadataJournal(storage, dataDirectory.resolve(DIRECTORY));
-        try {
-            Files.createDirectories(journal.directory);
-            Path current = journal.directory.resolve(CURRENT_FILE);
-            if (Files.exists(current)) {
-                journal.generation = Integer.parseInt(Files.readString(current, StandardCharsets.US_ASCII).trim());
-            } else {
-                journal.generation = 1;
-                journal.writeCurrent(1);
+    public static MetadataJournal open(Storage storage) {
+        MetadataJournal journal = new MetadataJournal(storage);
+        String current = storage.readMarker(CURRENT_MARKER);
+        if (current == null) {
+            journal.generation = 1;
+            storage.writeMarker(CURRENT_MARKER, "1");
+        } else {
+            try {
+                journal.generation = Integer.parseInt(current.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalStateException("The metadata journal's marker " + CURRENT_MARKER + " is damaged ('"
+                        + current + "')", e);
             }
-            try (Stream<Path> children = Files.list(journal.directory)) {
-                for (Path child : children.toList()) {
-                    String name = child.getFileName().toString();
-                    if (Files.isDirectory(child) && !name.equals(generationName(journal.generation))) {
-                        storage.delete(DIRECTORY + "/" + name);
-                    }
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            throw new UncheckedIOException("Cannot open the metadata journal in " + journal.directory + ": " + e.getMessage(),
-                    e instanceof IOException io ? io : new IOException(e));
         }
+        storage.delete(storeName(journal.generation - 1));
+        storage.delete(storeName(journal.generation + 1));
         journal.store = storage.open(storeName(journal.generation));
         return journal;
     }
 
-    private static String generationName(int generation) {
-        return String.format("%010d", generation);
-    }
-
     private static String storeName(int generation) {
-        return DIRECTORY + "/" + generationName(generation);
+        return DIRECTORY + "/" + String.format("%010d", generation);
     }
 
-    private void writeCurrent(int current) throws IOException {
-        Path temporary = directory.resolve(CURRENT_FILE + ".tmp");
-        Files.writeString(temporary, Integer.toString(current), StandardCharsets.US_ASCII);
-        Files.move(temporary, directory.resolve(CURRENT_FILE), StandardCopyOption.ATOMIC_MOVE,
-                StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    /** Replays every event in order, each to every listener. */
-    public void replay(Listener... listeners) {
+    /**
+     * Replays every event in order to every participant, and keeps them as what a snapshot is made of: every
+     * subsystem whose state lives in the journal must be one of them, or a snapshot would lose its state.
+     */
+    public void replay(Participant... journalParticipants) {
+        this.participants = List.of(journalParticipants);
         if (store == null) {
             return;
         }
-        Listener all = fanOut(listeners);
+        Listener all = fanOut(journalParticipants);
         long[] events = {0};
         store.forEach((sequence, entry) -> {
             byte[] bytes = new byte[entry.remaining()];
@@ -162,21 +161,16 @@ public final class MetadataJournal implements AutoCloseable {
                 });
     }
 
-    /** The subsystems whose state a snapshot carries, in the order their events are written. */
-    public void snapshotSources(SnapshotSource... snapshotSources) {
-        this.sources = List.of(snapshotSources);
-    }
-
     /** Whether the events since the last snapshot are enough that replaying a new one would be shorter. */
     public boolean snapshotDue() {
         return store != null && eventsSinceSnapshot >= Math.max(MIN_EVENTS_BEFORE_SNAPSHOT, snapshotEvents);
     }
 
     /**
-     * Writes a snapshot of every source's state as a new generation and makes it current, deleting the old one.
-     * Call it between requests, when no subsystem is half-way through a change.
+     * Writes a snapshot of every participant's state as a new generation and makes it current, deleting the old
+     * one. Call it between requests, when no subsystem is half-way through a change.
      *
-     * @throws UncheckedIOException when the snapshot cannot be written; the current generation stays in charge
+     * @throws RuntimeException when the snapshot cannot be written; the current generation stays in charge
      */
     public void snapshot() {
         if (store == null) {
@@ -190,17 +184,15 @@ public final class MetadataJournal implements AutoCloseable {
         store = storage.open(storeName(next));
         eventsSinceSnapshot = 0;
         try {
-            for (SnapshotSource source : sources) {
-                source.writeSnapshot(this);
+            for (Participant participant : participants) {
+                participant.writeSnapshot(this);
             }
-            writeCurrent(next);
-        } catch (IOException | RuntimeException e) {
+            storage.writeMarker(CURRENT_MARKER, Integer.toString(next));
+        } catch (RuntimeException e) {
             store.delete();
             store = previous;
             eventsSinceSnapshot = previousEvents;
-            throw e instanceof UncheckedIOException unchecked ? unchecked
-                    : new UncheckedIOException("Cannot write a metadata journal snapshot: " + e.getMessage(),
-                            e instanceof IOException io ? io : new IOException(e));
+            throw e;
         }
         previous.delete();
         generation = next;
@@ -225,6 +217,17 @@ public final class MetadataJournal implements AutoCloseable {
                     in.readInt(), in.readBoolean() ? in.readUTF() : null);
             case OFFSET_DELETED -> listener.onOffsetDeleted(in.readUTF(), in.readUTF(), in.readInt());
             case GROUP_OFFSETS_DELETED -> listener.onGroupOffsetsDeleted(in.readUTF());
+            case TXN_OFFSET_COMMITTED -> listener.onTransactionalOffsetCommitted(in.readUTF(), in.readLong(), in.readUTF(),
+                    in.readInt(), in.readLong(), in.readInt(), in.readBoolean() ? in.readUTF() : null);
+            case TXN_OFFSETS_COMPLETED -> listener.onTransactionalOffsetsCompleted(in.readUTF(), in.readLong(),
+                    in.readBoolean());
+            case TRANSACTION -> listener.onTransaction(readTransaction(in));
+            case TRANSACTIONAL_ID_EXPIRED -> listener.onTransactionalIdExpired(in.readUTF());
+            case SCRAM_CREDENTIAL -> listener.onScramCredential(in.readUTF(), in.readByte(), readBytes(in), readBytes(in),
+                    readBytes(in), in.readInt());
+            case SCRAM_CREDENTIAL_DELETED -> listener.onScramCredentialDeleted(in.readUTF(), in.readByte());
+            case ACL_CREATED -> listener.onAclCreated(readAcl(in));
+            case ACL_DELETED -> listener.onAclDeleted(readAcl(in));
             default -> throw new IOException("unknown metadata event type " + type
                     + ": the data directory was written by a newer Kafkalite");
         }
@@ -322,6 +325,157 @@ public final class MetadataJournal implements AutoCloseable {
         });
     }
 
+    /** Records a transactional offset commit, pending until its transaction ends ({@code metadata} may be null). */
+    public void transactionalOffsetCommitted(String group, long producerId, TopicPartition partition, long offset,
+                                             int leaderEpoch, String metadata) {
+        write(out -> {
+            out.writeByte(TXN_OFFSET_COMMITTED);
+            out.writeUTF(group);
+            out.writeLong(producerId);
+            out.writeUTF(partition.topic());
+            out.writeInt(partition.partition());
+            out.writeLong(offset);
+            out.writeInt(leaderEpoch);
+            out.writeBoolean(metadata != null);
+            if (metadata != null) {
+                out.writeUTF(metadata);
+            }
+        });
+    }
+
+    /** Records that a producer's pending transactional offsets of a group became committed, or were dropped. */
+    public void transactionalOffsetsCompleted(String group, long producerId, boolean committed) {
+        write(out -> {
+            out.writeByte(TXN_OFFSETS_COMPLETED);
+            out.writeUTF(group);
+            out.writeLong(producerId);
+            out.writeBoolean(committed);
+        });
+    }
+
+    /** Records the state of a transactional id after a transition. */
+    public void transaction(TransactionRecord transaction) {
+        write(out -> {
+            out.writeByte(TRANSACTION);
+            out.writeUTF(transaction.transactionalId());
+            out.writeLong(transaction.producerId());
+            out.writeLong(transaction.previousProducerId());
+            out.writeShort(transaction.producerEpoch());
+            out.writeShort(transaction.lastProducerEpoch());
+            out.writeInt(transaction.timeoutMs());
+            out.writeUTF(transaction.state());
+            out.writeLong(transaction.startTimestamp());
+            out.writeLong(transaction.lastUpdateTimestamp());
+            out.writeBoolean(transaction.epochBumpPerTransaction());
+            out.writeInt(transaction.partitions().size());
+            for (TopicPartition partition : transaction.partitions()) {
+                out.writeUTF(partition.topic());
+                out.writeInt(partition.partition());
+            }
+            out.writeInt(transaction.groups().size());
+            for (String group : transaction.groups()) {
+                out.writeUTF(group);
+            }
+        });
+    }
+
+    private static TransactionRecord readTransaction(DataInputStream in) throws IOException {
+        String transactionalId = in.readUTF();
+        long producerId = in.readLong();
+        long previousProducerId = in.readLong();
+        short epoch = in.readShort();
+        short lastEpoch = in.readShort();
+        int timeoutMs = in.readInt();
+        String state = in.readUTF();
+        long start = in.readLong();
+        long lastUpdate = in.readLong();
+        boolean epochBump = in.readBoolean();
+        int partitionCount = in.readInt();
+        List<TopicPartition> partitions = new ArrayList<>(partitionCount);
+        for (int i = 0; i < partitionCount; i++) {
+            partitions.add(new TopicPartition(in.readUTF(), in.readInt()));
+        }
+        int groupCount = in.readInt();
+        List<String> groups = new ArrayList<>(groupCount);
+        for (int i = 0; i < groupCount; i++) {
+            groups.add(in.readUTF());
+        }
+        return new TransactionRecord(transactionalId, producerId, previousProducerId, epoch, lastEpoch, timeoutMs,
+                state, start, lastUpdate, epochBump, partitions, groups);
+    }
+
+    /** Records that a transactional id was forgotten after {@code transactional.id.expiration.ms}. */
+    public void transactionalIdExpired(String transactionalId) {
+        write(out -> {
+            out.writeByte(TRANSACTIONAL_ID_EXPIRED);
+            out.writeUTF(transactionalId);
+        });
+    }
+
+    /** Records a user's SCRAM credential for a mechanism (Admin's ScramMechanism type byte). */
+    public void scramCredential(String user, byte mechanism, byte[] salt, byte[] storedKey, byte[] serverKey,
+                                int iterations) {
+        write(out -> {
+            out.writeByte(SCRAM_CREDENTIAL);
+            out.writeUTF(user);
+            out.writeByte(mechanism);
+            writeBytes(out, salt);
+            writeBytes(out, storedKey);
+            writeBytes(out, serverKey);
+            out.writeInt(iterations);
+        });
+    }
+
+    public void scramCredentialDeleted(String user, byte mechanism) {
+        write(out -> {
+            out.writeByte(SCRAM_CREDENTIAL_DELETED);
+            out.writeUTF(user);
+            out.writeByte(mechanism);
+        });
+    }
+
+    public void aclCreated(AclBinding acl) {
+        write(out -> {
+            out.writeByte(ACL_CREATED);
+            writeAcl(out, acl);
+        });
+    }
+
+    public void aclDeleted(AclBinding acl) {
+        write(out -> {
+            out.writeByte(ACL_DELETED);
+            writeAcl(out, acl);
+        });
+    }
+
+    private static void writeAcl(DataOutputStream out, AclBinding acl) throws IOException {
+        out.writeByte(acl.pattern().resourceType().code());
+        out.writeUTF(acl.pattern().name());
+        out.writeByte(acl.pattern().patternType().code());
+        out.writeUTF(acl.entry().principal());
+        out.writeUTF(acl.entry().host());
+        out.writeByte(acl.entry().operation().code());
+        out.writeByte(acl.entry().permissionType().code());
+    }
+
+    private static AclBinding readAcl(DataInputStream in) throws IOException {
+        ResourcePattern pattern = new ResourcePattern(ResourceType.fromCode(in.readByte()), in.readUTF(),
+                PatternType.fromCode(in.readByte()));
+        return new AclBinding(pattern, new AccessControlEntry(in.readUTF(), in.readUTF(),
+                AclOperation.fromCode(in.readByte()), AclPermissionType.fromCode(in.readByte())));
+    }
+
+    private static void writeBytes(DataOutputStream out, byte[] bytes) throws IOException {
+        out.writeInt(bytes.length);
+        out.write(bytes);
+    }
+
+    private static byte[] readBytes(DataInputStream in) throws IOException {
+        byte[] bytes = new byte[in.readInt()];
+        in.readFully(bytes);
+        return bytes;
+    }
+
     private void write(EventWriter writer) {
         if (store == null) {
             return;
@@ -366,13 +520,12 @@ public final class MetadataJournal implements AutoCloseable {
     }
 
     /**
-     * A subsystem whose state lives in the journal. For a snapshot it writes, with the journal's ordinary event
-     * methods, the events that rebuild its current state on a broker that has none: a topic registry one
-     * topic-created event per topic, an offset store one offset-committed event per offset, and so on. Replay then
-     * needs nothing new: the snapshot is events like any other.
+     * A subsystem whose state lives in the journal: it replays the events ({@link Listener}) and, for a snapshot,
+     * writes with the journal's ordinary event methods the events that rebuild its current state on a broker that
+     * has none: a topic registry one topic-created event per topic, an offset store one offset-committed event per
+     * offset, and so on. Replay needs nothing new: a snapshot is events like any other.
      */
-    @FunctionalInterface
-    public interface SnapshotSource {
+    public interface Participant extends Listener {
         void writeSnapshot(MetadataJournal snapshot);
     }
 
@@ -408,5 +561,42 @@ public final class MetadataJournal implements AutoCloseable {
 
         default void onGroupOffsetsDeleted(String group) {
         }
+
+        default void onTransactionalOffsetCommitted(String group, long producerId, String topic, int partition,
+                                                    long offset, int leaderEpoch, String metadata) {
+        }
+
+        default void onTransactionalOffsetsCompleted(String group, long producerId, boolean committed) {
+        }
+
+        default void onTransaction(TransactionRecord transaction) {
+        }
+
+        default void onTransactionalIdExpired(String transactionalId) {
+        }
+
+        default void onScramCredential(String user, byte mechanism, byte[] salt, byte[] storedKey, byte[] serverKey,
+                                       int iterations) {
+        }
+
+        default void onScramCredentialDeleted(String user, byte mechanism) {
+        }
+
+        default void onAclCreated(AclBinding acl) {
+        }
+
+        default void onAclDeleted(AclBinding acl) {
+        }
+    }
+
+    /**
+     * A transactional id's state as journaled: its producer id and epoch (and the ones before), timeout, state
+     * name, the partitions and groups of its transaction, and whether it bumps the epoch at every transaction end
+     * (transaction version 2).
+     */
+    public record TransactionRecord(String transactionalId, long producerId, long previousProducerId,
+                                    short producerEpoch, short lastProducerEpoch, int timeoutMs, String state,
+                                    long startTimestamp, long lastUpdateTimestamp, boolean epochBumpPerTransaction,
+                                    List<TopicPartition> partitions, List<String> groups) {
     }
 }

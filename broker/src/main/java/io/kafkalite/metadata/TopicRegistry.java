@@ -18,7 +18,7 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * The topics of the broker, by name and by id. Every change is validated here, then journaled, so that a
  * broker restarted on the same data directory has the same topics, ids and configs.
  */
-public final class TopicRegistry implements MetadataJournal.Listener, MetadataJournal.SnapshotSource {
+public final class TopicRegistry implements MetadataJournal.Participant {
 
     /** Kafka caps partitions per topic far higher; this keeps a typo from mapping a million files. */
     private static final int MAX_PARTITIONS = 100_000;

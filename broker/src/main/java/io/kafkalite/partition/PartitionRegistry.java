@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * <p>Deleting a topic is a metadata operation: its partitions' index entries are dropped at once and the disk space
  * comes back in the background.
  */
-public final class PartitionRegistry implements MetadataJournal.Listener, MetadataJournal.SnapshotSource, AutoCloseable {
+public final class PartitionRegistry implements MetadataJournal.Participant, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PartitionRegistry.class);
     private static final Object UPKEEP_TIMER = "storage-upkeep";

@@ -383,6 +383,7 @@ class GroupCoordinatorTest {
     void groupsWithOffsetsExistAfterRestart() {
         commit("simple", "", -1, 9);
         GroupCoordinator restarted = coordinator(0);
+        restarted.recover();
 
         assertThat(restarted.group("simple").stateName()).isEqualTo("Empty");
         assertThat(restarted.listGroups(List.of("empty"), List.of("classic")))

@@ -31,13 +31,12 @@ class MetadataJournalSnapshotTest {
     /** A broker's journaled state, opened from the data directory and replayed. */
     private final class State implements AutoCloseable {
         final ChronicleStorage storage = new ChronicleStorage(dataDirectory);
-        final MetadataJournal journal = MetadataJournal.open(storage, dataDirectory);
+        final MetadataJournal journal = MetadataJournal.open(storage);
         final TopicRegistry topics = new TopicRegistry(BrokerConfig.parse(Map.of()), journal);
         final OffsetStore offsets = new OffsetStore(journal);
 
         State() {
             journal.replay(topics, offsets);
-            journal.snapshotSources(topics, offsets);
         }
 
         @Override
@@ -87,8 +86,11 @@ class MetadataJournalSnapshotTest {
         try (State state = new State()) {
             state.topics.create("orders", 1, Map.of());
             state.offsets.commit("billing", new TopicPartition("orders", 0), new CommittedOffset(42, -1, null));
-            state.journal.snapshotSources(state.topics, snapshot -> {
-                throw new IllegalStateException("disk gone");
+            state.journal.replay(state.topics, new MetadataJournal.Participant() {
+                @Override
+                public void writeSnapshot(MetadataJournal snapshot) {
+                    throw new IllegalStateException("disk gone");
+                }
             });
 
             assertThatThrownBy(state.journal::snapshot).hasMessageContaining("disk gone");

@@ -84,6 +84,20 @@ class BrokerTimerTest {
     }
 
     @Test
+    void realTimeWaitsEndOnAManualClockThatStandsStill() throws Exception {
+        timer.scheduleAfterRealTime("long poll", Duration.ofMillis(20).toNanos(), () -> ran.add("long poll"));
+        timer.scheduleAfter("session", Duration.ofMillis(20).toNanos(), () -> ran.add("session"));
+        long waited = System.nanoTime();
+        while (ran.isEmpty() && System.nanoTime() - waited < Duration.ofSeconds(10).toNanos()) {
+            Thread.sleep(timer.nanosToWait(Duration.ofMillis(100).toNanos()) / 1_000_000 + 1);
+            timer.runDue();
+        }
+        assertThat(ran).containsExactly("long poll");
+        advance(Duration.ofMillis(20));
+        assertThat(ran).containsExactly("long poll", "session");
+    }
+
+    @Test
     void aManualClockNeverAsksTheLoopToWakeForADeadline() {
         timer.scheduleAfter("a", 1, () -> ran.add("a"));
         assertThat(timer.nanosToWait(100)).isEqualTo(100);

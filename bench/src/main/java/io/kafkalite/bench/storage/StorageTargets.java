@@ -267,18 +267,24 @@ public final class StorageTargets {
                 List<Double> liteRates = new ArrayList<>();
                 List<Double> realRates = new ArrayList<>();
                 List<Double> ratios = new ArrayList<>();
+                List<Double> liteCpu = new ArrayList<>();
+                List<Double> realCpu = new ArrayList<>();
                 for (int rep = 0; rep < repetitions; rep++) {
                     double liteRate = consumeRate(lite.bootstrap(), count);
                     liteRates.add(liteRate);
+                    liteCpu.add(lastClientCpuShare);
                     if (real != null) {
                         double realRate = consumeRate(real.bootstrap(), count);
                         realRates.add(realRate);
+                        realCpu.add(lastClientCpuShare);
                         ratios.add(liteRate / realRate);
                     }
                 }
                 System.out.printf("consume %d x %d B, 6 partitions: kafkalite %s records/s%s%n", count, size,
                         spread(liteRates, "%.0f"), real == null ? "" : "; kafka " + spread(realRates, "%.0f")
                                 + "; ratio per interleaved pair " + spread(ratios, "%.2f"));
+                System.out.printf("  consuming thread on CPU: kafkalite %s%s of the time%n", spread(liteCpu, "%.2f"),
+                        real == null ? "" : ", kafka " + spread(realCpu, "%.2f"));
             }
         }
     }
@@ -309,22 +315,29 @@ public final class StorageTargets {
         }
     }
 
+    /** Records per second a new consumer reads; also notes how much of that time its polling thread was on CPU. */
     private static double consumeRate(String bootstrap, int count) {
         List<TopicPartition> partitions = IntStream.range(0, 6).mapToObj(p -> new TopicPartition("consumed", p)).toList();
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap, Map.of())) {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             long start = System.nanoTime();
+            long cpuStart = threads.getCurrentThreadCpuTime();
             long received = 0;
             long deadline = start + TIMEOUT.toNanos();
             while (received < count && System.nanoTime() < deadline) {
                 received += consumer.poll(Duration.ofMillis(100)).count();
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
+            long wall = System.nanoTime() - start;
+            lastClientCpuShare = (double) (threads.getCurrentThreadCpuTime() - cpuStart) / wall;
             require(received == count, "consumed " + received + " of " + count);
-            return count / seconds;
+            return count / (wall / 1e9);
         }
     }
+
+    /** Of the last consumeRate's wall time, the share the consuming thread spent on CPU (1: the client is the limit). */
+    private static double lastClientCpuShare;
 
     // ---------------------------------------------------------------- restart
 
