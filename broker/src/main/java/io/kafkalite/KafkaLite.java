@@ -591,18 +591,27 @@ public final class KafkaLite implements AutoCloseable {
                 transactions, scram, authorizer);
     }
 
-    /** Checks now and then whether the journal has grown enough to be worth a snapshot, between requests. */
+    /**
+     * Takes a journal snapshot on the broker timer, between requests, as soon as one is due (and checks every
+     * {@code intervalMs}, in case one failed and must be tried again).
+     */
     private static void scheduleJournalSnapshots(BrokerTimer timer, MetadataJournal journal, long intervalMs) {
-        timer.scheduleAfter(JOURNAL_SNAPSHOT_TIMER, TimeUnit.MILLISECONDS.toNanos(intervalMs), () -> {
-            if (journal.snapshotDue()) {
-                try {
-                    journal.snapshot();
-                } catch (RuntimeException e) {
-                    LOG.warn("Could not compact the metadata journal; will try again: {}", e.getMessage());
-                }
+        journal.onSnapshotDue(() -> timer.scheduleAfter(JOURNAL_SNAPSHOT_TIMER, 0,
+                () -> snapshotIfDue(timer, journal, intervalMs)));
+        timer.scheduleAfter(JOURNAL_SNAPSHOT_TIMER, TimeUnit.MILLISECONDS.toNanos(intervalMs),
+                () -> snapshotIfDue(timer, journal, intervalMs));
+    }
+
+    private static void snapshotIfDue(BrokerTimer timer, MetadataJournal journal, long intervalMs) {
+        if (journal.snapshotDue()) {
+            try {
+                journal.snapshot();
+            } catch (RuntimeException e) {
+                LOG.warn("Could not compact the metadata journal; will try again: {}", e.getMessage());
             }
-            scheduleJournalSnapshots(timer, journal, intervalMs);
-        });
+        }
+        timer.scheduleAfter(JOURNAL_SNAPSHOT_TIMER, TimeUnit.MILLISECONDS.toNanos(intervalMs),
+                () -> snapshotIfDue(timer, journal, intervalMs));
     }
 
     private static void deleteRecursively(Path directory) {

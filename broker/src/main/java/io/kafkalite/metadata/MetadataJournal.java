@@ -77,6 +77,9 @@ public final class MetadataJournal implements AutoCloseable {
     private List<Participant> participants = List.of();
     private long eventsSinceSnapshot;
     private long snapshotEvents;
+    /** Told (once per snapshot) when one becomes due, so that it is taken between requests soon after. */
+    private Runnable onSnapshotDue = () -> { };
+    private boolean snapshotRequested;
 
     private MetadataJournal(Storage storage) {
         this.storage = storage;
@@ -125,6 +128,7 @@ public final class MetadataJournal implements AutoCloseable {
             return;
         }
         Listener all = fanOut(journalParticipants);
+        long started = System.nanoTime();
         long[] events = {0};
         store.forEach((sequence, entry) -> {
             byte[] bytes = new byte[entry.remaining()];
@@ -137,6 +141,10 @@ public final class MetadataJournal implements AutoCloseable {
             events[0]++;
         });
         eventsSinceSnapshot = events[0];
+        if (events[0] > 0) {
+            LOG.info("Replayed {} metadata events (generation {}) in {} ms", events[0], generation,
+                    (System.nanoTime() - started) / 1_000_000);
+        }
     }
 
     /** One listener that passes each event to all of {@code listeners}: every event is decoded once. */
@@ -159,6 +167,14 @@ public final class MetadataJournal implements AutoCloseable {
                     }
                     return null;
                 });
+    }
+
+    /**
+     * Asks to be told when a snapshot becomes due; the owner of the broker timer then takes it between requests
+     * (a snapshot must not run inside a handler that is half-way through a change).
+     */
+    public void onSnapshotDue(Runnable callback) {
+        this.onSnapshotDue = callback;
     }
 
     /** Whether the events since the last snapshot are enough that replaying a new one would be shorter. */
@@ -198,6 +214,7 @@ public final class MetadataJournal implements AutoCloseable {
         generation = next;
         snapshotEvents = eventsSinceSnapshot;
         eventsSinceSnapshot = 0;
+        snapshotRequested = false;
         LOG.debug("Metadata journal compacted into generation {}: {} events replaced {} in {} ms", next,
                 snapshotEvents, previousEvents, (System.nanoTime() - started) / 1_000_000);
     }
@@ -488,6 +505,10 @@ public final class MetadataJournal implements AutoCloseable {
         }
         store.append(ByteBuffer.wrap(bytes.toByteArray()));
         eventsSinceSnapshot++;
+        if (!snapshotRequested && snapshotDue()) {
+            snapshotRequested = true;
+            onSnapshotDue.run();
+        }
     }
 
     private static void writeMap(DataOutputStream out, Map<String, String> map) throws IOException {

@@ -362,6 +362,8 @@ public final class StorageTargets {
                     System.out.printf("restart %s (1,000,000 records, 1,000,000 offset commits): process launch to ready"
                             + " %.0f ms; then committed offset and last record read in %.0f ms%n", how,
                             broker.readyMillis(), readBackMs);
+                    broker.output().lines().filter(l -> l.contains("Replayed") || l.contains("Recovered"))
+                            .forEach(l -> System.out.println("  broker: " + l));
                     broker.stop();
                 }
             }
