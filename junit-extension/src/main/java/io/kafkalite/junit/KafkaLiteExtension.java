@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.kafkalite.KafkaLite;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -19,6 +21,8 @@ import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import org.junit.platform.commons.support.AnnotationSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The JUnit Jupiter extension behind {@link KafkaLiteTest}; also usable programmatically:
@@ -43,8 +47,15 @@ public final class KafkaLiteExtension implements BeforeAllCallback, BeforeEachCa
     /** Environment variable with the same meaning as {@link #EXTERNAL_BOOTSTRAP_PROPERTY}. */
     public static final String EXTERNAL_BOOTSTRAP_ENV = "KAFKALITE_EXTERNAL_BOOTSTRAP_SERVERS";
 
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaLiteExtension.class);
     private static final Namespace NAMESPACE = Namespace.create(KafkaLiteExtension.class);
     private static final String CLASS_STATE = "class-state";
+
+    /**
+     * The cluster of each test class while it runs, for integrations that build test infrastructure outside
+     * JUnit's store (kafkalite-spring's context customizer). Keyed by class, so parallel classes do not meet.
+     */
+    private static final Map<Class<?>, ClusterResource> RUNNING_CLASSES = new ConcurrentHashMap<>();
 
     /** Set when registered through the builder; null when registered by {@link KafkaLiteTest}. */
     private final Configuration programmatic;
@@ -58,32 +69,75 @@ public final class KafkaLiteExtension implements BeforeAllCallback, BeforeEachCa
         this.programmatic = programmatic;
     }
 
+    /**
+     * Starts a programmatic configuration.
+     *
+     * @return a builder for a {@code @RegisterExtension} field
+     */
     public static Builder builder() {
         return new Builder();
     }
 
+    /**
+     * The cluster the tests of {@code testClass} (or of a class it is nested in) use, while that class runs. For
+     * framework integrations that set up test infrastructure outside JUnit's extension store, such as
+     * kafkalite-spring; tests themselves ask for a {@link KafkaCluster} parameter instead.
+     *
+     * @param testClass a test class using this extension
+     * @return the running cluster, or empty if the class is not running (or does not use the extension)
+     */
+    public static Optional<KafkaCluster> clusterOf(Class<?> testClass) {
+        for (Class<?> c = testClass; c != null; c = c.getEnclosingClass()) {
+            ClusterResource cluster = RUNNING_CLASSES.get(c);
+            if (cluster != null) {
+                return Optional.of(cluster);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Starts (or finds) the class's cluster and creates its declared topics.
+     *
+     * @param context the test class's context
+     */
     @Override
     public void beforeAll(ExtensionContext context) {
+        boolean nested = context.getParent()
+                .map(parent -> parent.getStore(NAMESPACE).get(CLASS_STATE, ClassState.class) != null).orElse(false);
+        if (nested) {
+            return; // a @Nested class shares its enclosing class's cluster and declared topics
+        }
         context.getStore(NAMESPACE).put(CLASS_STATE, start(context, configuration(context)));
     }
 
+    /**
+     * Resets the cluster to the declared state (unless the class turned that off) and marks the test as running.
+     *
+     * @param context the test's context
+     */
     @Override
     public void beforeEach(ExtensionContext context) {
-        TestState state = context.getStore(NAMESPACE).get(CLASS_STATE, TestState.class);
+        ExtensionContext.Store store = context.getStore(NAMESPACE);
+        ClassState state = store.get(CLASS_STATE, ClassState.class);
         if (state == null) {
             // registered on an instance field: a broker for this test alone
-            context.getStore(NAMESPACE).put(CLASS_STATE, start(context, configuration(context)));
-            return;
+            state = start(context, configuration(context));
+            store.put(CLASS_STATE, state);
         }
-        state.beforeTest();
+        String testOwner = "test " + context.getUniqueId();
+        // put first, so that JUnit closes it last: the test counts as running until its clients and topics are gone
+        store.put("test-lease", new TestLease(state.reset, testOwner));
+        store.put("test-owner", testOwner);
+        state.reset.beforeTest(testOwner, state.resetBeforeEachTest, context.getDisplayName());
     }
 
     private Configuration configuration(ExtensionContext context) {
-        Optional<KafkaLiteTest> annotation = context.getTestClass()
-                .flatMap(c -> AnnotationSupport.findAnnotation(c, KafkaLiteTest.class));
+        Class<?> testClass = context.getRequiredTestClass();
+        Optional<KafkaLiteTest> annotation = AnnotationSupport.findAnnotation(testClass, KafkaLiteTest.class);
         if (programmatic != null) {
             if (annotation.isPresent()) {
-                throw new ExtensionConfigurationException(context.getRequiredTestClass().getName()
+                throw new ExtensionConfigurationException(testClass.getName()
                         + " uses both @KafkaLiteTest and a @RegisterExtension KafkaLiteExtension; keep one of them");
             }
             return programmatic;
@@ -91,31 +145,44 @@ public final class KafkaLiteExtension implements BeforeAllCallback, BeforeEachCa
         KafkaLiteTest test = annotation.orElseThrow(() -> new ExtensionConfigurationException(
                 "KafkaLiteExtension was registered with @ExtendWith but without @KafkaLiteTest; annotate the class "
                         + "with @KafkaLiteTest or register KafkaLiteExtension.builder()...build() with @RegisterExtension"));
-        String origin = "@KafkaLiteTest on " + context.getRequiredTestClass().getSimpleName();
+        String origin = "@KafkaLiteTest on " + testClass.getSimpleName();
         List<TopicSpec> topics = new ArrayList<>();
         for (String spec : test.topics()) {
             topics.add(TopicSpec.parse(spec, origin));
         }
-        return new Configuration(topics, Settings.parse(test.brokerConfig(), origin), test.resetBetweenTests(),
-                test.shared());
+        for (Topic topic : AnnotationSupport.findRepeatableAnnotations(testClass, Topic.class)) {
+            topics.add(TopicSpec.of(topic, testClass.getSimpleName()));
+        }
+        Map<String, String> brokerConfig = new LinkedHashMap<>(Settings.parse(test.brokerConfig(), origin));
+        for (BrokerConfig config : AnnotationSupport.findRepeatableAnnotations(testClass, BrokerConfig.class)) {
+            brokerConfig.put(config.name().trim(), config.value());
+        }
+        return new Configuration(topics, Map.copyOf(brokerConfig), test.resetBetweenTests(), test.shared());
     }
 
-    private static TestState start(ExtensionContext context, Configuration configuration) {
+    private static ClassState start(ExtensionContext context, Configuration configuration) {
         ExtensionContext.Store store = context.getStore(NAMESPACE);
-        ClusterResource cluster = externalBootstrap()
-                .map(ClusterResource::external)
-                .orElse(null);
-        if (cluster == null) {
-            cluster = configuration.shared()
-                    ? context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(
-                            "shared-broker " + new TreeMap<>(configuration.brokerConfig()),
-                            key -> startBroker(configuration), ClusterResource.class)
-                    : store.getOrComputeIfAbsent("broker", key -> startBroker(configuration), ClusterResource.class);
+        ExtensionContext.Store root = context.getRoot().getStore(NAMESPACE);
+        Optional<String> external = externalBootstrap();
+        ClusterResource cluster;
+        if (external.isPresent()) {
+            // one per run: what the cluster held before the run is remembered once, for every class
+            cluster = root.getOrComputeIfAbsent("external " + external.get(),
+                    key -> ClusterResource.external(external.get()), ClusterResource.class);
+            if (!configuration.brokerConfig().isEmpty()) {
+                LOG.warn("{}: broker configs {} are ignored, the tests run against {}, which keeps its own",
+                        context.getDisplayName(), configuration.brokerConfig().keySet(), cluster);
+            }
+        } else if (configuration.shared()) {
+            cluster = root.getOrComputeIfAbsent("shared-broker " + new TreeMap<>(configuration.brokerConfig()),
+                    key -> startBroker(configuration), ClusterResource.class);
         } else {
-            store.put("external", cluster);
+            cluster = store.getOrComputeIfAbsent("broker", key -> startBroker(configuration), ClusterResource.class);
         }
         store.put("bootstrap-properties", BootstrapProperties.publish(context, cluster.bootstrapServers()));
-        return new TestState(cluster, StateReset.prepare(cluster, configuration.topics()), configuration.reset());
+        String classOwner = "class " + context.getUniqueId();
+        StateReset reset = StateReset.prepare(cluster, classOwner, configuration.topics());
+        return new ClassState(cluster, reset, classOwner, configuration.reset(), context.getRequiredTestClass());
     }
 
     private static ClusterResource startBroker(Configuration configuration) {
@@ -131,8 +198,8 @@ public final class KafkaLiteExtension implements BeforeAllCallback, BeforeEachCa
         return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
     }
 
-    private static TestState state(ExtensionContext context) {
-        TestState state = context.getStore(NAMESPACE).get(CLASS_STATE, TestState.class);
+    private static ClassState state(ExtensionContext context) {
+        ClassState state = context.getStore(NAMESPACE).get(CLASS_STATE, ClassState.class);
         if (state == null) {
             throw new ParameterResolutionException("No Kafka cluster is running for " + context.getDisplayName()
                     + ": KafkaLiteExtension starts one before all tests (static @RegisterExtension field or "
@@ -141,20 +208,43 @@ public final class KafkaLiteExtension implements BeforeAllCallback, BeforeEachCa
         return state;
     }
 
+    /**
+     * Whether this extension injects the parameter: {@link KafkaCluster}, {@code KafkaLite}, {@link TestTopic},
+     * {@code Admin}, {@code AdminClient}, {@code Producer}, {@code KafkaProducer}, {@code Consumer} or
+     * {@code KafkaConsumer}.
+     *
+     * @param parameterContext the parameter
+     * @param extensionContext the test's (or class's) context
+     * @return true for the types above
+     */
     @Override
     public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
         Class<?> type = parameterContext.getParameter().getType();
-        boolean supported = type == KafkaCluster.class || type == KafkaLite.class || InjectedClients.supports(type);
+        boolean supported = type == KafkaCluster.class || type == KafkaLite.class || type == TestTopic.class
+                || InjectedClients.supports(type);
         if (!supported && parameterContext.isAnnotated(ClientProperties.class)) {
             throw new ParameterResolutionException("@ClientProperties on " + InjectedClients.describe(parameterContext)
                     + ": it applies to Producer, KafkaProducer, Consumer, KafkaConsumer, Admin and AdminClient parameters");
         }
+        if (type != TestTopic.class && (parameterContext.isAnnotated(TopicPartitions.class)
+                || parameterContext.isAnnotated(TopicConfig.class) || parameterContext.isAnnotated(TopicConfigs.class))) {
+            throw new ParameterResolutionException("@TopicPartitions and @TopicConfig on "
+                    + InjectedClients.describe(parameterContext) + ": they apply to TestTopic parameters; "
+                    + "for a declared topic use @Topic(name = ..., configs = @TopicConfig(...)) on the class");
+        }
         return supported;
     }
 
+    /**
+     * Creates (or finds) the parameter's value; clients and topics are closed or deleted when their test ends.
+     *
+     * @param parameterContext the parameter
+     * @param extensionContext the test's (or class's) context
+     * @return the value to inject
+     */
     @Override
     public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        TestState state = state(extensionContext);
+        ClassState state = state(extensionContext);
         Class<?> type = parameterContext.getParameter().getType();
         if (type == KafkaCluster.class) {
             return state.cluster;
@@ -167,14 +257,29 @@ public final class KafkaLiteExtension implements BeforeAllCallback, BeforeEachCa
             }
             return state.cluster.broker();
         }
+        if (type == TestTopic.class) {
+            String owner = extensionContext.getTestMethod().isPresent()
+                    ? extensionContext.getStore(NAMESPACE).get("test-owner", String.class)
+                    : state.classOwner;
+            return OwnTopic.resolve(parameterContext, extensionContext, state.reset, owner);
+        }
+        // unique per invocation, so that parallel or repeated runs of one method never share a group
         String groupId = extensionContext.getRequiredTestClass().getSimpleName() + "."
-                + parameterContext.getDeclaringExecutable().getName() + "-" + parameterContext.getIndex();
+                + parameterContext.getDeclaringExecutable().getName() + "-" + parameterContext.getIndex() + "-"
+                + UUID.randomUUID().toString().substring(0, 8);
         return InjectedClients.create(parameterContext, state.cluster, groupId, extensionContext.getStore(NAMESPACE));
     }
 
+    /**
+     * Attaches what the cluster held (as far as this run declared or created it) to a test's failure.
+     *
+     * @param context the failed test's context
+     * @param throwable its failure, rethrown
+     * @throws Throwable always {@code throwable}
+     */
     @Override
     public void handleTestExecutionException(ExtensionContext context, Throwable throwable) throws Throwable {
-        TestState state = context.getStore(NAMESPACE).get(CLASS_STATE, TestState.class);
+        ClassState state = context.getStore(NAMESPACE).get(CLASS_STATE, ClassState.class);
         if (state != null) {
             throwable.addSuppressed(BrokerSnapshot.of(state.cluster));
         }
@@ -186,24 +291,37 @@ public final class KafkaLiteExtension implements BeforeAllCallback, BeforeEachCa
                                  boolean shared) {
     }
 
-    /** The cluster of a class and whether its next test needs a reset. */
-    private static final class TestState {
+    /** The cluster of a class and how its tests reset it; closing it (with the class's store) ends the class. */
+    private static final class ClassState implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         private final ClusterResource cluster;
         private final StateReset reset;
-        private final boolean resetBetweenTests;
-        private boolean used;
+        private final String classOwner;
+        private final boolean resetBeforeEachTest;
+        private final Class<?> testClass;
 
-        TestState(ClusterResource cluster, StateReset reset, boolean resetBetweenTests) {
+        ClassState(ClusterResource cluster, StateReset reset, String classOwner, boolean resetBeforeEachTest,
+                   Class<?> testClass) {
             this.cluster = cluster;
             this.reset = reset;
-            this.resetBetweenTests = resetBetweenTests;
+            this.classOwner = classOwner;
+            this.resetBeforeEachTest = resetBeforeEachTest;
+            this.testClass = testClass;
+            RUNNING_CLASSES.put(testClass, cluster);
         }
 
-        synchronized void beforeTest() {
-            if (used && resetBetweenTests) {
-                reset.reset();
-            }
-            used = true;
+        @Override
+        public void close() {
+            RUNNING_CLASSES.remove(testClass, cluster);
+            reset.classEnded();
+        }
+    }
+
+    /** A running test; closed (last of the test's resources) when the test is over. */
+    private record TestLease(StateReset reset, String testOwner)
+            implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+        @Override
+        public void close() {
+            reset.afterTest(testOwner);
         }
     }
 
@@ -217,38 +335,81 @@ public final class KafkaLiteExtension implements BeforeAllCallback, BeforeEachCa
         private Builder() {
         }
 
-        /** A topic created before the first test and recreated empty before each test. */
+        /**
+         * Declares a topic: created before the first test and emptied before each test.
+         *
+         * @param name the topic's name
+         * @param partitions its partition count
+         * @return this builder
+         */
         public Builder topic(String name, int partitions) {
             return topic(name, partitions, Map.of());
         }
 
+        /**
+         * Declares a topic with topic configs (values are taken as they are, commas included).
+         *
+         * @param name the topic's name
+         * @param partitions its partition count
+         * @param configs topic configs by Kafka name
+         * @return this builder
+         */
         public Builder topic(String name, int partitions, Map<String, String> configs) {
             topics.add(TopicSpec.parse(name + ":" + partitions, "KafkaLiteExtension.builder()")
                     .withConfigs(configs));
             return this;
         }
 
-        /** Topics in {@link KafkaLiteTest#topics()} notation, e.g. {@code "orders:3:cleanup.policy=compact"}. */
+        /**
+         * Declares topics in {@link KafkaLiteTest#topics()} notation, e.g. {@code "orders:3:cleanup.policy=compact"}.
+         *
+         * @param specs the topics
+         * @return this builder
+         */
         public Builder topics(String... specs) {
             Arrays.stream(specs).forEach(s -> topics.add(TopicSpec.parse(s, "KafkaLiteExtension.builder()")));
             return this;
         }
 
+        /**
+         * Sets a config of the embedded broker (ignored, with a warning, on an external cluster).
+         *
+         * @param name the config's Kafka name
+         * @param value its value
+         * @return this builder
+         */
         public Builder brokerConfig(String name, String value) {
             brokerConfig.put(name, value);
             return this;
         }
 
+        /**
+         * Whether each test starts from the declared state, see {@link KafkaLiteTest#resetBetweenTests()}.
+         *
+         * @param reset false to keep records, topics and groups from test to test
+         * @return this builder
+         */
         public Builder resetBetweenTests(boolean reset) {
             this.resetBetweenTests = reset;
             return this;
         }
 
+        /**
+         * Whether to share one broker with other shared classes, see {@link KafkaLiteTest#shared()}.
+         *
+         * @param shared true to share
+         * @return this builder
+         */
         public Builder shared(boolean shared) {
             this.shared = shared;
             return this;
         }
 
+        /**
+         * Builds the extension.
+         *
+         * @return the extension, for a {@code @RegisterExtension} field
+         */
         public KafkaLiteExtension build() {
             return new KafkaLiteExtension(new Configuration(List.copyOf(topics), Map.copyOf(brokerConfig),
                     resetBetweenTests, shared));
