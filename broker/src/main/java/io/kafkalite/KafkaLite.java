@@ -72,35 +72,65 @@ public final class KafkaLite implements AutoCloseable {
         this.warmUp = warmUp;
     }
 
-    /** A builder with test-friendly defaults: 127.0.0.1, a free port, a temporary data directory. */
+    /**
+     * A builder with test-friendly defaults: 127.0.0.1, a free port, a temporary data directory.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Starts a broker with every default. */
+    /**
+     * Starts a broker with every default.
+     *
+     * @return the running broker
+     */
     public static KafkaLite start() {
         return builder().start();
     }
 
-    /** {@code host:port}, for the clients' {@code bootstrap.servers}. */
+    /**
+     * Where clients connect.
+     *
+     * @return {@code host:port}, for the clients' {@code bootstrap.servers}
+     */
     public String bootstrapServers() {
         return host + ":" + port;
     }
 
+    /**
+     * The address the broker listens on and advertises.
+     *
+     * @return the host, {@code 127.0.0.1} unless the builder was given another
+     */
     public String host() {
         return host;
     }
 
+    /**
+     * The port the broker listens on.
+     *
+     * @return the bound port (the one the OS chose when the builder asked for 0)
+     */
     public int port() {
         return port;
     }
 
-    /** Where partitions live; deleted on close unless it was given to the builder. */
+    /**
+     * Where partitions live; deleted on close unless it was given to the builder.
+     *
+     * @return the data directory
+     */
     public Path dataDirectory() {
         return dataDirectory;
     }
 
-    /** Whether records live in Chronicle Queue files (true) or on the heap (the fallback without JVM flags). */
+    /**
+     * Whether records live in Chronicle Queue files or on the heap (the fallback without Chronicle's JVM flags).
+     *
+     * @return true for Chronicle Queue files
+     */
     public boolean isChronicleBacked() {
         return durable;
     }
@@ -152,13 +182,24 @@ public final class KafkaLite implements AutoCloseable {
         private Builder() {
         }
 
-        /** Address to listen on and advertise; default {@code 127.0.0.1}. */
+        /**
+         * Address to listen on and advertise; default {@code 127.0.0.1}.
+         *
+         * @param host a host name or IP address
+         * @return this builder
+         */
         public Builder host(String host) {
             this.host = host;
             return this;
         }
 
-        /** Port to listen on; default 0, a free port chosen by the OS. */
+        /**
+         * Port to listen on; default 0, a free port chosen by the OS.
+         *
+         * @param port 0 to 65535
+         * @return this builder
+         * @throws IllegalArgumentException for a port out of range
+         */
         public Builder port(int port) {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
@@ -170,29 +211,57 @@ public final class KafkaLite implements AutoCloseable {
         /**
          * Keeps partitions and metadata in this directory (created if missing), kept on close and reopened by the
          * next broker given the same directory. Requires Chronicle Queue's JVM flags.
+         *
+         * @param dataDirectory the directory
+         * @return this builder
          */
         public Builder dataDirectory(Path dataDirectory) {
             this.dataDirectory = dataDirectory;
             return this;
         }
 
-        /** A broker setting by its Kafka name, e.g. {@code auto.create.topics.enable=false}. */
+        /**
+         * A broker setting by its Kafka name, e.g. {@code auto.create.topics.enable=false}; checked at start.
+         *
+         * @param name the config's Kafka name
+         * @param value its value
+         * @return this builder
+         */
         public Builder brokerConfig(String name, String value) {
             brokerConfigs.put(name, value);
             return this;
         }
 
+        /**
+         * Several broker settings at once, as {@link #brokerConfig(String, String)} takes them.
+         *
+         * @param configs values by Kafka name
+         * @return this builder
+         */
         public Builder brokerConfigs(Map<String, String> configs) {
             brokerConfigs.putAll(configs);
             return this;
         }
 
-        /** A topic created at start (kept if it already exists in the data directory). */
+        /**
+         * A topic created at start (kept if it already exists in the data directory).
+         *
+         * @param name the topic's name
+         * @param partitions its partition count
+         * @return this builder
+         */
         public Builder topic(String name, int partitions) {
             return topic(name, partitions, Map.of());
         }
 
-        /** A topic with topic configs by Kafka name, e.g. {@code cleanup.policy=compact}. */
+        /**
+         * A topic with topic configs by Kafka name, e.g. {@code cleanup.policy=compact}.
+         *
+         * @param name the topic's name
+         * @param partitions its partition count
+         * @param configs topic configs by Kafka name
+         * @return this builder
+         */
         public Builder topic(String name, int partitions, Map<String, String> configs) {
             topics.put(name, new TopicSpec(partitions, Map.copyOf(configs)));
             return this;
@@ -201,6 +270,7 @@ public final class KafkaLite implements AutoCloseable {
         /**
          * Starts the broker; it accepts connections when this returns.
          *
+         * @return the running broker; close it to stop it
          * @throws IllegalArgumentException for an unknown broker config, a bad value or a bad topic
          * @throws IllegalStateException when a data directory was given but Chronicle's JVM flags are missing
          * @throws UncheckedIOException when the address cannot be bound or the data directory is not usable

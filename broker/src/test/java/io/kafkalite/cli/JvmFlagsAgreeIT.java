@@ -39,7 +39,8 @@ class JvmFlagsAgreeIT {
 
     @Test
     void modulesWithoutTheParentCopyTheSameFlags() throws IOException {
-        for (String pom : List.of("compat-tests/junit-5.10/pom.xml", "compat-tests/junit-6/pom.xml")) {
+        for (String pom : List.of("compat-tests/junit-5.10/pom.xml", "compat-tests/junit-6/pom.xml",
+                "compat-tests/spring-boot-3.5/pom.xml")) {
             assertThat(flags(read(pom))).as(pom).isEqualTo(EXPECTED);
         }
     }

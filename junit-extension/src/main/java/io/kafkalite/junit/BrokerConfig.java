@@ -21,9 +21,17 @@ import java.lang.annotation.Target;
 @Repeatable(BrokerConfigs.class)
 public @interface BrokerConfig {
 
-    /** The config's Kafka name, e.g. {@code num.partitions}. */
+    /**
+     * The config's Kafka name, e.g. {@code num.partitions}.
+     *
+     * @return the config's Kafka name, e.g. {@code num.partitions}
+     */
     String name();
 
-    /** Its value, as Kafka would read it from a properties file. */
+    /**
+     * Its value, as Kafka would read it from a properties file.
+     *
+     * @return its value, as Kafka would read it from a properties file
+     */
     String value();
 }

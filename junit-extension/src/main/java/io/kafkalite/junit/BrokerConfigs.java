@@ -14,6 +14,10 @@ import java.lang.annotation.Target;
 @Inherited
 public @interface BrokerConfigs {
 
-    /** The repeated annotations. */
+    /**
+     * The repeated annotations.
+     *
+     * @return the repeated annotations
+     */
     BrokerConfig[] value();
 }

@@ -1,5 +1,7 @@
 package io.kafkalite.junit;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.slf4j.Logger;
@@ -97,6 +100,61 @@ public final class KafkaLiteExtension implements BeforeAllCallback, BeforeEachCa
     }
 
     /**
+     * Which cluster the tests of {@code testClass} use, as a value that is equal for classes sharing one cluster:
+     * the external cluster's address, a shared broker's configuration, or else the (top-level) class itself, whose
+     * broker no other class uses. Known before the class starts, so integrations can key caches with it
+     * (kafkalite-spring keys Spring's test-context cache with it, so that no class is handed a context that points
+     * at another class's broker).
+     *
+     * @param testClass a test class
+     * @return the cluster's identity, or empty if the class does not use this extension
+     */
+    public static Optional<Object> clusterIdentity(Class<?> testClass) {
+        Class<?> topLevel = testClass;
+        while (topLevel.getEnclosingClass() != null) {
+            topLevel = topLevel.getEnclosingClass();
+        }
+        Optional<Configuration> configuration = declaredConfiguration(topLevel);
+        if (configuration.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<String> external = externalBootstrap();
+        if (external.isPresent()) {
+            return Optional.of(externalKey(external.get()));
+        }
+        return Optional.of(configuration.get().shared() ? sharedKey(configuration.get()) : topLevel);
+    }
+
+    /** The configuration of a class that uses the extension through its annotation or a static field. */
+    private static Optional<Configuration> declaredConfiguration(Class<?> testClass) {
+        if (AnnotationSupport.findAnnotation(testClass, KafkaLiteTest.class).isPresent()) {
+            return Optional.of(annotationConfiguration(testClass));
+        }
+        for (Field field : AnnotationSupport.findAnnotatedFields(testClass, RegisterExtension.class)) {
+            if (Modifier.isStatic(field.getModifiers()) && field.getType() == KafkaLiteExtension.class) {
+                try {
+                    field.setAccessible(true);
+                    KafkaLiteExtension extension = (KafkaLiteExtension) field.get(null);
+                    if (extension != null && extension.programmatic != null) {
+                        return Optional.of(extension.programmatic);
+                    }
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    LOG.debug("Cannot read {} of {}", field.getName(), testClass.getName(), e);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String externalKey(String bootstrap) {
+        return "external " + bootstrap;
+    }
+
+    private static String sharedKey(Configuration configuration) {
+        return "shared-broker " + new TreeMap<>(configuration.brokerConfig());
+    }
+
+    /**
      * Starts (or finds) the class's cluster and creates its declared topics.
      *
      * @param context the test class's context
@@ -129,7 +187,7 @@ public final class KafkaLiteExtension implements BeforeAllCallback, BeforeEachCa
         // put first, so that JUnit closes it last: the test counts as running until its clients and topics are gone
         store.put("test-lease", new TestLease(state.reset, testOwner));
         store.put("test-owner", testOwner);
-        state.reset.beforeTest(testOwner, state.resetBeforeEachTest, context.getDisplayName());
+        state.reset.beforeTest(testOwner, state.resetBeforeEachTest);
     }
 
     private Configuration configuration(ExtensionContext context) {
@@ -142,9 +200,16 @@ public final class KafkaLiteExtension implements BeforeAllCallback, BeforeEachCa
             }
             return programmatic;
         }
-        KafkaLiteTest test = annotation.orElseThrow(() -> new ExtensionConfigurationException(
-                "KafkaLiteExtension was registered with @ExtendWith but without @KafkaLiteTest; annotate the class "
-                        + "with @KafkaLiteTest or register KafkaLiteExtension.builder()...build() with @RegisterExtension"));
+        if (annotation.isEmpty()) {
+            throw new ExtensionConfigurationException("KafkaLiteExtension was registered with @ExtendWith but without "
+                    + "@KafkaLiteTest; annotate the class with @KafkaLiteTest or register "
+                    + "KafkaLiteExtension.builder()...build() with @RegisterExtension");
+        }
+        return annotationConfiguration(testClass);
+    }
+
+    private static Configuration annotationConfiguration(Class<?> testClass) {
+        KafkaLiteTest test = AnnotationSupport.findAnnotation(testClass, KafkaLiteTest.class).orElseThrow();
         String origin = "@KafkaLiteTest on " + testClass.getSimpleName();
         List<TopicSpec> topics = new ArrayList<>();
         for (String spec : test.topics()) {
@@ -167,14 +232,14 @@ public final class KafkaLiteExtension implements BeforeAllCallback, BeforeEachCa
         ClusterResource cluster;
         if (external.isPresent()) {
             // one per run: what the cluster held before the run is remembered once, for every class
-            cluster = root.getOrComputeIfAbsent("external " + external.get(),
+            cluster = root.getOrComputeIfAbsent(externalKey(external.get()),
                     key -> ClusterResource.external(external.get()), ClusterResource.class);
             if (!configuration.brokerConfig().isEmpty()) {
                 LOG.warn("{}: broker configs {} are ignored, the tests run against {}, which keeps its own",
                         context.getDisplayName(), configuration.brokerConfig().keySet(), cluster);
             }
         } else if (configuration.shared()) {
-            cluster = root.getOrComputeIfAbsent("shared-broker " + new TreeMap<>(configuration.brokerConfig()),
+            cluster = root.getOrComputeIfAbsent(sharedKey(configuration),
                     key -> startBroker(configuration), ClusterResource.class);
         } else {
             cluster = store.getOrComputeIfAbsent("broker", key -> startBroker(configuration), ClusterResource.class);

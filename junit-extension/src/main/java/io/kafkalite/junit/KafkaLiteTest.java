@@ -46,11 +46,14 @@ public @interface KafkaLiteTest {
     String[] brokerConfig() default {};
 
     /**
-     * Whether each test, the first included, starts from the declared state: declared topics emptied (recreated on
-     * the embedded broker, so offsets start at 0), other topics and consumer groups the run created deleted.
+     * Whether each test, the first included, starts from the declared state: declared topics emptied (their
+     * records deleted; offsets go on, so that clients outliving a test keep working), other topics and consumer
+     * groups the run created deleted.
      * Records written in {@code @BeforeAll} are therefore gone by the first test: write them in
-     * {@code @BeforeEach}, or turn this off. While other tests use the cluster at the same time (parallel methods
-     * or classes), a reset leaves everything they may use alone; give such tests a {@link TestTopic} each.
+     * {@code @BeforeEach}, or turn this off. Groups that still have members (consumers that outlive a test, such as
+     * a Spring context's listener containers) cannot be deleted and are kept. While other tests use the cluster at
+     * the same time (parallel methods or classes), a reset leaves everything they may use alone; give such tests a
+     * {@link TestTopic} each.
      *
      * @return true (the default) to reset before each test
      */

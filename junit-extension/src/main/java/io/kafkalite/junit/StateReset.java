@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * that it works the same on an external cluster, and never touching what another active class or test uses.
  *
  * <p>When no other class or test is active on the cluster, a reset deletes the consumer groups and the undeclared
- * topics the run created (on the embedded broker: all of them) and empties the class's declared topics: the
- * embedded broker recreates them (offsets from 0 again), an external cluster keeps them and deletes their records.
+ * topics the run created (on the embedded broker: all of them) and empties the class's declared topics (deletes
+ * their records, see {@link #empty}).
  * While others are active (parallel test methods or classes, a shared broker), it only empties the declared
  * topics no other active test claims, and deletes nothing: it cannot know which of the other groups and topics
  * are in use.
@@ -78,10 +78,10 @@ final class StateReset {
     }
 
     /** Resets (when asked) and registers the test as active, in one step, so no other reset slips in between. */
-    void beforeTest(String testOwner, boolean reset, String testName) {
+    void beforeTest(String testOwner, boolean reset) {
         synchronized (cluster.usage()) {
             if (reset) {
-                reset(Set.of(classOwner, testOwner), testName);
+                reset(Set.of(classOwner, testOwner));
             }
             cluster.usage().ownerStarted(testOwner, declaredNames);
         }
@@ -111,26 +111,20 @@ final class StateReset {
         }
     }
 
-    private void reset(Set<String> self, String testName) {
+    private void reset(Set<String> self) {
         Admin admin = cluster.admin();
         ClusterUsage usage = cluster.usage();
         List<TopicSpec> resettable = declared.stream()
                 .filter(t -> !usage.claimedByOthers(t.name(), self)).toList();
         List<String> toDelete = new ArrayList<>();
         if (!usage.othersActive(self)) {
-            deleteGroups(admin, groups(admin).stream().filter(usage::groupCreatedByRun).toList(), testName);
+            deleteGroups(admin, groups(admin).stream().filter(usage::groupCreatedByRun).toList());
             topics(admin).stream()
                     .filter(t -> usage.createdByRun(t) && !declaredNames.contains(t) && !usage.claimed(t))
                     .forEach(toDelete::add);
         }
-        if (cluster.isEmbedded()) {
-            resettable.forEach(t -> toDelete.add(t.name()));
-            deleteTopics(admin, toDelete);
-            create(resettable, true);
-        } else {
-            deleteTopics(admin, toDelete);
-            empty(resettable);
-        }
+        deleteTopics(admin, toDelete);
+        empty(resettable);
     }
 
     /**
@@ -195,24 +189,40 @@ final class StateReset {
     }
 
     /**
-     * Deletes the records of declared topics on an external cluster (keeping the topics, their ids and configs).
-     * Kafka refuses that for compacted topics; those the run created are recreated instead.
+     * Empties declared topics by deleting their records: the topics keep their ids and configs, and clients that
+     * outlive a test (a Spring context's listeners and templates) keep working. Deleting and recreating them would
+     * race with those clients, which create a topic again the moment it is gone (brokers auto-create by default).
+     * Offsets therefore go on from where they were. A declared topic a test deleted, or gave more partitions, is
+     * created again as declared; so are compacted ones on an external cluster, where Kafka refuses to delete their
+     * records (only those the run created: a topic that was there before the run is never recreated).
      */
     private void empty(List<TopicSpec> declaredTopics) {
         if (declaredTopics.isEmpty()) {
             return;
         }
         Admin admin = cluster.admin();
-        // compacted topics the run created are recreated at once rather than after a refusal
-        List<TopicSpec> recreate = new ArrayList<>(declaredTopics.stream()
-                .filter(t -> compactedOnly(t) && cluster.usage().createdByRun(t.name())).toList());
-        List<TopicSpec> topics = declaredTopics.stream().filter(t -> !recreate.contains(t)).toList();
-        Map<TopicPartition, Long> ends = endOffsets(topics.stream().map(TopicSpec::name).toList());
+        Map<String, List<TopicPartition>> partitions = partitions(declaredTopics.stream().map(TopicSpec::name).toList());
+        List<TopicSpec> create = new ArrayList<>();
+        List<TopicSpec> recreate = new ArrayList<>();
+        List<TopicSpec> emptied = new ArrayList<>();
+        for (TopicSpec topic : declaredTopics) {
+            List<TopicPartition> current = partitions.getOrDefault(topic.name(), List.of());
+            if (current.isEmpty()) {
+                create.add(topic);
+            } else if (cluster.usage().createdByRun(topic.name())
+                    && (current.size() != topic.partitions() || (!cluster.isEmbedded() && compactedOnly(topic)))) {
+                recreate.add(topic);
+            } else {
+                emptied.add(topic);
+            }
+        }
+        Map<TopicPartition, Long> ends = endOffsets(emptied.stream()
+                .flatMap(t -> partitions.get(t.name()).stream()).toList());
         Map<TopicPartition, RecordsToDelete> deletes = ends.entrySet().stream()
                 .filter(e -> e.getValue() > 0)
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> RecordsToDelete.beforeOffset(e.getValue())));
         Map<TopicPartition, KafkaFuture<?>> results = new HashMap<>(admin.deleteRecords(deletes).lowWatermarks());
-        for (TopicSpec topic : topics) {
+        for (TopicSpec topic : emptied) {
             for (Map.Entry<TopicPartition, KafkaFuture<?>> result : results.entrySet()) {
                 if (!result.getKey().topic().equals(topic.name())) {
                     continue;
@@ -234,6 +244,7 @@ final class StateReset {
                 }
             }
         }
+        create(create, false);
         if (!recreate.isEmpty()) {
             deleteTopics(admin, recreate.stream().map(TopicSpec::name).toList());
             create(recreate, true);
@@ -246,12 +257,23 @@ final class StateReset {
     }
 
     /** Partitions and end offsets come from a consumer: its API is the same from kafka-clients 2.8 to 4.x. */
-    private Map<TopicPartition, Long> endOffsets(List<String> topics) {
+    private Map<String, List<TopicPartition>> partitions(List<String> topics) {
+        Map<String, List<TopicPartition>> partitions = new HashMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(byteConsumerConfig())) {
-            List<TopicPartition> partitions = topics.stream()
-                    .flatMap(t -> consumer.partitionsFor(t).stream())
-                    .map(p -> new TopicPartition(p.topic(), p.partition()))
-                    .toList();
+            for (String topic : topics) {
+                List<PartitionInfo> infos = consumer.partitionsFor(topic);
+                partitions.put(topic, infos == null ? List.of()
+                        : infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList());
+            }
+        }
+        return partitions;
+    }
+
+    private Map<TopicPartition, Long> endOffsets(List<TopicPartition> partitions) {
+        if (partitions.isEmpty()) {
+            return Map.of();
+        }
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(byteConsumerConfig())) {
             return consumer.endOffsets(partitions);
         }
     }
@@ -266,11 +288,11 @@ final class StateReset {
     }
 
     /**
-     * Deletes groups. A group that still has members on the embedded broker means a consumer of an earlier test
-     * is still open, which would take partitions from this test's consumers: that fails the test. On an external
-     * cluster such a group may be another project's that appeared during the run, so it is left alone.
+     * Deletes groups. Kafka refuses to delete a group that still has members: one whose consumers outlive a test
+     * (the listener containers of a Spring context, a Kafka Streams app started in {@code @BeforeAll}) or, on an
+     * external cluster, another project's group that appeared during the run. Those are left alone.
      */
-    private void deleteGroups(Admin admin, Collection<String> groups, String testName) {
+    private void deleteGroups(Admin admin, Collection<String> groups) {
         if (groups.isEmpty()) {
             return;
         }
@@ -290,16 +312,9 @@ final class StateReset {
                         + " did not finish in " + TIMEOUT_SECONDS + " s", e);
             }
         });
-        if (busy.isEmpty()) {
-            return;
+        if (!busy.isEmpty()) {
+            LOG.debug("Kept consumer group(s) {} on {}: they still have members", busy, cluster);
         }
-        if (cluster.isEmbedded()) {
-            throw new IllegalStateException("Before " + testName + ": consumer group(s) " + busy + " still have "
-                    + "members, so a consumer from an earlier test is still open and would share partitions with this "
-                    + "test's consumers. Close consumers (and Kafka Streams apps) at the end of the test that started "
-                    + "them, or let the extension inject them.");
-        }
-        LOG.warn("Left consumer group(s) {} on {} alone: they still have members (another process?)", busy, cluster);
     }
 
     /**

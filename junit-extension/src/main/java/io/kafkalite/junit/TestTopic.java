@@ -18,9 +18,17 @@ package io.kafkalite.junit;
  */
 public interface TestTopic {
 
-    /** The topic's name, unique in the test run, e.g. {@code OrdersTest-billsEachOrder-0-3f9a1c2e}. */
+    /**
+     * The topic's name, unique in the test run, e.g. {@code OrdersTest-billsEachOrder-0-3f9a1c2e}.
+     *
+     * @return the topic's name, unique in the test run, e.g. {@code OrdersTest-billsEachOrder-0-3f9a1c2e}
+     */
     String name();
 
-    /** Its partition count. */
+    /**
+     * Its partition count.
+     *
+     * @return its partition count
+     */
     int partitions();
 }

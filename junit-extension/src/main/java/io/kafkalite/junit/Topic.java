@@ -28,12 +28,24 @@ import java.lang.annotation.Target;
 @Repeatable(Topics.class)
 public @interface Topic {
 
-    /** The topic's name. */
+    /**
+     * The topic's name.
+     *
+     * @return the topic's name
+     */
     String name();
 
-    /** Its partition count, at least 1. */
+    /**
+     * Its partition count, at least 1.
+     *
+     * @return its partition count, at least 1
+     */
     int partitions() default 1;
 
-    /** Its topic configs. */
+    /**
+     * Its topic configs.
+     *
+     * @return its topic configs
+     */
     TopicConfig[] configs() default {};
 }

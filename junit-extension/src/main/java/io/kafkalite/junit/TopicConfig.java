@@ -18,9 +18,17 @@ import java.lang.annotation.Target;
 @Repeatable(TopicConfigs.class)
 public @interface TopicConfig {
 
-    /** The config's Kafka name, e.g. {@code retention.ms}. */
+    /**
+     * The config's Kafka name, e.g. {@code retention.ms}.
+     *
+     * @return the config's Kafka name, e.g. {@code retention.ms}
+     */
     String name();
 
-    /** Its value. */
+    /**
+     * Its value.
+     *
+     * @return its value
+     */
     String value();
 }

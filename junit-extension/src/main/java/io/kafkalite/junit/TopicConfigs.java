@@ -12,6 +12,10 @@ import java.lang.annotation.Target;
 @Documented
 public @interface TopicConfigs {
 
-    /** The repeated annotations. */
+    /**
+     * The repeated annotations.
+     *
+     * @return the repeated annotations
+     */
     TopicConfig[] value();
 }

@@ -12,6 +12,10 @@ import java.lang.annotation.Target;
 @Documented
 public @interface TopicPartitions {
 
-    /** The partition count, at least 1. */
+    /**
+     * The partition count, at least 1.
+     *
+     * @return the partition count, at least 1
+     */
     int value();
 }

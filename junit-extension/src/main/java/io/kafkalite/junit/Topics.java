@@ -14,6 +14,10 @@ import java.lang.annotation.Target;
 @Inherited
 public @interface Topics {
 
-    /** The repeated annotations. */
+    /**
+     * The repeated annotations.
+     *
+     * @return the repeated annotations
+     */
     Topic[] value();
 }
