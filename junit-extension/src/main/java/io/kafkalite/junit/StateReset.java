@@ -101,9 +101,18 @@ final class StateReset {
         create(List.of(topic), false);
     }
 
+    /** Deletes a {@link TestTopic}'s topic; on an external cluster, waits until the cluster no longer lists it. */
     void deleteOwnTopic(String owner, String topic) {
         try {
             deleteTopics(cluster.admin(), List.of(topic));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+            while (!cluster.isEmbedded() && topics(cluster.admin()).contains(topic)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Topic '" + topic + "' is still listed on " + cluster
+                            + " " + TIMEOUT_SECONDS + " s after its deletion");
+                }
+                pause();
+            }
         } finally {
             synchronized (cluster.usage()) {
                 cluster.usage().release(owner, topic);

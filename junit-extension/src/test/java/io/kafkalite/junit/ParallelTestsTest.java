@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
 
 /** Test methods running at the same time each get a topic of their own, and no reset takes another's state. */
@@ -31,13 +32,16 @@ class ParallelTestsTest {
     void concurrentTestsKeepTheirOwnTopicsGroupsAndRecords() {
         Concurrent.names.clear();
         Concurrent.running = new CountDownLatch(TESTS);
-        EngineTestKit.engine("junit-jupiter")
+        EngineExecutionResults results = EngineTestKit.engine("junit-jupiter")
                 .configurationParameter("junit.jupiter.execution.parallel.enabled", "true")
                 .configurationParameter("junit.jupiter.execution.parallel.config.strategy", "fixed")
                 .configurationParameter("junit.jupiter.execution.parallel.config.fixed.parallelism", String.valueOf(TESTS))
                 .selectors(selectClass(Concurrent.class))
-                .execute()
-                .allEvents().assertStatistics(s -> s.failed(0));
+                .execute();
+        if (results.allEvents().failed().count() > 0) {
+            throw new AssertionError(Fixtures.failureOf(results));
+        }
+        results.testEvents().assertStatistics(s -> s.succeeded(TESTS));
         assertThat(Concurrent.names).hasSize(TESTS);
     }
 
