@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,15 +19,17 @@ import io.kafkalite.group.GroupCoordinatorConfig;
 import io.kafkalite.group.OffsetStore;
 import io.kafkalite.log.ChronicleRuntime;
 import io.kafkalite.log.ChronicleStorage;
-import io.kafkalite.log.LogManager;
 import io.kafkalite.log.MemoryStorage;
 import io.kafkalite.log.Storage;
 import io.kafkalite.metadata.BrokerConfig;
 import io.kafkalite.metadata.MetadataJournal;
 import io.kafkalite.metadata.TopicRegistry;
 import io.kafkalite.network.SocketServer;
+import io.kafkalite.partition.PartitionRegistry;
+import io.kafkalite.time.BrokerClock;
+import io.kafkalite.time.BrokerTimer;
 import io.kafkalite.txn.ProducerIdAllocator;
-import io.kafkalite.txn.ProducerStateTable;
+import io.kafkalite.txn.TransactionCoordinator;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
@@ -135,6 +138,41 @@ public final class KafkaLite implements AutoCloseable {
         return durable;
     }
 
+    /**
+     * Moves the broker's manual clock forward and runs everything that became due: group session and rebalance
+     * timeouts, transaction timeouts, retention, parked fetches' max wait. Returns once those have run, so a test
+     * can assert on their effects right away.
+     *
+     * @param duration how far to move the clock
+     * @throws IllegalStateException unless the broker was built with {@link Builder#manualClock()}
+     * @throws IllegalArgumentException for a negative duration
+     */
+    public void advanceClock(Duration duration) {
+        if (!loop.timer().clock().isManual()) {
+            throw new IllegalStateException("The broker runs on the system clock; start it with "
+                    + "KafkaLite.builder().manualClock() to move its time by hand");
+        }
+        if (duration.isNegative()) {
+            throw new IllegalArgumentException("The broker clock only moves forward, got " + duration);
+        }
+        await(loop.call(() -> {
+            loop.timer().clock().advance(duration);
+            return loop.timer().runDue();
+        }));
+    }
+
+    private static <T> T await(java.util.concurrent.CompletableFuture<T> result) {
+        try {
+            return result.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for the broker", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof RuntimeException runtime ? runtime : new IllegalStateException(cause);
+        }
+    }
+
     /** Stops the broker and releases every thread, socket and mapped file; calling it again does nothing. */
     @Override
     public void close() {
@@ -176,6 +214,7 @@ public final class KafkaLite implements AutoCloseable {
         private String host = "127.0.0.1";
         private int port;
         private Path dataDirectory;
+        private boolean manualClock;
         private final Map<String, String> brokerConfigs = new LinkedHashMap<>();
         private final Map<String, TopicSpec> topics = new LinkedHashMap<>();
 
@@ -217,6 +256,18 @@ public final class KafkaLite implements AutoCloseable {
          */
         public Builder dataDirectory(Path dataDirectory) {
             this.dataDirectory = dataDirectory;
+            return this;
+        }
+
+        /**
+         * Runs the broker on a clock that stands still until {@link KafkaLite#advanceClock} moves it, so that
+         * session timeouts, transaction timeouts and retention happen when the test says, not after real waits.
+         * Record timestamps the broker assigns (LogAppendTime) follow the same clock.
+         *
+         * @return this builder
+         */
+        public Builder manualClock() {
+            this.manualClock = true;
             return this;
         }
 
@@ -294,21 +345,17 @@ public final class KafkaLite implements AutoCloseable {
                 throw e;
             }
             Storage storage = chronicle ? new ChronicleStorage(directory) : new MemoryStorage();
-            MetadataJournal[] journal = new MetadataJournal[1];
-            LogManager logs = new LogManager(storage);
-            BrokerLoop loop = new BrokerLoop("kafkalite-broker-" + boundPort, () -> {
-                if (journal[0] != null) {
-                    journal[0].close();
-                }
-                logs.close();
-            });
+            OwnedByLoop owned = new OwnedByLoop();
+            BrokerTimer timer = new BrokerTimer(manualClock ? BrokerClock.manual() : BrokerClock.system());
+            BrokerLoop loop = new BrokerLoop("kafkalite-broker-" + boundPort, timer, owned::close);
             loop.start();
             BrokerState state;
             try {
                 state = loop.call(() -> {
                     // Chronicle objects belong to the thread that uses them: open the journal on the loop thread.
-                    journal[0] = new MetadataJournal(temporary ? null : storage.open(MetadataJournal.STORE_NAME, 1 << 20));
-                    return initialise(config, boundPort, journal[0], logs);
+                    owned.journal = new MetadataJournal(temporary ? null : storage.open(MetadataJournal.STORE_NAME, 1 << 20));
+                    owned.partitions = new PartitionRegistry(storage, owned.journal);
+                    return initialise(config, boundPort, timer, owned.journal, owned.partitions);
                 }).get();
             } catch (ExecutionException | InterruptedException e) {
                 server.close();
@@ -322,7 +369,7 @@ public final class KafkaLite implements AutoCloseable {
                 }
                 throw new IllegalStateException("Kafkalite failed to start: " + cause, cause);
             }
-            loop.execute(() -> loop.install(BrokerApis.create(state, loop)));
+            loop.execute(() -> loop.install(BrokerApis.create(state)));
             server.start(loop, "kafkalite-network-" + boundPort);
             // started last so that it does not compete with start() itself; it is done long before a client
             // has loaded its own classes and sends its first produce
@@ -333,10 +380,14 @@ public final class KafkaLite implements AutoCloseable {
             return broker;
         }
 
-        private BrokerState initialise(BrokerConfig config, int boundPort, MetadataJournal journal, LogManager logs) {
+        private BrokerState initialise(BrokerConfig config, int boundPort, BrokerTimer timer, MetadataJournal journal,
+                                       PartitionRegistry partitions) {
             TopicRegistry topicRegistry = new TopicRegistry(config, journal);
             ProducerIdAllocator producerIds = new ProducerIdAllocator(journal);
             OffsetStore offsets = new OffsetStore(journal);
+            GroupCoordinator groups = new GroupCoordinator(GroupCoordinatorConfig.from(config), offsets, timer);
+            TransactionCoordinator transactions = new TransactionCoordinator(config, producerIds, topicRegistry,
+                    partitions, groups, journal, timer);
             String[] clusterId = new String[1];
             MetadataJournal.Listener clusterIdReader = new MetadataJournal.Listener() {
                 @Override
@@ -344,7 +395,8 @@ public final class KafkaLite implements AutoCloseable {
                     clusterId[0] = id;
                 }
             };
-            journal.replay(clusterIdReader, topicRegistry, producerIds, offsets);
+            journal.replay(clusterIdReader, topicRegistry, partitions, producerIds, offsets, transactions);
+            groups.recover();
             if (clusterId[0] == null) {
                 clusterId[0] = Uuid.randomUuid().toString();
                 journal.clusterId(clusterId[0]);
@@ -358,9 +410,9 @@ public final class KafkaLite implements AutoCloseable {
                     }
                 }
             }
-            return new BrokerState(config, clusterId[0], host, boundPort, topicRegistry, logs,
-                    new ProducerStateTable(), producerIds,
-                    new GroupCoordinator(GroupCoordinatorConfig.from(config), offsets, System::nanoTime));
+            transactions.recover();
+            return new BrokerState(config, clusterId[0], host, boundPort, timer, topicRegistry, partitions, producerIds,
+                    groups, transactions);
         }
 
         /** Chronicle if this JVM can run it; else the heap, unless the user asked for durable storage. */
@@ -408,5 +460,20 @@ public final class KafkaLite implements AutoCloseable {
     }
 
     private record TopicSpec(int partitions, Map<String, String> configs) {
+    }
+
+    /** The state the broker loop closes as its last act, on its own thread. */
+    private static final class OwnedByLoop {
+        MetadataJournal journal;
+        PartitionRegistry partitions;
+
+        void close() {
+            if (partitions != null) {
+                partitions.close();
+            }
+            if (journal != null) {
+                journal.close();
+            }
+        }
     }
 }

@@ -63,7 +63,7 @@ class GroupProtocolTest {
     }
 
     @Test
-    void findCoordinatorNamesThisNodeForGroupsAndNoneForTransactions() throws Exception {
+    void findCoordinatorNamesThisNodeForGroupsAndTransactionalIds() throws Exception {
         try (RawClient raw = client()) {
             FindCoordinatorResponseData v0 = raw.send(ApiKeys.FIND_COORDINATOR, (short) 0,
                     new FindCoordinatorRequestData().setKey("g"));
@@ -79,7 +79,12 @@ class GroupProtocolTest {
 
             FindCoordinatorResponseData txn = raw.send(ApiKeys.FIND_COORDINATOR, (short) 3,
                     new FindCoordinatorRequestData().setKey("tx").setKeyType(CoordinatorType.TRANSACTION.id()));
-            assertThat(Errors.forCode(txn.errorCode())).isEqualTo(Errors.UNSUPPORTED_VERSION);
+            assertThat(Errors.forCode(txn.errorCode())).isEqualTo(Errors.NONE);
+            assertThat(txn.port()).isEqualTo(broker.port());
+
+            FindCoordinatorResponseData noId = raw.send(ApiKeys.FIND_COORDINATOR, (short) 3,
+                    new FindCoordinatorRequestData().setKey("").setKeyType(CoordinatorType.TRANSACTION.id()));
+            assertThat(Errors.forCode(noId.errorCode())).isEqualTo(Errors.INVALID_REQUEST);
         }
     }
 

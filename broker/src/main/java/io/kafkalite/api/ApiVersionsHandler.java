@@ -1,20 +1,30 @@
 package io.kafkalite.api;
 
+import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.ApiVersionsResponseData.ApiVersionCollection;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
  * ApiVersions. A request of a version too new to parse gets UNSUPPORTED_VERSION in a v0 body that still lists
- * the supported ranges, so the client can retry with a version both sides know. No finalized features are
- * advertised: the broker implements none of them.
+ * the supported ranges, so the client can retry with a version both sides know. From v5 (KIP-1242) a client
+ * naming another cluster or node id than this broker's gets REBOOTSTRAP_REQUIRED. The one finalized feature is
+ * {@code transaction.version=2} (KIP-890), which 4.x producers see and use; older clients ignore it and use
+ * transaction version 1. Both are implemented.
  */
 final class ApiVersionsHandler implements ApiHandler {
 
-    private final RequestDispatcher dispatcher;
+    static final String TRANSACTION_VERSION = "transaction.version";
+    static final short TRANSACTION_VERSION_LEVEL = 2;
+    /** Before v4 a client rejects a supported feature whose minimum version is 0 (KAFKA-17011). */
+    private static final short ZERO_MIN_FEATURES_FROM = 4;
 
-    ApiVersionsHandler(RequestDispatcher dispatcher) {
+    private final RequestDispatcher dispatcher;
+    private final BrokerState state;
+
+    ApiVersionsHandler(RequestDispatcher dispatcher, BrokerState state) {
         this.dispatcher = dispatcher;
+        this.state = state;
     }
 
     @Override
@@ -24,8 +34,22 @@ final class ApiVersionsHandler implements ApiHandler {
         ApiVersionsResponseData response = new ApiVersionsResponseData().setApiKeys(versions);
         if (request.body() == null) {
             request.respond(response.setErrorCode(Errors.UNSUPPORTED_VERSION.code()), (short) 0);
-        } else {
-            request.respond(response.setErrorCode(Errors.NONE.code()));
+            return;
         }
+        ApiVersionsRequestData data = request.data();
+        boolean otherCluster = data.clusterId() != null && !data.clusterId().equals(state.clusterId());
+        boolean otherNode = data.nodeId() >= 0 && data.nodeId() != state.nodeId();
+        if (otherCluster || otherNode) {
+            request.respond(new ApiVersionsResponseData().setErrorCode(Errors.REBOOTSTRAP_REQUIRED.code()));
+            return;
+        }
+        if (request.version() >= ZERO_MIN_FEATURES_FROM) {
+            response.supportedFeatures().add(new ApiVersionsResponseData.SupportedFeatureKey()
+                    .setName(TRANSACTION_VERSION).setMinVersion((short) 0).setMaxVersion(TRANSACTION_VERSION_LEVEL));
+        }
+        response.setFinalizedFeaturesEpoch(1).finalizedFeatures().add(new ApiVersionsResponseData.FinalizedFeatureKey()
+                .setName(TRANSACTION_VERSION)
+                .setMinVersionLevel(TRANSACTION_VERSION_LEVEL).setMaxVersionLevel(TRANSACTION_VERSION_LEVEL));
+        request.respond(response.setErrorCode(Errors.NONE.code()));
     }
 }

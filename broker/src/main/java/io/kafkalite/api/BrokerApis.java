@@ -8,45 +8,53 @@ public final class BrokerApis {
     private BrokerApis() {
     }
 
-    public static RequestDispatcher create(BrokerState state, BrokerLoop loop) {
+    public static RequestDispatcher create(BrokerState state) {
         RequestDispatcher dispatcher = new RequestDispatcher();
         FetchHandler fetch = new FetchHandler(state);
         ConfigsHandler configs = new ConfigsHandler(state);
-        TopicAdminHandler topicAdmin = new TopicAdminHandler(state, configs, fetch::onRecordsAppended);
-        loop.addTimedWork(fetch);
-        loop.addTimedWork(new RetentionTask(state));
+        TopicAdminHandler topicAdmin = new TopicAdminHandler(state, configs);
+        state.partitions().scheduleRetention(state.timer(), state.config().retentionCheckIntervalMs());
+        TransactionHandler transactions = new TransactionHandler(state, state.transactions());
+        TransactionAdminHandler transactionAdmin = new TransactionAdminHandler(state, state.transactions());
         GroupHandler groups = new GroupHandler(state.groups(), fetch::completeParkedFetchesOf);
         OffsetHandler offsets = new OffsetHandler(state, state.groups());
         GroupAdminHandler groupAdmin = new GroupAdminHandler(state.groups());
         ConsumerGroupHandler consumerGroups = new ConsumerGroupHandler(state, fetch::completeParkedFetchesOf);
-        loop.addTimedWork(groups);
         return dispatcher
-                .register(ApiKeys.API_VERSIONS, new ApiVersionsHandler(dispatcher))
-                .register(ApiKeys.METADATA, new MetadataHandler(state))
-                .register(ApiKeys.PRODUCE, new ProduceHandler(state, fetch::onRecordsAppended))
-                .register(ApiKeys.FETCH, fetch)
-                .register(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(state))
-                .register(ApiKeys.INIT_PRODUCER_ID, new InitProducerIdHandler(state))
-                .register(ApiKeys.CREATE_TOPICS, topicAdmin)
-                .register(ApiKeys.DELETE_TOPICS, topicAdmin)
-                .register(ApiKeys.CREATE_PARTITIONS, topicAdmin)
-                .register(ApiKeys.DESCRIBE_CONFIGS, configs)
-                .register(ApiKeys.ALTER_CONFIGS, configs)
-                .register(ApiKeys.INCREMENTAL_ALTER_CONFIGS, configs)
-                .register(ApiKeys.DESCRIBE_CLUSTER, new DescribeClusterHandler(state))
-                .register(ApiKeys.DELETE_RECORDS, new DeleteRecordsHandler(state))
-                .register(ApiKeys.FIND_COORDINATOR, new FindCoordinatorHandler(state))
-                .register(ApiKeys.JOIN_GROUP, groups)
-                .register(ApiKeys.SYNC_GROUP, groups)
-                .register(ApiKeys.HEARTBEAT, groups)
-                .register(ApiKeys.LEAVE_GROUP, groups)
-                .register(ApiKeys.OFFSET_COMMIT, offsets)
-                .register(ApiKeys.OFFSET_FETCH, offsets)
-                .register(ApiKeys.OFFSET_DELETE, offsets)
-                .register(ApiKeys.LIST_GROUPS, groupAdmin)
-                .register(ApiKeys.DESCRIBE_GROUPS, groupAdmin)
-                .register(ApiKeys.DELETE_GROUPS, groupAdmin)
-                .register(ApiKeys.CONSUMER_GROUP_HEARTBEAT, consumerGroups)
-                .register(ApiKeys.CONSUMER_GROUP_DESCRIBE, consumerGroups);
+                .register(ApiKeys.API_VERSIONS, 5, new ApiVersionsHandler(dispatcher, state))
+                .register(ApiKeys.METADATA, 13, new MetadataHandler(state))
+                .register(ApiKeys.PRODUCE, 13, new ProduceHandler(state, state.transactions()))
+                .register(ApiKeys.FETCH, 18, fetch)
+                .register(ApiKeys.LIST_OFFSETS, 11, new ListOffsetsHandler(state))
+                .register(ApiKeys.INIT_PRODUCER_ID, 5, transactions)
+                .register(ApiKeys.ADD_PARTITIONS_TO_TXN, 5, transactions)
+                .register(ApiKeys.ADD_OFFSETS_TO_TXN, 4, transactions)
+                .register(ApiKeys.TXN_OFFSET_COMMIT, 6, transactions)
+                .register(ApiKeys.END_TXN, 5, transactions)
+                .register(ApiKeys.DESCRIBE_TRANSACTIONS, 0, transactionAdmin)
+                .register(ApiKeys.LIST_TRANSACTIONS, 2, transactionAdmin)
+                .register(ApiKeys.DESCRIBE_PRODUCERS, 0, transactionAdmin)
+                .register(ApiKeys.WRITE_TXN_MARKERS, 2, transactionAdmin)
+                .register(ApiKeys.CREATE_TOPICS, 7, topicAdmin)
+                .register(ApiKeys.DELETE_TOPICS, 6, topicAdmin)
+                .register(ApiKeys.CREATE_PARTITIONS, 3, topicAdmin)
+                .register(ApiKeys.DESCRIBE_CONFIGS, 4, configs)
+                .register(ApiKeys.ALTER_CONFIGS, 2, configs)
+                .register(ApiKeys.INCREMENTAL_ALTER_CONFIGS, 1, configs)
+                .register(ApiKeys.DESCRIBE_CLUSTER, 2, new DescribeClusterHandler(state))
+                .register(ApiKeys.DELETE_RECORDS, 2, new DeleteRecordsHandler(state))
+                .register(ApiKeys.FIND_COORDINATOR, 6, new FindCoordinatorHandler(state))
+                .register(ApiKeys.JOIN_GROUP, 9, groups)
+                .register(ApiKeys.SYNC_GROUP, 5, groups)
+                .register(ApiKeys.HEARTBEAT, 4, groups)
+                .register(ApiKeys.LEAVE_GROUP, 5, groups)
+                .register(ApiKeys.OFFSET_COMMIT, 10, offsets)
+                .register(ApiKeys.OFFSET_FETCH, 10, offsets)
+                .register(ApiKeys.OFFSET_DELETE, 0, offsets)
+                .register(ApiKeys.LIST_GROUPS, 5, groupAdmin)
+                .register(ApiKeys.DESCRIBE_GROUPS, 6, groupAdmin)
+                .register(ApiKeys.DELETE_GROUPS, 3, groupAdmin)
+                .register(ApiKeys.CONSUMER_GROUP_HEARTBEAT, 1, consumerGroups)
+                .register(ApiKeys.CONSUMER_GROUP_DESCRIBE, 1, consumerGroups);
     }
 }

@@ -1,13 +1,12 @@
 package io.kafkalite.api;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
+import io.kafkalite.time.BrokerTimer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.IdleStrategy;
@@ -18,9 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one thread that owns broker state. Network threads hand it request frames; it decodes and dispatches
- * them, runs
- * parked operations whose time has come (long-poll fetches, retention) and sleeps until the next request or
- * deadline. Nothing else touches logs, topics or producer state.
+ * them, runs the tasks of the broker's one {@link BrokerTimer} whose time has come (long-poll fetches, group
+ * sessions, retention, transaction timeouts) and sleeps until the next request or deadline. Nothing else touches
+ * partitions, topics, groups or transactions.
  */
 public final class BrokerLoop implements Agent {
 
@@ -28,7 +27,7 @@ public final class BrokerLoop implements Agent {
     private static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final ManyToOneConcurrentLinkedQueue<Runnable> inbox = new ManyToOneConcurrentLinkedQueue<>();
-    private final List<TimedWork> timedWork = new ArrayList<>();
+    private final BrokerTimer timer;
     private final String roleName;
     private final Runnable onClose;
     private volatile Thread thread;
@@ -38,16 +37,18 @@ public final class BrokerLoop implements Agent {
     private RequestDispatcher dispatcher;
 
     /**
+     * @param timer the broker's timer, run by this loop
      * @param onClose runs on the loop thread as its last act (closes the state the loop owns)
      */
-    public BrokerLoop(String roleName, Runnable onClose) {
+    public BrokerLoop(String roleName, BrokerTimer timer, Runnable onClose) {
         this.roleName = roleName;
+        this.timer = timer;
         this.onClose = onClose;
     }
 
-    /** Adds work that runs whenever its deadline passes; call on the loop thread. */
-    public void addTimedWork(TimedWork work) {
-        timedWork.add(work);
+    /** The broker's one timer; use it on the loop thread only. */
+    public BrokerTimer timer() {
+        return timer;
     }
 
     public void start() {
@@ -115,26 +116,7 @@ public final class BrokerLoop implements Agent {
             task.run();
             work++;
         }
-        long now = System.nanoTime();
-        for (TimedWork timed : timedWork) {
-            if (timed.deadlineNanos() <= now) {
-                work += timed.run(now);
-            }
-        }
-        return work;
-    }
-
-    private long nanosUntilNextDeadline() {
-        long now = System.nanoTime();
-        long park = MAX_PARK_NANOS;
-        for (TimedWork timed : timedWork) {
-            // compared as a difference: nanoTime values may be negative, and "no deadline" is Long.MAX_VALUE
-            long deadline = timed.deadlineNanos();
-            if (deadline != Long.MAX_VALUE) {
-                park = Math.min(park, deadline - now);
-            }
-        }
-        return Math.max(park, 1000);
+        return work + timer.runDue();
     }
 
     @Override
@@ -159,14 +141,6 @@ public final class BrokerLoop implements Agent {
         }
     }
 
-    /** Work that runs on the loop thread at a deadline (System.nanoTime based). */
-    public interface TimedWork {
-        long deadlineNanos();
-
-        /** Runs due work; returns how much was done. */
-        int run(long nowNanos);
-    }
-
     /** Parks the loop until a submit wakes it or the next deadline passes: no spinning on a shared CI core. */
     private final class ParkUntilWoken implements IdleStrategy {
         @Override
@@ -179,7 +153,10 @@ public final class BrokerLoop implements Agent {
         @Override
         public void idle() {
             if (inbox.isEmpty() && !closing) {
-                LockSupport.parkNanos(this, nanosUntilNextDeadline());
+                long park = timer.nanosToWait(MAX_PARK_NANOS);
+                if (park > 0) {
+                    LockSupport.parkNanos(this, park);
+                }
             }
         }
 

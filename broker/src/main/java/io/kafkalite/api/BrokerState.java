@@ -1,14 +1,15 @@
 package io.kafkalite.api;
 
 import io.kafkalite.group.GroupCoordinator;
-import io.kafkalite.log.LogManager;
-import io.kafkalite.log.PartitionLog;
 import io.kafkalite.metadata.BrokerConfig;
 import io.kafkalite.metadata.Topic;
 import io.kafkalite.metadata.TopicRegistry;
+import io.kafkalite.partition.Partition;
+import io.kafkalite.partition.PartitionRegistry;
+import io.kafkalite.time.BrokerClock;
+import io.kafkalite.time.BrokerTimer;
 import io.kafkalite.txn.ProducerIdAllocator;
-import io.kafkalite.txn.ProducerStateTable;
-import org.apache.kafka.common.TopicPartition;
+import io.kafkalite.txn.TransactionCoordinator;
 
 /** Everything the handlers share, owned by the broker loop thread. */
 public final class BrokerState {
@@ -17,24 +18,26 @@ public final class BrokerState {
     private final String clusterId;
     private final String host;
     private final int port;
+    private final BrokerTimer timer;
     private final TopicRegistry topics;
-    private final LogManager logs;
-    private final ProducerStateTable producerStates;
+    private final PartitionRegistry partitions;
     private final ProducerIdAllocator producerIds;
     private final GroupCoordinator groups;
+    private final TransactionCoordinator transactions;
 
-    public BrokerState(BrokerConfig config, String clusterId, String host, int port, TopicRegistry topics,
-                       LogManager logs, ProducerStateTable producerStates, ProducerIdAllocator producerIds,
-                       GroupCoordinator groups) {
+    public BrokerState(BrokerConfig config, String clusterId, String host, int port, BrokerTimer timer,
+                       TopicRegistry topics, PartitionRegistry partitions, ProducerIdAllocator producerIds,
+                       GroupCoordinator groups, TransactionCoordinator transactions) {
         this.config = config;
         this.clusterId = clusterId;
         this.host = host;
         this.port = port;
+        this.timer = timer;
         this.topics = topics;
-        this.logs = logs;
-        this.producerStates = producerStates;
+        this.partitions = partitions;
         this.producerIds = producerIds;
         this.groups = groups;
+        this.transactions = transactions;
     }
 
     public BrokerConfig config() {
@@ -57,16 +60,21 @@ public final class BrokerState {
         return port;
     }
 
+    /** The broker's one timer; its clock is the broker's time. */
+    public BrokerTimer timer() {
+        return timer;
+    }
+
+    public BrokerClock clock() {
+        return timer.clock();
+    }
+
     public TopicRegistry topics() {
         return topics;
     }
 
-    public LogManager logs() {
-        return logs;
-    }
-
-    public ProducerStateTable producerStates() {
-        return producerStates;
+    public PartitionRegistry partitions() {
+        return partitions;
     }
 
     public ProducerIdAllocator producerIds() {
@@ -77,53 +85,19 @@ public final class BrokerState {
         return groups;
     }
 
-    /** The partition's log, opened (and its producer state rebuilt) on first use. */
-    public PartitionLog log(Topic topic, int partition) {
-        TopicPartition key = new TopicPartition(topic.name(), partition);
-        return logs.log(topic.name(), partition, topic.logStartOffset(partition), topic.settings().maxMessageBytes(),
-                batch -> producerStates.replay(key, batch));
+    public TransactionCoordinator transactions() {
+        return transactions;
     }
 
-    /**
-     * The partition's log if it holds data, else null: reading an untouched partition (a consumer polling a new
-     * topic) must not create files.
-     */
-    public PartitionLog logIfExists(Topic topic, int partition) {
-        PartitionLog open = logs.openLog(topic.name(), partition);
-        if (open != null || !logs.hasData(topic.name(), partition)) {
-            return open;
-        }
-        return log(topic, partition);
-    }
-
-    /** Log start offset of a partition, whether or not its log is open. */
-    public long logStartOffset(Topic topic, int partition) {
-        PartitionLog log = logIfExists(topic, partition);
-        return log == null ? topic.logStartOffset(partition) : log.logStartOffset();
-    }
-
-    /** Log end offset (= high watermark on one node) of a partition, whether or not its log is open. */
-    public long logEndOffset(Topic topic, int partition) {
-        PartitionLog log = logIfExists(topic, partition);
-        return log == null ? topic.logStartOffset(partition) : log.logEndOffset();
-    }
-
-    /** Moves a partition's log start offset and persists it. */
-    public long advanceLogStartOffset(Topic topic, int partition, long offset) {
-        long newStart = log(topic, partition).advanceLogStartOffset(offset);
-        if (newStart != topic.logStartOffset(partition)) {
-            topics.setLogStartOffset(topic.name(), partition, newStart);
-        }
-        return newStart;
+    /** Partition {@code index} of {@code topic}, which must have it. */
+    public Partition partition(Topic topic, int index) {
+        return partitions.partition(topic, index);
     }
 
     /** Deletes a topic with its stored records, producer state and committed offsets. */
     public void deleteTopic(String name) {
         Topic topic = topics.delete(name);
-        for (int p = 0; p < topic.partitionCount(); p++) {
-            logs.delete(name, p);
-            producerStates.remove(new TopicPartition(name, p));
-        }
+        partitions.deleteTopic(topic);
         groups.onTopicDeleted(name);
     }
 }

@@ -1,6 +1,8 @@
 package io.kafkalite.api;
 
 import io.kafkalite.metadata.Topic;
+import io.kafkalite.partition.Partition;
+import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.message.DeleteRecordsRequestData;
 import org.apache.kafka.common.message.DeleteRecordsRequestData.DeleteRecordsPartition;
 import org.apache.kafka.common.message.DeleteRecordsRequestData.DeleteRecordsTopic;
@@ -42,11 +44,12 @@ final class DeleteRecordsHandler implements ApiHandler {
         if (topic == null || !topic.hasPartition(p.partitionIndex())) {
             return result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
         }
-        long highWatermark = state.logEndOffset(topic, p.partitionIndex());
-        long offset = p.offset() == -1 ? highWatermark : p.offset();
-        if (offset < 0 || offset > highWatermark) {
+        Partition partition = state.partition(topic, p.partitionIndex());
+        long offset = p.offset() == -1 ? partition.highWatermark() : p.offset();
+        try {
+            return result.setLowWatermark(partition.deleteRecordsBefore(offset));
+        } catch (OffsetOutOfRangeException e) {
             return result.setErrorCode(Errors.OFFSET_OUT_OF_RANGE.code());
         }
-        return result.setLowWatermark(state.advanceLogStartOffset(topic, p.partitionIndex(), offset));
     }
 }

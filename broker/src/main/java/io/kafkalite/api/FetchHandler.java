@@ -1,12 +1,16 @@
 package io.kafkalite.api;
 
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-import io.kafkalite.log.PartitionLog;
 import io.kafkalite.metadata.Topic;
+import io.kafkalite.partition.AbortedTransaction;
+import io.kafkalite.partition.Partition;
+import io.kafkalite.partition.PartitionListener;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchRequestData.FetchPartition;
 import org.apache.kafka.common.message.FetchRequestData.FetchTopic;
@@ -17,16 +21,18 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 
 /**
- * Fetch, with long polling: a fetch that finds fewer than {@code min_bytes} is parked until an append gives it
- * enough or {@code max_wait_ms} passes. Stored batches are returned byte for byte.
+ * Fetch, with long polling: a fetch that finds fewer than {@code min_bytes} is parked on the partitions it reads
+ * until an append (or a transaction marker moving the last stable offset) gives it enough, or {@code max_wait_ms}
+ * passes (in real time, also on a manual broker clock: see {@link io.kafkalite.time.BrokerTimer}). Stored batches are returned byte for byte; read_committed fetches stop at the last
+ * stable offset and get the aborted transactions among the batches.
  *
  * <p>Fetch sessions (KIP-227) are not kept: every response carries session id 0, which tells clients to send
  * full fetch requests, as a Kafka broker with a full session cache does.
  */
-final class FetchHandler implements ApiHandler, BrokerLoop.TimedWork {
+final class FetchHandler implements ApiHandler {
 
     private final BrokerState state;
-    private final List<ParkedFetch> parked = new ArrayList<>();
+    private final Set<ParkedFetch> parked = new LinkedHashSet<>();
 
     FetchHandler(BrokerState state) {
         this.state = state;
@@ -36,23 +42,27 @@ final class FetchHandler implements ApiHandler, BrokerLoop.TimedWork {
     public void handle(ApiRequest request) {
         FetchRequestData data = request.data();
         if (!tryComplete(request, data, false)) {
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(data.maxWaitMs());
-            parked.add(new ParkedFetch(request, deadline));
+            park(request, data);
         }
     }
 
-    /** Re-checks parked fetches after records were appended (or topics changed). */
-    void onRecordsAppended() {
-        if (parked.isEmpty()) {
-            return;
-        }
-        Iterator<ParkedFetch> it = parked.iterator();
-        while (it.hasNext()) {
-            ParkedFetch fetch = it.next();
-            if (fetch.request.isDisconnected() || tryComplete(fetch.request, fetch.request.data(), false)) {
-                it.remove();
+    private void park(ApiRequest request, FetchRequestData data) {
+        List<Partition> watched = new ArrayList<>();
+        for (FetchTopic fetchTopic : data.topics()) {
+            Topic topic = resolve(fetchTopic);
+            for (FetchPartition fp : fetchTopic.partitions()) {
+                watched.add(state.partition(topic, fp.partition())); // tryComplete answered any unknown partition
             }
         }
+        ParkedFetch fetch = new ParkedFetch(request, data, watched);
+        parked.add(fetch);
+        watched.forEach(p -> p.addListener(fetch));
+        state.timer().scheduleAfterRealTime(fetch, TimeUnit.MILLISECONDS.toNanos(data.maxWaitMs()), () -> {
+            fetch.unpark();
+            if (!request.isDisconnected()) {
+                tryComplete(request, data, true);
+            }
+        });
     }
 
     /**
@@ -62,42 +72,15 @@ final class FetchHandler implements ApiHandler, BrokerLoop.TimedWork {
      * always allowed: the fetch returns what there is, possibly nothing.
      */
     void completeParkedFetchesOf(String clientId, String host) {
-        Iterator<ParkedFetch> it = parked.iterator();
-        while (it.hasNext()) {
-            ApiRequest request = it.next().request;
+        for (ParkedFetch fetch : List.copyOf(parked)) {
+            ApiRequest request = fetch.request;
             if (request.header().clientId().equals(clientId) && request.clientHost().equals(host)) {
-                it.remove();
+                fetch.unpark();
                 if (!request.isDisconnected()) {
-                    tryComplete(request, request.data(), true);
+                    tryComplete(request, fetch.data, true);
                 }
             }
         }
-    }
-
-    @Override
-    public long deadlineNanos() {
-        long earliest = Long.MAX_VALUE;
-        for (ParkedFetch fetch : parked) {
-            earliest = Math.min(earliest, fetch.deadlineNanos);
-        }
-        return earliest;
-    }
-
-    @Override
-    public int run(long nowNanos) {
-        int completed = 0;
-        Iterator<ParkedFetch> it = parked.iterator();
-        while (it.hasNext()) {
-            ParkedFetch fetch = it.next();
-            if (fetch.deadlineNanos <= nowNanos) {
-                it.remove();
-                if (!fetch.request.isDisconnected()) {
-                    tryComplete(fetch.request, fetch.request.data(), true);
-                }
-                completed++;
-            }
-        }
-        return completed;
     }
 
     /**
@@ -115,6 +98,7 @@ final class FetchHandler implements ApiHandler, BrokerLoop.TimedWork {
     }
 
     private FetchResponseData read(FetchRequestData data) {
+        boolean readCommitted = data.isolationLevel() == IsolationLevel.READ_COMMITTED.id();
         int remaining = data.maxBytes();
         List<FetchableTopicResponse> topics = new ArrayList<>(data.topics().size());
         for (FetchTopic fetchTopic : data.topics()) {
@@ -129,18 +113,17 @@ final class FetchHandler implements ApiHandler, BrokerLoop.TimedWork {
                     partitions.add(pd.setErrorCode(error.code()).setHighWatermark(-1).setLastStableOffset(-1).setLogStartOffset(-1));
                     continue;
                 }
-                PartitionLog log = state.logIfExists(topic, fp.partition());
-                long end = log == null ? state.logEndOffset(topic, fp.partition()) : log.logEndOffset();
-                long start = log == null ? state.logStartOffset(topic, fp.partition()) : log.logStartOffset();
-                pd.setHighWatermark(end).setLastStableOffset(end).setLogStartOffset(start);
-                if (data.isolationLevel() == 1) {
-                    pd.setAbortedTransactions(List.of());
-                }
-                if (log != null && remaining > 0) {
-                    boolean firstData = remaining == data.maxBytes();
-                    MemoryRecords records = log.read(fp.fetchOffset(), Math.min(remaining, fp.partitionMaxBytes()), firstData);
-                    remaining -= records.sizeInBytes();
-                    pd.setRecords(records);
+                Partition partition = state.partition(topic, fp.partition());
+                pd.setHighWatermark(partition.highWatermark())
+                        .setLastStableOffset(partition.lastStableOffset())
+                        .setLogStartOffset(partition.logStartOffset());
+                boolean firstData = remaining == data.maxBytes();
+                Partition.FetchedRecords fetched = partition.read(fp.fetchOffset(),
+                        Math.min(remaining, fp.partitionMaxBytes()), firstData, readCommitted);
+                remaining -= fetched.records().sizeInBytes();
+                pd.setRecords(fetched.records());
+                if (readCommitted) {
+                    pd.setAbortedTransactions(abortedTransactions(fetched.abortedTransactions()));
                 }
                 partitions.add(pd);
             }
@@ -150,6 +133,16 @@ final class FetchHandler implements ApiHandler, BrokerLoop.TimedWork {
                     .setPartitions(partitions));
         }
         return new FetchResponseData().setErrorCode(Errors.NONE.code()).setSessionId(0).setResponses(topics);
+    }
+
+    private static List<FetchResponseData.AbortedTransaction> abortedTransactions(List<AbortedTransaction> aborted) {
+        List<FetchResponseData.AbortedTransaction> result = new ArrayList<>(aborted.size());
+        for (AbortedTransaction transaction : aborted) {
+            result.add(new FetchResponseData.AbortedTransaction()
+                    .setProducerId(transaction.producerId())
+                    .setFirstOffset(transaction.firstOffset()));
+        }
+        return result;
     }
 
     private Topic resolve(FetchTopic fetchTopic) {
@@ -168,9 +161,9 @@ final class FetchHandler implements ApiHandler, BrokerLoop.TimedWork {
         if (fp.currentLeaderEpoch() > 0) {
             return Errors.UNKNOWN_LEADER_EPOCH;
         }
-        long start = state.logStartOffset(topic, fp.partition());
-        long end = state.logEndOffset(topic, fp.partition());
-        if (fp.fetchOffset() < start || fp.fetchOffset() > end) {
+        Partition partition = state.partition(topic, fp.partition());
+        long fetchOffset = fp.fetchOffset();
+        if (fetchOffset < partition.logStartOffset() || fetchOffset > partition.highWatermark()) {
             return Errors.OFFSET_OUT_OF_RANGE;
         }
         return Errors.NONE;
@@ -189,19 +182,46 @@ final class FetchHandler implements ApiHandler, BrokerLoop.TimedWork {
     }
 
     private long availableBytes(FetchRequestData data) {
+        boolean readCommitted = data.isolationLevel() == IsolationLevel.READ_COMMITTED.id();
         long total = 0;
         for (FetchTopic fetchTopic : data.topics()) {
             Topic topic = resolve(fetchTopic);
             for (FetchPartition fp : fetchTopic.partitions()) {
-                PartitionLog log = state.logIfExists(topic, fp.partition());
-                if (log != null && total < data.minBytes()) {
-                    total += log.bytesFrom(fp.fetchOffset(), data.minBytes() - total);
+                if (total >= data.minBytes()) {
+                    return total;
                 }
+                total += state.partition(topic, fp.partition())
+                        .bytesAvailable(fp.fetchOffset(), readCommitted, data.minBytes() - total);
             }
         }
         return total;
     }
 
-    private record ParkedFetch(ApiRequest request, long deadlineNanos) {
+    /** A long poll waiting on its partitions and on its deadline on the broker timer. */
+    private final class ParkedFetch implements PartitionListener {
+        final ApiRequest request;
+        final FetchRequestData data;
+        final List<Partition> watched;
+
+        ParkedFetch(ApiRequest request, FetchRequestData data, List<Partition> watched) {
+            this.request = request;
+            this.data = data;
+            this.watched = watched;
+        }
+
+        @Override
+        public void onPartitionChanged(Partition partition) {
+            if (request.isDisconnected()) {
+                unpark();
+            } else if (tryComplete(request, data, false)) {
+                unpark();
+            }
+        }
+
+        void unpark() {
+            parked.remove(this);
+            watched.forEach(p -> p.removeListener(this));
+            state.timer().cancel(this);
+        }
     }
 }

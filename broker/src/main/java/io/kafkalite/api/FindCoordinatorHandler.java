@@ -10,9 +10,8 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.FindCoordinatorRequest.CoordinatorType;
 
 /**
- * FindCoordinator, single key (v0-3) or batched (v4+). This node coordinates every group. Transactions have no
- * coordinator here: a transactional producer gets UNSUPPORTED_VERSION, which fails initTransactions() at once
- * with the message; share groups get COORDINATOR_NOT_AVAILABLE.
+ * FindCoordinator, single key (v0-3) or batched (v4+). This node coordinates every group and every transactional
+ * id; share groups get COORDINATOR_NOT_AVAILABLE.
  */
 final class FindCoordinatorHandler implements ApiHandler {
 
@@ -46,13 +45,11 @@ final class FindCoordinatorHandler implements ApiHandler {
         Coordinator c = new Coordinator().setKey(key);
         Errors error;
         String message;
-        if (keyType == CoordinatorType.GROUP.id()) {
+        if (keyType == CoordinatorType.GROUP.id() || keyType == CoordinatorType.TRANSACTION.id() && !key.isEmpty()) {
             return c.setErrorCode(Errors.NONE.code()).setNodeId(state.nodeId()).setHost(state.host()).setPort(state.port());
         } else if (keyType == CoordinatorType.TRANSACTION.id()) {
-            // fatal for the producer at once, where COORDINATOR_NOT_AVAILABLE would keep it retrying for max.block.ms
-            error = Errors.UNSUPPORTED_VERSION;
-            message = "Transactions are not supported by this Kafkalite version; use an idempotent producer "
-                    + "without transactional.id";
+            error = Errors.INVALID_REQUEST;
+            message = "The transactional id must not be empty";
         } else if (keyType == CoordinatorType.SHARE.id()) {
             error = Errors.COORDINATOR_NOT_AVAILABLE;
             message = "Share groups are not supported by Kafkalite";

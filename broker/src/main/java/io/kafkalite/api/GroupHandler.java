@@ -16,9 +16,9 @@ import org.apache.kafka.common.requests.LeaveGroupResponse;
 /**
  * The classic group membership APIs: JoinGroup, SyncGroup, Heartbeat, LeaveGroup. A JoinGroup or SyncGroup
  * waiting for the rebalance keeps its request and is answered when the group moves on; the connection stays
- * muted meanwhile, so responses keep their order. Also runs the coordinator's timers on the broker loop.
+ * muted meanwhile, so responses keep their order.
  */
-final class GroupHandler implements ApiHandler, BrokerLoop.TimedWork {
+final class GroupHandler implements ApiHandler {
 
     private final GroupCoordinator coordinator;
     private final BiConsumer<String, String> onClientLeaving;
@@ -59,15 +59,5 @@ final class GroupHandler implements ApiHandler, BrokerLoop.TimedWork {
             }
             default -> throw new IllegalArgumentException("GroupHandler does not serve " + request.apiKey());
         }
-    }
-
-    @Override
-    public long deadlineNanos() {
-        return coordinator.nextDeadlineNanos();
-    }
-
-    @Override
-    public int run(long nowNanos) {
-        return coordinator.runDueTimers(nowNanos);
     }
 }

@@ -3,9 +3,10 @@ package io.kafkalite.api;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.kafkalite.log.PartitionLog;
-import io.kafkalite.log.PartitionLog.TimestampAndOffset;
+import io.kafkalite.log.BatchLog.TimestampAndOffset;
 import io.kafkalite.metadata.Topic;
+import io.kafkalite.partition.Partition;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
 import org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsPartition;
 import org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsTopic;
@@ -14,7 +15,10 @@ import org.apache.kafka.common.message.ListOffsetsResponseData.ListOffsetsPartit
 import org.apache.kafka.common.message.ListOffsetsResponseData.ListOffsetsTopicResponse;
 import org.apache.kafka.common.protocol.Errors;
 
-/** ListOffsets: earliest, latest, max timestamp and by timestamp. Without tiered storage, "local" is the whole log. */
+/**
+ * ListOffsets: earliest, latest, max timestamp and by timestamp. Without tiered storage, "local" is the whole log.
+ * Under read_committed, "latest" is the last stable offset and lookups never return an offset at or above it.
+ */
 final class ListOffsetsHandler implements ApiHandler {
 
     static final long LATEST = -1;
@@ -31,12 +35,13 @@ final class ListOffsetsHandler implements ApiHandler {
     @Override
     public void handle(ApiRequest request) {
         ListOffsetsRequestData data = request.data();
+        boolean readCommitted = data.isolationLevel() == IsolationLevel.READ_COMMITTED.id();
         List<ListOffsetsTopicResponse> topics = new ArrayList<>();
         for (ListOffsetsTopic requested : data.topics()) {
             Topic topic = state.topics().get(requested.name());
             List<ListOffsetsPartitionResponse> partitions = new ArrayList<>();
             for (ListOffsetsPartition p : requested.partitions()) {
-                ListOffsetsPartitionResponse response = lookup(topic, p);
+                ListOffsetsPartitionResponse response = lookup(topic, p, readCommitted);
                 if (request.version() < 4) {
                     response.setLeaderEpoch(-1); // the field only exists from v4; serialising it earlier fails
                 }
@@ -47,7 +52,7 @@ final class ListOffsetsHandler implements ApiHandler {
         request.respond(new ListOffsetsResponseData().setTopics(topics));
     }
 
-    private ListOffsetsPartitionResponse lookup(Topic topic, ListOffsetsPartition p) {
+    private ListOffsetsPartitionResponse lookup(Topic topic, ListOffsetsPartition p, boolean readCommitted) {
         ListOffsetsPartitionResponse response = new ListOffsetsPartitionResponse()
                 .setPartitionIndex(p.partitionIndex())
                 .setTimestamp(-1)
@@ -59,20 +64,20 @@ final class ListOffsetsHandler implements ApiHandler {
         if (p.currentLeaderEpoch() > 0) {
             return response.setErrorCode(Errors.UNKNOWN_LEADER_EPOCH.code());
         }
-        int partition = p.partitionIndex();
+        Partition partition = state.partition(topic, p.partitionIndex());
         long timestamp = p.timestamp();
         if (timestamp == LATEST) {
-            return response.setOffset(state.logEndOffset(topic, partition)).setLeaderEpoch(0);
+            long latest = readCommitted ? partition.lastStableOffset() : partition.highWatermark();
+            return response.setOffset(latest).setLeaderEpoch(0);
         }
         if (timestamp == EARLIEST || timestamp == EARLIEST_LOCAL) {
-            return response.setOffset(state.logStartOffset(topic, partition)).setLeaderEpoch(0);
+            return response.setOffset(partition.logStartOffset()).setLeaderEpoch(0);
         }
-        PartitionLog log = state.logIfExists(topic, partition);
         TimestampAndOffset found;
         if (timestamp == MAX_TIMESTAMP) {
-            found = log == null ? null : log.maxTimestamp();
+            found = partition.maxTimestamp(readCommitted);
         } else if (timestamp >= 0) {
-            found = log == null ? null : log.offsetForTimestamp(timestamp);
+            found = partition.offsetForTimestamp(timestamp, readCommitted);
         } else {
             // Tiered-storage specs (latest tiered, earliest pending upload) have no offset without tiered storage.
             return response;

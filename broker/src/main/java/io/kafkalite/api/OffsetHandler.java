@@ -90,7 +90,8 @@ final class OffsetHandler implements ApiHandler {
         boolean byId = request.version() >= TOPIC_ID_VERSION;
         List<OffsetFetchResponseGroup> groups = new ArrayList<>();
         for (OffsetFetchRequestGroup group : fetch.groups()) {
-            groups.add(byId ? fetchById(group) : coordinator.fetchOffsets(group.groupId(), group.topics()));
+            groups.add(byId ? fetchById(group, fetch.requireStable())
+                    : coordinator.fetchOffsets(group.groupId(), group.topics(), fetch.requireStable()));
         }
         if (request.version() < 2) {
             // v0-1 have no top-level error: a group error shows in every partition.
@@ -104,7 +105,7 @@ final class OffsetHandler implements ApiHandler {
     }
 
     /** v10+: topics by id; unknown ids answer UNKNOWN_TOPIC_ID, known ones are fetched by name. */
-    private OffsetFetchResponseGroup fetchById(OffsetFetchRequestGroup group) {
+    private OffsetFetchResponseGroup fetchById(OffsetFetchRequestGroup group, boolean requireStable) {
         List<OffsetFetchRequestTopics> byName = null;
         List<OffsetFetchResponseTopics> unknown = new ArrayList<>();
         if (group.topics() != null) {
@@ -123,7 +124,7 @@ final class OffsetHandler implements ApiHandler {
                 }
             }
         }
-        OffsetFetchResponseGroup response = coordinator.fetchOffsets(group.groupId(), byName);
+        OffsetFetchResponseGroup response = coordinator.fetchOffsets(group.groupId(), byName, requireStable);
         for (OffsetFetchResponseTopics topic : response.topics()) {
             Topic t = state.topics().get(topic.name());
             topic.setTopicId(t == null ? Uuid.ZERO_UUID : t.id());

@@ -3,9 +3,10 @@ package io.kafkalite.api;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.kafkalite.log.PartitionLog;
 import io.kafkalite.metadata.Topic;
 import io.kafkalite.metadata.TopicConfigs;
+import io.kafkalite.partition.Partition;
+import io.kafkalite.txn.TransactionCoordinator;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ApiException;
@@ -32,26 +33,31 @@ import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.apache.kafka.common.record.internal.RecordBatch;
 
 /**
- * Produce: validates each partition's record batch (one per partition, magic v2, CRC, size, timestamps,
- * idempotent sequence) and appends it as sent. On one node every acks level is satisfied by the append itself.
+ * Produce: validates each partition's record batch (one per partition, magic v2, CRC, size, timestamps), checks
+ * a transactional batch against its transaction (version 1: the partition must have been added; version 2,
+ * Produce v12+: the partition joins the transaction), and hands the batch to its partition, which checks it
+ * against the producer's state and appends it as sent. On one node every acks level is satisfied by the append.
  */
 final class ProduceHandler implements ApiHandler {
 
-    private final BrokerState state;
-    private final Runnable onAppend;
+    /** Produce v12+ belongs to transaction version 2: a transactional batch adds its partition to the transaction. */
+    private static final short ADDS_PARTITIONS_TO_TRANSACTION = 12;
+    /** Produce v11+ clients know TRANSACTION_ABORTABLE. */
+    private static final short KNOWS_TRANSACTION_ABORTABLE = 11;
 
-    /** @param onAppend told after records were appended (wakes parked fetches) */
-    ProduceHandler(BrokerState state, Runnable onAppend) {
+    private final BrokerState state;
+    private final TransactionCoordinator transactions;
+
+    ProduceHandler(BrokerState state, TransactionCoordinator transactions) {
         this.state = state;
-        this.onAppend = onAppend;
+        this.transactions = transactions;
     }
 
     @Override
     public void handle(ApiRequest request) {
         ProduceRequestData data = request.data();
         boolean validAcks = data.acks() == -1 || data.acks() == 0 || data.acks() == 1;
-        long now = System.currentTimeMillis();
-        boolean appended = false;
+        long now = state.clock().epochMillis();
         TopicProduceResponseCollection responses = new TopicProduceResponseCollection();
         for (TopicProduceData topicData : data.topicData()) {
             Topic topic = topicData.name() == null || topicData.name().isEmpty()
@@ -67,7 +73,7 @@ final class ProduceHandler implements ApiHandler {
                     if (!validAcks) {
                         throw new InvalidRequiredAcksException("acks must be -1, 0 or 1, got " + data.acks());
                     }
-                    appended |= append(topicData, topic, partitionData, response, now);
+                    append(request.version(), data.transactionalId(), topicData, topic, partitionData, response, now);
                 } catch (ApiException e) {
                     response.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());
                 }
@@ -78,9 +84,6 @@ final class ProduceHandler implements ApiHandler {
                     .setTopicId(topicData.topicId())
                     .setPartitionResponses(partitions));
         }
-        if (appended) {
-            onAppend.run();
-        }
         if (data.acks() == 0) {
             request.respondNothing();
         } else {
@@ -88,39 +91,51 @@ final class ProduceHandler implements ApiHandler {
         }
     }
 
-    /** Validates and appends one partition's batch, filling {@code response}; returns whether records were added. */
-    private boolean append(TopicProduceData topicData, Topic topic, PartitionProduceData partitionData,
-                           PartitionProduceResponse response, long now) {
+    /** Validates and appends one partition's batch, filling {@code response}. */
+    private void append(short version, String transactionalId, TopicProduceData topicData, Topic topic,
+                        PartitionProduceData partitionData, PartitionProduceResponse response, long now) {
         if (topic == null) {
             throw topicData.name() == null || topicData.name().isEmpty()
                     ? new UnknownTopicIdException("Topic id " + topicData.topicId() + " does not exist")
                     : new UnknownTopicOrPartitionException("Topic '" + topicData.name() + "' does not exist");
         }
-        int partition = partitionData.index();
-        if (!topic.hasPartition(partition)) {
-            throw new UnknownTopicOrPartitionException("Topic '" + topic.name() + "' has no partition " + partition);
+        int index = partitionData.index();
+        if (!topic.hasPartition(index)) {
+            throw new UnknownTopicOrPartitionException("Topic '" + topic.name() + "' has no partition " + index);
         }
         MemoryRecords records = (MemoryRecords) partitionData.records();
         MutableRecordBatch batch = singleBatch(records);
         TopicConfigs.Settings settings = topic.settings();
         validate(batch, settings, now);
 
-        TopicPartition key = new TopicPartition(topic.name(), partition);
-        PartitionLog log = state.log(topic, partition);
-        long duplicateOf = state.producerStates().check(key, List.of(batch))[0];
-        boolean logAppendTime = settings.timestampType() == TimestampType.LOG_APPEND_TIME;
-        if (duplicateOf >= 0) {
-            // A retry of a batch already stored: acknowledge it again with the offset it got the first time.
-            response.setBaseOffset(duplicateOf).setLogStartOffset(log.logStartOffset())
-                    .setLogAppendTimeMs(logAppendTime ? now : -1);
-            return false;
+        Partition partition = state.partition(topic, index);
+        if (batch.isTransactional()) {
+            checkTransaction(version, transactionalId, batch, partition.id());
         }
-        long baseOffset = log.append(batch, records.buffer(), settings.timestampType(), now);
-        state.producerStates().recordAppended(key, batch, baseOffset);
-        response.setBaseOffset(baseOffset)
-                .setLogStartOffset(log.logStartOffset())
+        Partition.AppendResult result = partition.appendRecords(batch, records.buffer(), now);
+        boolean logAppendTime = settings.timestampType() == TimestampType.LOG_APPEND_TIME;
+        // a retried batch is acknowledged again with the offset it got the first time
+        response.setBaseOffset(result.baseOffset())
+                .setLogStartOffset(partition.logStartOffset())
                 .setLogAppendTimeMs(logAppendTime ? now : -1);
-        return true;
+    }
+
+    private void checkTransaction(short version, String transactionalId, MutableRecordBatch batch, TopicPartition tp) {
+        if (transactionalId == null) {
+            throw new InvalidTxnStateException("A transactional record batch needs the producer's transactional.id "
+                    + "in the produce request");
+        }
+        Errors error = version >= ADDS_PARTITIONS_TO_TRANSACTION
+                ? transactions.addPartitions(transactionalId, batch.producerId(), batch.producerEpoch(), List.of(tp), true)
+                : transactions.verifyPartition(transactionalId, batch.producerId(), batch.producerEpoch(), tp);
+        error = TransactionHandler.transactionErrorForClient(error, version, KNOWS_TRANSACTION_ABORTABLE);
+        if (error == Errors.INVALID_TXN_STATE) {
+            throw new InvalidTxnStateException("Partition " + tp + " was not added to the transaction of '"
+                    + transactionalId + "'");
+        }
+        if (error != Errors.NONE) {
+            throw error.exception();
+        }
     }
 
     /** Produce v3+ carries exactly one batch per partition, as Kafka requires. */
@@ -161,9 +176,6 @@ final class ProduceHandler implements ApiHandler {
         }
         if (batch.isControlBatch()) {
             throw new InvalidRecordException("Clients may not write control batches");
-        }
-        if (batch.isTransactional()) {
-            throw new InvalidTxnStateException("Transactional produce is not supported by this Kafkalite version");
         }
         if (settings.timestampType() == TimestampType.CREATE_TIME && batch.maxTimestamp() > now + settings.timestampAfterMaxMs()) {
             throw new InvalidTimestampException("Record timestamp " + batch.maxTimestamp() + " is more than "

@@ -16,23 +16,35 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The dispatch table: API key to handler, with the versions the broker serves. Parsing runs on the network
- * thread, dispatch on the broker loop thread; the table is fixed before the broker accepts connections.
+ * The dispatch table: API key to handler, with the versions the broker serves. Each API names the highest version
+ * Kafkalite implements and tests, so a newer shaded kafka-clients never silently advertises versions with new
+ * semantics. Requests are parsed and dispatched on the broker loop thread.
  */
 public final class RequestDispatcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestDispatcher.class);
 
     private final Map<ApiKeys, ApiHandler> handlers = new EnumMap<>(ApiKeys.class);
+    private final Map<ApiKeys, Short> maxVersions = new EnumMap<>(ApiKeys.class);
 
-    /** Routes {@code key} to {@code handler} for every version the protocol classes know. */
-    public RequestDispatcher register(ApiKeys key, ApiHandler handler) {
+    /**
+     * Routes {@code key} to {@code handler} from the oldest version the protocol classes parse up to
+     * {@code maxVersion}, the newest one Kafkalite implements.
+     *
+     * @throws IllegalArgumentException if the protocol classes do not know {@code maxVersion}
+     */
+    public RequestDispatcher register(ApiKeys key, int maxVersion, ApiHandler handler) {
+        if (maxVersion > key.latestVersion(true) || maxVersion < key.oldestVersion()) {
+            throw new IllegalArgumentException(key + " v" + maxVersion + " is outside what kafka-clients parses: v"
+                    + key.oldestVersion() + " to v" + key.latestVersion(true));
+        }
         handlers.put(key, handler);
+        maxVersions.put(key, (short) maxVersion);
         return this;
     }
 
     public boolean supports(ApiKeys key, short version) {
-        return handlers.containsKey(key) && version >= key.oldestVersion() && version <= key.latestVersion();
+        return handlers.containsKey(key) && version >= key.oldestVersion() && version <= maxVersions.get(key);
     }
 
     /** The ApiVersions list: every registered API with its version range. */
@@ -42,7 +54,7 @@ public final class RequestDispatcher {
             versions.add(new ApiVersion()
                     .setApiKey(key.id)
                     .setMinVersion(advertisedMinVersion(key))
-                    .setMaxVersion(key.latestVersion()));
+                    .setMaxVersion(maxVersions.get(key)));
         }
         return versions;
     }
@@ -75,7 +87,7 @@ public final class RequestDispatcher {
         if (!supported && key != ApiKeys.API_VERSIONS) {
             throw new InvalidRequestException(handlers.containsKey(key)
                     ? key + " v" + version + " is not supported; Kafkalite serves v" + key.oldestVersion() + " to v"
-                        + key.latestVersion()
+                        + maxVersions.get(key)
                     : key + " is not implemented by Kafkalite");
         }
         RequestHeader header;

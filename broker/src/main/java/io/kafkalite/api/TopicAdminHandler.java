@@ -43,13 +43,9 @@ final class TopicAdminHandler implements ApiHandler {
 
     private final BrokerState state;
     private final ConfigsHandler configs;
-    private final Runnable onTopicsChanged;
-
-    /** @param onTopicsChanged told after topics were deleted or grew (parked fetches re-check) */
-    TopicAdminHandler(BrokerState state, ConfigsHandler configs, Runnable onTopicsChanged) {
+    TopicAdminHandler(BrokerState state, ConfigsHandler configs) {
         this.state = state;
         this.configs = configs;
-        this.onTopicsChanged = onTopicsChanged;
     }
 
     @Override
@@ -136,7 +132,6 @@ final class TopicAdminHandler implements ApiHandler {
         List<DeleteTopicState> targets = new ArrayList<>(data.topics());
         data.topicNames().forEach(name -> targets.add(new DeleteTopicState().setName(name).setTopicId(Uuid.ZERO_UUID)));
         DeletableTopicResultCollection results = new DeletableTopicResultCollection();
-        boolean deleted = false;
         for (DeleteTopicState target : targets) {
             DeletableTopicResult result = new DeletableTopicResult().setName(target.name()).setTopicId(target.topicId());
             try {
@@ -155,14 +150,10 @@ final class TopicAdminHandler implements ApiHandler {
                 Topic topic = state.topics().get(name);
                 result.setTopicId(topic == null ? target.topicId() : topic.id());
                 state.deleteTopic(name);
-                deleted = true;
             } catch (ApiException e) {
                 result.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());
             }
             results.add(result);
-        }
-        if (deleted) {
-            onTopicsChanged.run();
         }
         request.respond(new DeleteTopicsResponseData().setResponses(results));
     }

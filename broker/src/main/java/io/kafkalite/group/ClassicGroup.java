@@ -430,7 +430,7 @@ public final class ClassicGroup implements Group {
     }
 
     @Override
-    public void validateOffsetCommit(String memberId, String groupInstanceId, int generationId) {
+    public void validateOffsetCommit(String memberId, String groupInstanceId, int generationId, boolean transactional) {
         if (isDead()) {
             throw Errors.COORDINATOR_NOT_AVAILABLE.exception();
         }
@@ -442,10 +442,10 @@ public final class ClassicGroup implements Group {
             if (generationId != this.generationId) {
                 throw Errors.ILLEGAL_GENERATION.exception();
             }
-        } else if (!isInState(ClassicGroupState.EMPTY)) {
+        } else if (!transactional && !isInState(ClassicGroupState.EMPTY)) {
             throw Errors.UNKNOWN_MEMBER_ID.exception();
         }
-        if (isInState(ClassicGroupState.COMPLETING_REBALANCE)) {
+        if (!transactional && isInState(ClassicGroupState.COMPLETING_REBALANCE)) {
             // The member has the new generation but not its assignment yet: it should finish the rebalance first.
             throw Errors.REBALANCE_IN_PROGRESS.exception();
         }

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
-import java.util.function.LongSupplier;
 
+import io.kafkalite.time.BrokerTimer;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.HeartbeatRequestData;
 import org.apache.kafka.common.message.JoinGroupRequestData;
@@ -36,15 +36,12 @@ final class ClassicGroupCoordinator {
 
     private final Map<String, Group> groups;
     private final GroupCoordinatorConfig config;
-    private final DeadlineTimer timer;
-    private final LongSupplier nanoClock;
+    private final BrokerTimer timer;
 
-    ClassicGroupCoordinator(Map<String, Group> groups, GroupCoordinatorConfig config, DeadlineTimer timer,
-                            LongSupplier nanoClock) {
+    ClassicGroupCoordinator(Map<String, Group> groups, GroupCoordinatorConfig config, BrokerTimer timer) {
         this.groups = groups;
         this.config = config;
         this.timer = timer;
-        this.nanoClock = nanoClock;
     }
 
     // ---------------------------------------------------------------- JoinGroup
@@ -288,7 +285,7 @@ final class ClassicGroupCoordinator {
     }
 
     private void scheduleInitialRebalance(String groupId, int delayMs, int remainingMs) {
-        timer.schedule(new JoinKey(groupId), nanoClock.getAsLong() + delayMs * NANOS_PER_MS,
+        timer.schedule(new JoinKey(groupId), timer.clock().nanoTime() + delayMs * NANOS_PER_MS,
                 () -> completeInitialRebalanceOrExtend(groupId, delayMs, remainingMs));
     }
 
@@ -309,7 +306,7 @@ final class ClassicGroupCoordinator {
 
     private void scheduleJoinTimeout(ClassicGroup group) {
         String groupId = group.groupId();
-        timer.schedule(new JoinKey(groupId), nanoClock.getAsLong() + group.rebalanceTimeoutMs() * NANOS_PER_MS, () -> {
+        timer.schedule(new JoinKey(groupId), timer.clock().nanoTime() + group.rebalanceTimeoutMs() * NANOS_PER_MS, () -> {
             ClassicGroup g = classicGroup(groupId);
             if (g != null && g.isInState(ClassicGroupState.PREPARING_REBALANCE)) {
                 completeJoin(g);
@@ -367,7 +364,7 @@ final class ClassicGroupCoordinator {
     private void schedulePendingSyncExpiry(ClassicGroup group) {
         String groupId = group.groupId();
         int generation = group.generationId();
-        timer.schedule(new SyncKey(groupId), nanoClock.getAsLong() + group.rebalanceTimeoutMs() * NANOS_PER_MS, () -> {
+        timer.schedule(new SyncKey(groupId), timer.clock().nanoTime() + group.rebalanceTimeoutMs() * NANOS_PER_MS, () -> {
             ClassicGroup g = classicGroup(groupId);
             if (g == null || g.generationId() != generation || g.pendingSyncMembers().isEmpty()) {
                 return;
@@ -409,7 +406,7 @@ final class ClassicGroupCoordinator {
 
     private void scheduleHeartbeatExpiry(ClassicGroup group, String memberId, long timeoutMs) {
         String groupId = group.groupId();
-        timer.schedule(new HeartbeatKey(groupId, memberId), nanoClock.getAsLong() + timeoutMs * NANOS_PER_MS,
+        timer.schedule(new HeartbeatKey(groupId, memberId), timer.clock().nanoTime() + timeoutMs * NANOS_PER_MS,
                 () -> expireHeartbeat(groupId, memberId));
     }
 

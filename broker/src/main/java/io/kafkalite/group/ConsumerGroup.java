@@ -73,10 +73,10 @@ final class ConsumerGroup implements Group {
     }
 
     @Override
-    public void validateOffsetCommit(String memberId, String groupInstanceId, int memberEpoch) {
+    public void validateOffsetCommit(String memberId, String groupInstanceId, int memberEpoch, boolean transactional) {
         if (memberEpoch < 0 && (memberId == null || memberId.isEmpty())) {
-            if (members.isEmpty()) {
-                return; // admin tools and assign()-mode consumers commit for an empty group
+            if (members.isEmpty() || transactional && groupInstanceId == null) {
+                return; // admin tools and assign()-mode consumers; a TxnOffsetCommit may leave the member out
             }
             throw new IllegalGenerationException("Group " + groupId + " has members; commit as one of them");
         }

@@ -9,10 +9,10 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
+import io.kafkalite.time.BrokerTimer;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.FencedMemberEpochException;
@@ -42,16 +42,13 @@ final class ConsumerGroupCoordinator {
     private static final int STATIC_LEAVE_EPOCH = -2;
 
     private final Map<String, Group> groups;
-    private final DeadlineTimer timer;
-    private final LongSupplier nanoClock;
+    private final BrokerTimer timer;
     private final GroupCoordinatorConfig config;
 
-    ConsumerGroupCoordinator(Map<String, Group> groups, GroupCoordinatorConfig config, DeadlineTimer timer,
-                             LongSupplier nanoClock) {
+    ConsumerGroupCoordinator(Map<String, Group> groups, GroupCoordinatorConfig config, BrokerTimer timer) {
         this.groups = groups;
         this.config = config;
         this.timer = timer;
-        this.nanoClock = nanoClock;
     }
 
     ConsumerGroupHeartbeatResponseData heartbeat(ConsumerGroupHeartbeatRequestData request, short version,
@@ -326,7 +323,7 @@ final class ConsumerGroupCoordinator {
     }
 
     private void scheduleSessionTimeout(ConsumerGroup group, ConsumerGroupMember member) {
-        long deadline = nanoClock.getAsLong() + TimeUnit.MILLISECONDS.toNanos(config.consumerSessionTimeoutMs());
+        long deadline = timer.clock().nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.consumerSessionTimeoutMs());
         timer.schedule(new SessionKey(group.groupId(), member.memberId), deadline,
                 () -> removeMember(group, member.memberId));
     }
@@ -335,7 +332,7 @@ final class ConsumerGroupCoordinator {
     private void scheduleRevocationTimeout(ConsumerGroup group, ConsumerGroupMember member) {
         RevocationKey key = new RevocationKey(group.groupId(), member.memberId);
         if (!timer.isScheduled(key)) {
-            long deadline = nanoClock.getAsLong() + TimeUnit.MILLISECONDS.toNanos(member.rebalanceTimeoutMs);
+            long deadline = timer.clock().nanoTime() + TimeUnit.MILLISECONDS.toNanos(member.rebalanceTimeoutMs);
             timer.schedule(key, deadline, () -> removeMember(group, member.memberId));
         }
     }

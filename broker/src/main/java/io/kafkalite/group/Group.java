@@ -42,9 +42,12 @@ public interface Group {
     /**
      * Checks that a member (or, with generation -1 and no member id, an outsider) may commit offsets now.
      *
+     * @param transactional a TxnOffsetCommit, which may leave out the member and generation (KIP-447 made them
+     *     optional) and is not held back by a rebalance in progress
      * @throws ApiException with Kafka's error for the case
      */
-    void validateOffsetCommit(String memberId, String groupInstanceId, int generationIdOrMemberEpoch);
+    void validateOffsetCommit(String memberId, String groupInstanceId, int generationIdOrMemberEpoch,
+                              boolean transactional);
 
     /** @throws ApiException unless offsets of topics the group does not consume may be deleted */
     void validateOffsetDelete();

@@ -8,11 +8,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 
+import io.kafkalite.time.BrokerTimer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.StaleMemberEpochException;
 import org.apache.kafka.common.message.DeleteGroupsResponseData.DeletableGroupResult;
 import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroup;
 import org.apache.kafka.common.message.HeartbeatRequestData;
@@ -42,6 +43,12 @@ import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
 import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.SyncGroupResponseData;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData.TxnOffsetCommitRequestPartition;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData.TxnOffsetCommitRequestTopic;
+import org.apache.kafka.common.message.TxnOffsetCommitResponseData;
+import org.apache.kafka.common.message.TxnOffsetCommitResponseData.TxnOffsetCommitResponsePartition;
+import org.apache.kafka.common.message.TxnOffsetCommitResponseData.TxnOffsetCommitResponseTopic;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
@@ -54,22 +61,25 @@ public final class GroupCoordinator {
     private final Map<String, Group> groups = new LinkedHashMap<>();
     private final GroupCoordinatorConfig config;
     private final OffsetStore offsets;
-    private final DeadlineTimer timer = new DeadlineTimer();
     private final ClassicGroupCoordinator classic;
     private final ConsumerGroupCoordinator consumer;
 
     /**
-     * @param offsets committed offsets, already replayed from the journal: each group that has offsets exists
-     *     (empty) from the start, as in Kafka after a restart
-     * @param nanoClock {@link System#nanoTime()} or a test clock
+     * @param offsets committed offsets; once the journal has been replayed into them, {@link #recover()} makes each
+     *     group that has offsets exist (empty), as in Kafka after a restart
+     * @param timer the broker's timer, whose clock the coordinator's timeouts follow
      */
-    public GroupCoordinator(GroupCoordinatorConfig config, OffsetStore offsets, LongSupplier nanoClock) {
+    public GroupCoordinator(GroupCoordinatorConfig config, OffsetStore offsets, BrokerTimer timer) {
         this.config = config;
         this.offsets = offsets;
-        this.classic = new ClassicGroupCoordinator(groups, config, timer, nanoClock);
-        this.consumer = new ConsumerGroupCoordinator(groups, config, timer, nanoClock);
+        this.classic = new ClassicGroupCoordinator(groups, config, timer);
+        this.consumer = new ConsumerGroupCoordinator(groups, config, timer);
+    }
+
+    /** After the journal was replayed: every group with committed or pending offsets exists, without members. */
+    public void recover() {
         for (String groupId : offsets.groups()) {
-            groups.put(groupId, new ClassicGroup(groupId));
+            groups.putIfAbsent(groupId, new ClassicGroup(groupId));
         }
     }
 
@@ -115,18 +125,6 @@ public final class GroupCoordinator {
         return groupIds.stream().map(id -> consumer.describe(id, topics)).toList();
     }
 
-    // ---------------------------------------------------------------- timers
-
-    /** When the next timer (session, rebalance, initial delay, pending sync) is due; Long.MAX_VALUE if none. */
-    public long nextDeadlineNanos() {
-        return timer.nextDeadlineNanos();
-    }
-
-    /** Runs the timers due at {@code nowNanos}; returns how many ran. */
-    public int runDueTimers(long nowNanos) {
-        return timer.runDue(nowNanos);
-    }
-
     // ---------------------------------------------------------------- offsets
 
     /**
@@ -140,11 +138,7 @@ public final class GroupCoordinator {
             OffsetCommitResponseTopic topicResponse = new OffsetCommitResponseTopic().setName(topic.name())
                     .setTopicId(topic.topicId());
             for (OffsetCommitRequestPartition p : topic.partitions()) {
-                Errors error = groupError;
-                if (error == Errors.NONE && p.committedMetadata() != null
-                        && p.committedMetadata().length() > config.offsetMetadataMaxBytes()) {
-                    error = Errors.OFFSET_METADATA_TOO_LARGE;
-                }
+                Errors error = partitionError(groupError, p.committedMetadata());
                 if (error == Errors.NONE) {
                     offsets.commit(request.groupId(), new TopicPartition(topic.name(), p.partitionIndex()),
                             new CommittedOffset(p.committedOffset(), p.committedLeaderEpoch(), p.committedMetadata()));
@@ -157,22 +151,39 @@ public final class GroupCoordinator {
         return response;
     }
 
+    private Errors partitionError(Errors groupError, String metadata) {
+        if (groupError == Errors.NONE && metadata != null && metadata.length() > config.offsetMetadataMaxBytes()) {
+            return Errors.OFFSET_METADATA_TOO_LARGE;
+        }
+        return groupError;
+    }
+
+    /**
+     * The group a commit goes to: an unknown group is created as a "simple" one (offsets only, no members) for a
+     * commit from outside any group (generation -1), else null.
+     */
+    private Group groupForCommit(String groupId, int generationIdOrMemberEpoch) {
+        Group group = groups.get(groupId);
+        if (group == null && generationIdOrMemberEpoch < 0) {
+            group = new ClassicGroup(groupId);
+            groups.put(groupId, group);
+        }
+        return group;
+    }
+
     private Errors validateCommit(OffsetCommitRequestData request, short version) {
         String groupId = request.groupId();
         if (groupId == null || groupId.isEmpty()) {
             return Errors.INVALID_GROUP_ID;
         }
-        Group group = groups.get(groupId);
+        Group group = groupForCommit(groupId, request.generationIdOrMemberEpoch());
         if (group == null) {
-            if (request.generationIdOrMemberEpoch() >= 0) {
-                // v9 made the answer for a missing group explicit; older versions keep ILLEGAL_GENERATION.
-                return version >= 9 ? Errors.GROUP_ID_NOT_FOUND : Errors.ILLEGAL_GENERATION;
-            }
-            group = new ClassicGroup(groupId); // a "simple" group: offsets only, no members
-            groups.put(groupId, group);
+            // v9 made the answer for a missing group explicit; older versions keep ILLEGAL_GENERATION.
+            return version >= 9 ? Errors.GROUP_ID_NOT_FOUND : Errors.ILLEGAL_GENERATION;
         }
         try {
-            group.validateOffsetCommit(request.memberId(), request.groupInstanceId(), request.generationIdOrMemberEpoch());
+            group.validateOffsetCommit(request.memberId(), request.groupInstanceId(), request.generationIdOrMemberEpoch(),
+                    false);
         } catch (ApiException e) {
             return Errors.forException(e);
         }
@@ -183,10 +194,62 @@ public final class GroupCoordinator {
     }
 
     /**
-     * OffsetFetch for one group: the requested partitions (-1 where nothing is committed), or every committed
-     * offset when {@code topics} is null. A group that does not exist simply has no offsets.
+     * TxnOffsetCommit for topics already known to exist, once the transaction coordinator has checked that the
+     * group's offsets belong to the producer's transaction: the member and generation are checked as KIP-447 says,
+     * and the offsets stay pending until the transaction ends.
      */
-    public OffsetFetchResponseGroup fetchOffsets(String groupId, List<OffsetFetchRequestTopics> topics) {
+    public TxnOffsetCommitResponseData commitTransactionalOffsets(TxnOffsetCommitRequestData request) {
+        Errors groupError = validateTransactionalCommit(request);
+        TxnOffsetCommitResponseData response = new TxnOffsetCommitResponseData();
+        for (TxnOffsetCommitRequestTopic topic : request.topics()) {
+            TxnOffsetCommitResponseTopic topicResponse = new TxnOffsetCommitResponseTopic().setName(topic.name());
+            for (TxnOffsetCommitRequestPartition p : topic.partitions()) {
+                Errors error = partitionError(groupError, p.committedMetadata());
+                if (error == Errors.NONE) {
+                    offsets.commitPending(request.groupId(), request.producerId(),
+                            new TopicPartition(topic.name(), p.partitionIndex()),
+                            new CommittedOffset(p.committedOffset(), p.committedLeaderEpoch(), p.committedMetadata()));
+                }
+                topicResponse.partitions().add(new TxnOffsetCommitResponsePartition()
+                        .setPartitionIndex(p.partitionIndex()).setErrorCode(error.code()));
+            }
+            response.topics().add(topicResponse);
+        }
+        return response;
+    }
+
+    private Errors validateTransactionalCommit(TxnOffsetCommitRequestData request) {
+        String groupId = request.groupId();
+        if (groupId == null || groupId.isEmpty()) {
+            return Errors.INVALID_GROUP_ID;
+        }
+        Group group = groupForCommit(groupId, request.generationIdOrMemberEpoch());
+        if (group == null) {
+            return Errors.ILLEGAL_GENERATION;
+        }
+        try {
+            group.validateOffsetCommit(request.memberId(), request.groupInstanceId(), request.generationIdOrMemberEpoch(), true);
+        } catch (StaleMemberEpochException e) {
+            return Errors.ILLEGAL_GENERATION; // what Kafka answers a transactional commit of an older member epoch
+        } catch (ApiException e) {
+            return Errors.forException(e);
+        }
+        return Errors.NONE;
+    }
+
+    /** A transaction that wrote offsets of the group ended: they become committed, or are dropped on abort. */
+    public void completeTransaction(String groupId, long producerId, boolean commit) {
+        offsets.completePending(groupId, producerId, commit);
+    }
+
+    /**
+     * OffsetFetch for one group: the requested partitions (-1 where nothing is committed), or every committed
+     * offset when {@code topics} is null. A group that does not exist simply has no offsets. With
+     * {@code requireStable} (read_committed consumers), a partition whose offset an open transaction committed
+     * answers UNSTABLE_OFFSET_COMMIT, so the consumer retries once the transaction ends.
+     */
+    public OffsetFetchResponseGroup fetchOffsets(String groupId, List<OffsetFetchRequestTopics> topics,
+                                                 boolean requireStable) {
         OffsetFetchResponseGroup response = new OffsetFetchResponseGroup().setGroupId(groupId);
         if (groupId == null || groupId.isEmpty()) {
             return response.setErrorCode(Errors.INVALID_GROUP_ID.code());
@@ -200,24 +263,30 @@ public final class GroupCoordinator {
             Map<String, OffsetFetchResponseTopics> byTopic = new TreeMap<>();
             offsets.all(groupId).forEach((tp, committed) -> byTopic
                     .computeIfAbsent(tp.topic(), t -> new OffsetFetchResponseTopics().setName(t))
-                    .partitions().add(partition(tp.partition(), committed)));
+                    .partitions().add(partition(groupId, tp, committed, requireStable)));
             return response.setTopics(new ArrayList<>(byTopic.values()));
         }
         for (OffsetFetchRequestTopics topic : topics) {
             OffsetFetchResponseTopics topicResponse = new OffsetFetchResponseTopics().setName(topic.name())
                     .setTopicId(topic.topicId());
             for (int partition : topic.partitionIndexes()) {
-                CommittedOffset committed = known ? offsets.get(groupId, new TopicPartition(topic.name(), partition)) : null;
-                topicResponse.partitions().add(partition(partition, committed));
+                TopicPartition tp = new TopicPartition(topic.name(), partition);
+                CommittedOffset committed = known ? offsets.get(groupId, tp) : null;
+                topicResponse.partitions().add(partition(groupId, tp, committed, requireStable && known));
             }
             response.topics().add(topicResponse);
         }
         return response;
     }
 
-    private static OffsetFetchResponsePartitions partition(int partition, CommittedOffset committed) {
+    private OffsetFetchResponsePartitions partition(String groupId, TopicPartition tp, CommittedOffset committed,
+                                                    boolean requireStable) {
+        if (requireStable && offsets.hasPending(groupId, tp)) {
+            return new OffsetFetchResponsePartitions().setPartitionIndex(tp.partition()).setCommittedOffset(-1)
+                    .setCommittedLeaderEpoch(-1).setMetadata("").setErrorCode(Errors.UNSTABLE_OFFSET_COMMIT.code());
+        }
         return new OffsetFetchResponsePartitions()
-                .setPartitionIndex(partition)
+                .setPartitionIndex(tp.partition())
                 .setCommittedOffset(committed == null ? -1 : committed.offset())
                 .setCommittedLeaderEpoch(committed == null ? -1 : committed.leaderEpoch())
                 .setMetadata(committed == null ? "" : committed.metadata())

@@ -11,8 +11,10 @@ import io.kafkalite.metadata.MetadataJournal;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Committed offsets by group and partition. Every change is journaled, so a broker restarted on the same data
- * directory gives consumers back their positions; offsets of a deleted topic go with it.
+ * Committed offsets by group and partition, and transactional offsets still pending their transaction's end
+ * (by group and producer id). Every change is journaled, so a broker restarted on the same data directory gives
+ * consumers back their positions and an open transaction its pending offsets; offsets of a deleted topic go
+ * with it.
  */
 public final class OffsetStore implements MetadataJournal.Listener {
 
@@ -21,6 +23,8 @@ public final class OffsetStore implements MetadataJournal.Listener {
 
     private final MetadataJournal journal;
     private final Map<String, Map<TopicPartition, CommittedOffset>> byGroup = new HashMap<>();
+    /** Pending transactional offsets: group, then producer id, then partition. */
+    private final Map<String, Map<Long, Map<TopicPartition, CommittedOffset>>> pendingByGroup = new HashMap<>();
 
     public OffsetStore(MetadataJournal journal) {
         this.journal = journal;
@@ -30,6 +34,53 @@ public final class OffsetStore implements MetadataJournal.Listener {
         put(group, partition, offset);
         journal.offsetCommitted(group, partition.topic(), partition.partition(), offset.offset(), offset.leaderEpoch(),
                 offset.metadata());
+    }
+
+    /** Records a transactional offset commit; it takes effect when its transaction commits. */
+    public void commitPending(String group, long producerId, TopicPartition partition, CommittedOffset offset) {
+        putPending(group, producerId, partition, offset);
+        journal.transactionalOffsetCommitted(group, producerId, partition, offset.offset(), offset.leaderEpoch(),
+                offset.metadata());
+    }
+
+    /** Makes a producer's pending offsets of the group committed ({@code commit}) or drops them. */
+    public void completePending(String group, long producerId, boolean commit) {
+        if (complete(group, producerId, commit)) {
+            journal.transactionalOffsetsCompleted(group, producerId, commit);
+        }
+    }
+
+    /** Whether a transaction that has not ended yet committed an offset for this partition of the group. */
+    public boolean hasPending(String group, TopicPartition partition) {
+        Map<Long, Map<TopicPartition, CommittedOffset>> byProducer = pendingByGroup.get(group);
+        if (byProducer != null) {
+            for (Map<TopicPartition, CommittedOffset> pending : byProducer.values()) {
+                if (pending.containsKey(partition)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private void putPending(String group, long producerId, TopicPartition partition, CommittedOffset offset) {
+        pendingByGroup.computeIfAbsent(group, g -> new HashMap<>())
+                .computeIfAbsent(producerId, p -> new HashMap<>()).put(partition, offset);
+    }
+
+    private boolean complete(String group, long producerId, boolean commit) {
+        Map<Long, Map<TopicPartition, CommittedOffset>> byProducer = pendingByGroup.get(group);
+        Map<TopicPartition, CommittedOffset> pending = byProducer == null ? null : byProducer.remove(producerId);
+        if (pending == null) {
+            return false;
+        }
+        if (byProducer.isEmpty()) {
+            pendingByGroup.remove(group);
+        }
+        if (commit) {
+            pending.forEach((partition, offset) -> put(group, partition, offset));
+        }
+        return true;
     }
 
     /** The committed offset, or null. */
@@ -48,9 +99,11 @@ public final class OffsetStore implements MetadataJournal.Listener {
         return byGroup.containsKey(group);
     }
 
-    /** Groups that have committed offsets. */
+    /** Groups that have committed offsets, or transactional offsets pending. */
     public Set<String> groups() {
-        return Collections.unmodifiableSet(byGroup.keySet());
+        Set<String> groups = new java.util.TreeSet<>(byGroup.keySet());
+        groups.addAll(pendingByGroup.keySet());
+        return groups;
     }
 
     public void delete(String group, TopicPartition partition) {
@@ -60,7 +113,8 @@ public final class OffsetStore implements MetadataJournal.Listener {
     }
 
     public void deleteGroup(String group) {
-        if (byGroup.remove(group) != null) {
+        boolean hadPending = pendingByGroup.remove(group) != null;
+        if (byGroup.remove(group) != null || hadPending) {
             journal.groupOffsetsDeleted(group);
         }
     }
@@ -69,6 +123,8 @@ public final class OffsetStore implements MetadataJournal.Listener {
     public void deleteTopic(String topic) {
         byGroup.values().forEach(offsets -> offsets.keySet().removeIf(tp -> tp.topic().equals(topic)));
         byGroup.values().removeIf(Map::isEmpty);
+        pendingByGroup.values().forEach(byProducer -> byProducer.values()
+                .forEach(offsets -> offsets.keySet().removeIf(tp -> tp.topic().equals(topic))));
     }
 
     private void put(String group, TopicPartition partition, CommittedOffset offset) {
@@ -101,6 +157,18 @@ public final class OffsetStore implements MetadataJournal.Listener {
     @Override
     public void onGroupOffsetsDeleted(String group) {
         byGroup.remove(group);
+        pendingByGroup.remove(group);
+    }
+
+    @Override
+    public void onTransactionalOffsetCommitted(String group, long producerId, String topic, int partition, long offset,
+                                               int leaderEpoch, String metadata) {
+        putPending(group, producerId, new TopicPartition(topic, partition), new CommittedOffset(offset, leaderEpoch, metadata));
+    }
+
+    @Override
+    public void onTransactionalOffsetsCompleted(String group, long producerId, boolean committed) {
+        complete(group, producerId, committed);
     }
 
     @Override

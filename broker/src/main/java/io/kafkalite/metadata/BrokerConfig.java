@@ -48,6 +48,8 @@ public final class BrokerConfig {
     public static final String OFFSETS_TOPIC_NUM_PARTITIONS = "offsets.topic.num.partitions";
     public static final String TRANSACTION_STATE_LOG_REPLICATION_FACTOR = "transaction.state.log.replication.factor";
     public static final String TRANSACTION_STATE_LOG_MIN_ISR = "transaction.state.log.min.isr";
+    public static final String TRANSACTION_MAX_TIMEOUT_MS = "transaction.max.timeout.ms";
+    public static final String TRANSACTIONAL_ID_EXPIRATION_MS = "transactional.id.expiration.ms";
 
     static final ConfigDef DEFINITION = new ConfigDef()
             .define(NODE_ID, Type.INT, 1, Range.atLeast(0), Importance.HIGH, "Id of this broker in metadata responses.")
@@ -96,7 +98,11 @@ public final class BrokerConfig {
             .define(OFFSETS_TOPIC_NUM_PARTITIONS, Type.INT, 1, Range.atLeast(1), Importance.LOW, "Accepted for compatibility.")
             .define(TRANSACTION_STATE_LOG_REPLICATION_FACTOR, Type.SHORT, (short) 1, Importance.LOW,
                     "Accepted for compatibility.")
-            .define(TRANSACTION_STATE_LOG_MIN_ISR, Type.INT, 1, Importance.LOW, "Accepted for compatibility.");
+            .define(TRANSACTION_STATE_LOG_MIN_ISR, Type.INT, 1, Importance.LOW, "Accepted for compatibility.")
+            .define(TRANSACTION_MAX_TIMEOUT_MS, Type.INT, 900000, Range.atLeast(1), Importance.HIGH,
+                    "Largest transaction.timeout.ms a producer may ask for; a larger one fails its initTransactions().")
+            .define(TRANSACTIONAL_ID_EXPIRATION_MS, Type.INT, 604800000, Range.atLeast(1), Importance.LOW,
+                    "A transactional id with no transaction for this long is forgotten.");
 
     private final Map<String, Object> values;
     private final Map<String, String> explicit;
@@ -147,6 +153,14 @@ public final class BrokerConfig {
 
     public boolean deleteTopicEnable() {
         return (Boolean) values.get(DELETE_TOPIC_ENABLE);
+    }
+
+    public int transactionMaxTimeoutMs() {
+        return (Integer) values.get(TRANSACTION_MAX_TIMEOUT_MS);
+    }
+
+    public int transactionalIdExpirationMs() {
+        return (Integer) values.get(TRANSACTIONAL_ID_EXPIRATION_MS);
     }
 
     public long retentionMs() {

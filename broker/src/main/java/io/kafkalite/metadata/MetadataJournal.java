@@ -7,15 +7,19 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.kafkalite.log.EntryStore;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 
 /**
- * The persisted history of broker metadata: topics, configs, log start offsets, producer id blocks and committed
- * offsets of consumer groups, one event per entry, replayed on start. A broker without durable storage keeps no journal.
+ * The persisted history of broker metadata: topics, configs, log start offsets, producer id blocks, committed
+ * offsets of consumer groups (transactional ones too) and the state of transactional ids, one event per entry,
+ * replayed on start. A broker without durable storage keeps no journal.
  */
 public final class MetadataJournal implements AutoCloseable {
 
@@ -33,6 +37,11 @@ public final class MetadataJournal implements AutoCloseable {
     private static final byte OFFSET_COMMITTED = 16;
     private static final byte OFFSET_DELETED = 17;
     private static final byte GROUP_OFFSETS_DELETED = 18;
+    private static final byte TXN_OFFSET_COMMITTED = 19;
+    private static final byte TXN_OFFSETS_COMPLETED = 20;
+    // Transaction coordinator events.
+    private static final byte TRANSACTION = 24;
+    private static final byte TRANSACTIONAL_ID_EXPIRED = 25;
 
     private final EntryStore store;
 
@@ -74,6 +83,12 @@ public final class MetadataJournal implements AutoCloseable {
                     in.readInt(), in.readBoolean() ? in.readUTF() : null);
             case OFFSET_DELETED -> listener.onOffsetDeleted(in.readUTF(), in.readUTF(), in.readInt());
             case GROUP_OFFSETS_DELETED -> listener.onGroupOffsetsDeleted(in.readUTF());
+            case TXN_OFFSET_COMMITTED -> listener.onTransactionalOffsetCommitted(in.readUTF(), in.readLong(), in.readUTF(),
+                    in.readInt(), in.readLong(), in.readInt(), in.readBoolean() ? in.readUTF() : null);
+            case TXN_OFFSETS_COMPLETED -> listener.onTransactionalOffsetsCompleted(in.readUTF(), in.readLong(),
+                    in.readBoolean());
+            case TRANSACTION -> listener.onTransaction(readTransaction(in));
+            case TRANSACTIONAL_ID_EXPIRED -> listener.onTransactionalIdExpired(in.readUTF());
             default -> throw new IOException("unknown metadata event type " + type
                     + ": the data directory was written by a newer Kafkalite");
         }
@@ -120,7 +135,8 @@ public final class MetadataJournal implements AutoCloseable {
         });
     }
 
-    void logStartOffset(String topic, int partition, long offset) {
+    /** Records a partition's new log start offset. */
+    public void logStartOffset(String topic, int partition, long offset) {
         write(out -> {
             out.writeByte(LOG_START_OFFSET);
             out.writeUTF(topic);
@@ -167,6 +183,93 @@ public final class MetadataJournal implements AutoCloseable {
         write(out -> {
             out.writeByte(GROUP_OFFSETS_DELETED);
             out.writeUTF(group);
+        });
+    }
+
+    /** Records a transactional offset commit, pending until its transaction ends ({@code metadata} may be null). */
+    public void transactionalOffsetCommitted(String group, long producerId, TopicPartition partition, long offset,
+                                             int leaderEpoch, String metadata) {
+        write(out -> {
+            out.writeByte(TXN_OFFSET_COMMITTED);
+            out.writeUTF(group);
+            out.writeLong(producerId);
+            out.writeUTF(partition.topic());
+            out.writeInt(partition.partition());
+            out.writeLong(offset);
+            out.writeInt(leaderEpoch);
+            out.writeBoolean(metadata != null);
+            if (metadata != null) {
+                out.writeUTF(metadata);
+            }
+        });
+    }
+
+    /** Records that a producer's pending transactional offsets of a group became committed, or were dropped. */
+    public void transactionalOffsetsCompleted(String group, long producerId, boolean committed) {
+        write(out -> {
+            out.writeByte(TXN_OFFSETS_COMPLETED);
+            out.writeUTF(group);
+            out.writeLong(producerId);
+            out.writeBoolean(committed);
+        });
+    }
+
+    /** Records the state of a transactional id after a transition. */
+    public void transaction(TransactionRecord transaction) {
+        write(out -> {
+            out.writeByte(TRANSACTION);
+            out.writeUTF(transaction.transactionalId());
+            out.writeLong(transaction.producerId());
+            out.writeLong(transaction.previousProducerId());
+            out.writeShort(transaction.producerEpoch());
+            out.writeShort(transaction.lastProducerEpoch());
+            out.writeInt(transaction.timeoutMs());
+            out.writeUTF(transaction.state());
+            out.writeLong(transaction.startTimestamp());
+            out.writeLong(transaction.lastUpdateTimestamp());
+            out.writeBoolean(transaction.epochBumpPerTransaction());
+            out.writeInt(transaction.partitions().size());
+            for (TopicPartition partition : transaction.partitions()) {
+                out.writeUTF(partition.topic());
+                out.writeInt(partition.partition());
+            }
+            out.writeInt(transaction.groups().size());
+            for (String group : transaction.groups()) {
+                out.writeUTF(group);
+            }
+        });
+    }
+
+    private static TransactionRecord readTransaction(DataInputStream in) throws IOException {
+        String transactionalId = in.readUTF();
+        long producerId = in.readLong();
+        long previousProducerId = in.readLong();
+        short epoch = in.readShort();
+        short lastEpoch = in.readShort();
+        int timeoutMs = in.readInt();
+        String state = in.readUTF();
+        long start = in.readLong();
+        long lastUpdate = in.readLong();
+        boolean epochBump = in.readBoolean();
+        int partitionCount = in.readInt();
+        List<TopicPartition> partitions = new ArrayList<>(partitionCount);
+        for (int i = 0; i < partitionCount; i++) {
+            partitions.add(new TopicPartition(in.readUTF(), in.readInt()));
+        }
+        int groupCount = in.readInt();
+        List<String> groups = new ArrayList<>(groupCount);
+        for (int i = 0; i < groupCount; i++) {
+            groups.add(in.readUTF());
+        }
+        return new TransactionRecord(transactionalId, producerId, previousProducerId, epoch, lastEpoch, timeoutMs,
+                state, start, lastUpdate, epochBump, partitions, groups);
+    }
+
+    /** Records that a transactional id was forgotten after {@code transactional.id.expiration.ms}. */
+    public void transactionalIdExpired(String transactionalId) {
+        write(out -> {
+            out.writeByte(TRANSACTIONAL_ID_EXPIRED);
+            out.writeUTF(transactionalId);
         });
     }
 
@@ -244,5 +347,29 @@ public final class MetadataJournal implements AutoCloseable {
 
         default void onGroupOffsetsDeleted(String group) {
         }
+
+        default void onTransactionalOffsetCommitted(String group, long producerId, String topic, int partition,
+                                                    long offset, int leaderEpoch, String metadata) {
+        }
+
+        default void onTransactionalOffsetsCompleted(String group, long producerId, boolean committed) {
+        }
+
+        default void onTransaction(TransactionRecord transaction) {
+        }
+
+        default void onTransactionalIdExpired(String transactionalId) {
+        }
+    }
+
+    /**
+     * A transactional id's state as journaled: its producer id and epoch (and the ones before), timeout, state
+     * name, the partitions and groups of its transaction, and whether it bumps the epoch at every transaction end
+     * (transaction version 2).
+     */
+    public record TransactionRecord(String transactionalId, long producerId, long previousProducerId,
+                                    short producerEpoch, short lastProducerEpoch, int timeoutMs, String state,
+                                    long startTimestamp, long lastUpdateTimestamp, boolean epochBumpPerTransaction,
+                                    List<TopicPartition> partitions, List<String> groups) {
     }
 }

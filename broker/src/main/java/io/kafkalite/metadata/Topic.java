@@ -1,6 +1,5 @@
 package io.kafkalite.metadata;
 
-import java.util.Arrays;
 import java.util.Map;
 
 import org.apache.kafka.common.Uuid;
@@ -12,15 +11,14 @@ public final class Topic {
     private final Uuid id;
     private Map<String, String> configOverrides;
     private TopicConfigs.Settings settings;
-    /** Persisted log start offset per partition (the floor a partition's log reopens with). */
-    private long[] logStartOffsets;
+    private int partitionCount;
 
     Topic(String name, Uuid id, int partitions, Map<String, String> configOverrides, TopicConfigs.Settings settings) {
         this.name = name;
         this.id = id;
         this.configOverrides = Map.copyOf(configOverrides);
         this.settings = settings;
-        this.logStartOffsets = new long[partitions];
+        this.partitionCount = partitions;
     }
 
     public String name() {
@@ -32,7 +30,7 @@ public final class Topic {
     }
 
     public int partitionCount() {
-        return logStartOffsets.length;
+        return partitionCount;
     }
 
     public Map<String, String> configOverrides() {
@@ -43,25 +41,17 @@ public final class Topic {
         return settings;
     }
 
-    public long logStartOffset(int partition) {
-        return logStartOffsets[partition];
-    }
-
     public boolean hasPartition(int partition) {
-        return partition >= 0 && partition < logStartOffsets.length;
+        return partition >= 0 && partition < partitionCount;
     }
 
     void growTo(int partitions) {
-        logStartOffsets = Arrays.copyOf(logStartOffsets, partitions);
+        partitionCount = partitions;
     }
 
     void configure(Map<String, String> overrides, TopicConfigs.Settings newSettings) {
         this.configOverrides = Map.copyOf(overrides);
         this.settings = newSettings;
-    }
-
-    void setLogStartOffset(int partition, long offset) {
-        logStartOffsets[partition] = offset;
     }
 
     @Override

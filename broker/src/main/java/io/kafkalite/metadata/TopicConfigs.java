@@ -112,7 +112,11 @@ public final class TopicConfigs {
         merged.putAll(DEFINITION.parse(overrides).entrySet().stream()
                 .filter(e -> overrides.containsKey(e.getKey()))
                 .collect(LinkedHashMap::new, (m, e) -> m.put(e.getKey(), e.getValue()), Map::putAll));
+        @SuppressWarnings("unchecked")
+        List<String> cleanupPolicy = (List<String>) merged.get(CLEANUP_POLICY);
         return new Settings(
+                cleanupPolicy.contains("delete"),
+                cleanupPolicy.contains("compact"),
                 (Long) merged.get(RETENTION_MS),
                 (Long) merged.get(RETENTION_BYTES),
                 (Integer) merged.get(MAX_MESSAGE_BYTES),
@@ -163,8 +167,11 @@ public final class TopicConfigs {
         return ConfigDef.convertToString(value, DEFINITION.configKeys().get(name).type);
     }
 
-    /** The settings the broker acts on. */
-    public record Settings(long retentionMs, long retentionBytes, int maxMessageBytes, TimestampType timestampType,
+    /**
+     * The settings the broker acts on. Retention applies only with {@code deletePolicy} ({@code cleanup.policy}
+     * contains {@code delete}); a compact-only topic keeps its records however old.
+     */
+    public record Settings(boolean deletePolicy, boolean compactPolicy, long retentionMs, long retentionBytes, int maxMessageBytes, TimestampType timestampType,
                            long timestampAfterMaxMs, long timestampBeforeMaxMs) {
     }
 

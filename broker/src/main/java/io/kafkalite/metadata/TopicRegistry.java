@@ -137,13 +137,6 @@ public final class TopicRegistry implements MetadataJournal.Listener {
         return topic;
     }
 
-    /** Persists a partition's new log start offset. */
-    public void setLogStartOffset(String name, int partition, long offset) {
-        Topic topic = require(name);
-        topic.setLogStartOffset(partition, offset);
-        journal.logStartOffset(name, partition, offset);
-    }
-
     private Topic require(String name) {
         Topic topic = byName.get(name);
         if (topic == null) {
@@ -173,10 +166,5 @@ public final class TopicRegistry implements MetadataJournal.Listener {
     public void onTopicDeleted(String name) {
         Topic topic = byName.remove(name);
         byId.remove(topic.id());
-    }
-
-    @Override
-    public void onLogStartOffset(String name, int partition, long offset) {
-        byName.get(name).setLogStartOffset(partition, offset);
     }
 }

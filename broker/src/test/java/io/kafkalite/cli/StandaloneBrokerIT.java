@@ -75,6 +75,74 @@ class StandaloneBrokerIT {
     }
 
     @Test
+    void transactionsWorkAndACommittedOneSurvivesAKilledProcessWhileAnOpenOneIsAborted() throws Exception {
+        try (StandaloneBroker broker = StandaloneBroker.launch("--port", "0", "--data-dir", dataDir.toString())) {
+            String bootstrap = broker.awaitReady();
+            produce(bootstrap, "requests", 0, 5);
+            try (KafkaProducer<String, String> producer = transactionalProducer(bootstrap, "handler");
+                 KafkaConsumer<String, String> consumer = groupConsumer(bootstrap, "handler")) {
+                producer.initTransactions();
+                consumer.subscribe(List.of("requests"));
+                List<ConsumerRecord<String, String>> batch = new ArrayList<>();
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (batch.size() < 5 && System.nanoTime() < deadline) {
+                    consumer.poll(Duration.ofMillis(100)).forEach(batch::add);
+                }
+                producer.beginTransaction();
+                for (ConsumerRecord<String, String> record : batch) {
+                    producer.send(new ProducerRecord<>("replies", 0, record.key(), "reply-to-" + record.value()));
+                }
+                producer.sendOffsetsToTransaction(Map.of(new TopicPartition("requests", 0),
+                        new org.apache.kafka.clients.consumer.OffsetAndMetadata(5)), consumer.groupMetadata());
+                producer.commitTransaction();
+
+                producer.beginTransaction();
+                producer.send(new ProducerRecord<>("replies", 0, "k", "never committed"));
+                producer.flush();
+                broker.kill();
+                producer.close(Duration.ZERO);
+            }
+        }
+        try (StandaloneBroker broker = StandaloneBroker.launch("--port", "0", "--data-dir", dataDir.toString())) {
+            String bootstrap = broker.awaitReady();
+            try (KafkaProducer<String, String> successor = transactionalProducer(bootstrap, "handler")) {
+                successor.initTransactions(); // aborts what the killed broker left open
+            }
+            Properties readCommitted = new Properties();
+            readCommitted.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            List<ConsumerRecord<String, String>> replies = consume(bootstrap, "replies", 5, readCommitted);
+            assertThat(values(replies)).containsExactly("reply-to-value-0", "reply-to-value-1", "reply-to-value-2",
+                    "reply-to-value-3", "reply-to-value-4");
+            assertThat(consume(bootstrap, "replies", 6, readCommitted)).as("nothing of the open transaction").hasSize(5);
+            try (KafkaConsumer<String, String> consumer = groupConsumer(bootstrap, "handler")) {
+                TopicPartition requests = new TopicPartition("requests", 0);
+                assertThat(consumer.committed(java.util.Set.of(requests)).get(requests).offset()).isEqualTo(5);
+            }
+        }
+    }
+
+    private static KafkaProducer<String, String> transactionalProducer(String bootstrap, String transactionalId) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        return new KafkaProducer<>(props);
+    }
+
+    private static KafkaConsumer<String, String> groupConsumer(String bootstrap, String group) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        return new KafkaConsumer<>(props);
+    }
+
+    @Test
     void badArgumentsPrintUsageAndExitNonZero() throws Exception {
         try (StandaloneBroker broker = StandaloneBroker.launch("--port", "not-a-port")) {
             assertThat(broker.awaitExit()).isEqualTo(2);
@@ -105,7 +173,14 @@ class StandaloneBrokerIT {
     }
 
     private static List<ConsumerRecord<String, String>> consume(String bootstrap, String topic, int count) {
+        return consume(bootstrap, topic, count, new Properties());
+    }
+
+    /** Reads partition 0 from the beginning until {@code count} records arrived or a timeout (2 s past the last). */
+    private static List<ConsumerRecord<String, String>> consume(String bootstrap, String topic, int count,
+                                                                Properties extra) {
         Properties props = new Properties();
+        props.putAll(extra);
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
@@ -115,8 +190,14 @@ class StandaloneBrokerIT {
             consumer.assign(List.of(partition));
             consumer.seekToBeginning(List.of(partition));
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (records.size() < count && System.nanoTime() < deadline) {
+            long quietSince = System.nanoTime();
+            while (records.size() < count && System.nanoTime() < deadline
+                    && (records.isEmpty() || System.nanoTime() - quietSince < Duration.ofSeconds(2).toNanos())) {
+                int before = records.size();
                 consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+                if (records.size() > before) {
+                    quietSince = System.nanoTime();
+                }
             }
         }
         return records;

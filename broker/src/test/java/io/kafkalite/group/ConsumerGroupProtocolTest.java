@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import io.kafkalite.metadata.MetadataJournal;
+import io.kafkalite.time.BrokerClock;
+import io.kafkalite.time.BrokerTimer;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
@@ -40,10 +42,15 @@ class ConsumerGroupProtocolTest {
         }
     };
 
-    private long nowNanos = 1_000_000_000L;
+    private final BrokerTimer timer = new BrokerTimer(BrokerClock.manual());
     private final GroupCoordinator coordinator = new GroupCoordinator(
             new GroupCoordinatorConfig(0, 100, 300_000, 300_000, 4096, 1000, 100),
-            new OffsetStore(new MetadataJournal(null)), () -> nowNanos);
+            new OffsetStore(new MetadataJournal(null)), timer);
+
+    private void advance(long millis) {
+        timer.clock().advance(Duration.ofMillis(millis));
+        timer.runDue();
+    }
 
     private ConsumerGroupHeartbeatResponseData heartbeat(String member, int epoch, Set<Integer> owned) {
         ConsumerGroupHeartbeatRequestData request = new ConsumerGroupHeartbeatRequestData()
@@ -90,10 +97,9 @@ class ConsumerGroupProtocolTest {
     void aMemberThatStopsHeartbeatingLeavesAfterTheSessionTimeout() {
         heartbeat("a", 0, Set.of());
         ConsumerGroupHeartbeatResponseData b = heartbeat("b", 0, Set.of());
-        nowNanos += TimeUnit.MILLISECONDS.toNanos(600);
+        advance(600);
         heartbeat("b", b.memberEpoch(), Set.of());
-        nowNanos += TimeUnit.MILLISECONDS.toNanos(600);
-        coordinator.runDueTimers(nowNanos); // a's session (1000 ms) expired, b's did not
+        advance(600); // a's session (1000 ms) expired, b's did not
 
         ConsumerGroupHeartbeatResponseData bAll = heartbeat("b", b.memberEpoch(), Set.of());
         assertThat(partitions(bAll)).containsExactly(0, 1, 2, 3);

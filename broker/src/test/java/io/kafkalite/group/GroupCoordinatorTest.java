@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 import io.kafkalite.metadata.MetadataJournal;
+import io.kafkalite.time.BrokerClock;
+import io.kafkalite.time.BrokerTimer;
 import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor.Subscription;
 import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
 import org.apache.kafka.common.TopicPartition;
@@ -34,18 +36,18 @@ class GroupCoordinatorTest {
     private static final int SESSION_MS = 1000;
     private static final int REBALANCE_MS = 5000;
 
-    private long nowNanos = 1_000_000_000L;
+    private final BrokerTimer timer = new BrokerTimer(BrokerClock.manual());
     private final OffsetStore offsets = new OffsetStore(new MetadataJournal(null));
     private GroupCoordinator coordinator = coordinator(0);
 
     private GroupCoordinator coordinator(int initialDelayMs) {
         return new GroupCoordinator(new GroupCoordinatorConfig(initialDelayMs, 100, 300_000, 300_000, 4096, 45_000, 500),
-                offsets, () -> nowNanos);
+                offsets, timer);
     }
 
     private void advance(long millis) {
-        nowNanos += TimeUnit.MILLISECONDS.toNanos(millis);
-        coordinator.runDueTimers(nowNanos);
+        timer.clock().advance(Duration.ofMillis(millis));
+        timer.runDue();
     }
 
     // ---------------------------------------------------------------- helpers
@@ -90,7 +92,7 @@ class GroupCoordinatorTest {
     private Join join(JoinGroupRequestData request, int version) {
         Join join = new Join();
         coordinator.joinGroup(request, (short) version, "client", "/127.0.0.1", r -> join.response = r);
-        coordinator.runDueTimers(nowNanos);
+        timer.runDue();
         return join;
     }
 
@@ -381,6 +383,7 @@ class GroupCoordinatorTest {
     void groupsWithOffsetsExistAfterRestart() {
         commit("simple", "", -1, 9);
         GroupCoordinator restarted = coordinator(0);
+        restarted.recover();
 
         assertThat(restarted.group("simple").stateName()).isEqualTo("Empty");
         assertThat(restarted.listGroups(List.of("empty"), List.of("classic")))

@@ -12,13 +12,15 @@ import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.RecordBatch;
 
 /**
- * One partition's log: record batches stored exactly as produced, one entry each, with broker-assigned dense
- * offsets. An in-memory index (rebuilt on open) maps offsets to entries, so fetches copy stored bytes without
- * decoding them.
+ * The stored record batches of one partition: each batch exactly as produced, one entry each, with
+ * broker-assigned dense offsets. An in-memory index (rebuilt on open) maps offsets to entries, so fetches copy
+ * stored bytes without decoding them.
  *
- * <p>Retention and DeleteRecords only move the log start offset; reads never return batches wholly below it.
+ * <p>The batches and their index are all this class knows; the log start offset, the stable offset and producer
+ * state belong to the partition that owns it ({@code io.kafkalite.partition.Partition}), which tells it what to
+ * {@link #trimBefore trim}.
  */
-public final class PartitionLog implements AutoCloseable {
+public final class BatchLog implements AutoCloseable {
 
     private final EntryStore store;
 
@@ -29,45 +31,42 @@ public final class PartitionLog implements AutoCloseable {
     private final LongArrayList addresses = new LongArrayList();
     private final IntArrayList sizes = new IntArrayList();
 
-    /** First index slot that still holds offsets at or above the log start offset. */
+    /** First index slot that still holds offsets at or above the trim point. */
     private int firstRetained;
     private long retainedBytes;
-    private long logStartOffset;
-    private long logEndOffset;
+    private long trimmedBefore;
+    private long nextOffset;
 
-    private PartitionLog(EntryStore store, long logStartOffset) {
+    private BatchLog(EntryStore store, long startOffset) {
         this.store = store;
-        this.logStartOffset = logStartOffset;
-        this.logEndOffset = logStartOffset;
+        this.trimmedBefore = startOffset;
+        this.nextOffset = startOffset;
     }
 
     /**
      * Opens a log over {@code store}, indexing the batches it already holds.
      *
-     * @param logStartOffset the persisted log start offset (0 for a new partition)
-     * @param visitor sees every stored batch header in order, e.g. to rebuild producer state; may be null
+     * @param startOffset the partition's log start offset: batches wholly below it are not served, and an empty
+     *     log starts numbering there
+     * @param visitor sees every stored batch in order, e.g. to rebuild producer state
      */
-    public static PartitionLog open(EntryStore store, long logStartOffset, BatchVisitor visitor) {
-        PartitionLog log = new PartitionLog(store, logStartOffset);
+    public static BatchLog open(EntryStore store, long startOffset, BatchVisitor visitor) {
+        BatchLog log = new BatchLog(store, startOffset);
         store.forEach((address, entry) -> {
             RecordBatch batch = asBatch(entry);
             log.index(address, batch.baseOffset(), batch.lastOffset(), batch.maxTimestamp(), entry.remaining());
-            if (visitor != null) {
-                visitor.visit(batch);
-            }
+            visitor.visit(batch);
         });
-        log.logEndOffset = Math.max(log.logEndOffset, log.lastOffsets.isEmpty() ? 0 : log.lastOffsets.getLong(log.lastOffsets.size() - 1) + 1);
+        if (!log.lastOffsets.isEmpty()) {
+            log.nextOffset = Math.max(log.nextOffset, log.lastOffsets.getLong(log.lastOffsets.size() - 1) + 1);
+        }
         log.advanceFirstRetained();
         return log;
     }
 
-    public long logStartOffset() {
-        return logStartOffset;
-    }
-
-    /** The offset the next appended record gets; also the high watermark on a single node. */
-    public long logEndOffset() {
-        return logEndOffset;
+    /** The offset the next appended record gets: the log end offset. */
+    public long nextOffset() {
+        return nextOffset;
     }
 
     /**
@@ -78,7 +77,7 @@ public final class PartitionLog implements AutoCloseable {
      * @return the base offset assigned
      */
     public long append(MutableRecordBatch batch, ByteBuffer batchBytes, TimestampType timestampType, long now) {
-        long baseOffset = logEndOffset;
+        long baseOffset = nextOffset;
         int lastOffsetDelta = (int) (batch.lastOffset() - batch.baseOffset());
         batch.setLastOffset(baseOffset + lastOffsetDelta);
         batch.setPartitionLeaderEpoch(0);
@@ -87,7 +86,7 @@ public final class PartitionLog implements AutoCloseable {
         }
         long address = store.append(batchBytes);
         index(address, baseOffset, baseOffset + lastOffsetDelta, batch.maxTimestamp(), batchBytes.remaining());
-        logEndOffset = baseOffset + lastOffsetDelta + 1;
+        nextOffset = baseOffset + lastOffsetDelta + 1;
         return baseOffset;
     }
 
@@ -101,17 +100,19 @@ public final class PartitionLog implements AutoCloseable {
     }
 
     /**
-     * Reads whole batches starting with the one that holds {@code fetchOffset}, up to {@code maxBytes}; the first
-     * batch is returned even when larger if {@code minOneBatch} (KIP-74), so a consumer never gets stuck.
+     * Reads whole batches starting with the one that holds {@code fetchOffset} and ending before
+     * {@code upperBound} (the high watermark, or the last stable offset for read_committed), up to
+     * {@code maxBytes}; the first batch is returned even when larger if {@code minOneBatch} (KIP-74), so a
+     * consumer never gets stuck.
      */
-    public MemoryRecords read(long fetchOffset, int maxBytes, boolean minOneBatch) {
+    public MemoryRecords read(long fetchOffset, long upperBound, int maxBytes, boolean minOneBatch) {
         int first = slotHolding(fetchOffset);
         if (first < 0) {
             return MemoryRecords.EMPTY;
         }
         int total = 0;
         int count = 0;
-        for (int i = first; i < addresses.size(); i++) {
+        for (int i = first; i < addresses.size() && baseOffsets.getLong(i) < upperBound; i++) {
             int size = sizes.getInt(i);
             if (total + size > maxBytes && !(count == 0 && minOneBatch)) {
                 break;
@@ -128,16 +129,16 @@ public final class PartitionLog implements AutoCloseable {
     }
 
     /**
-     * Bytes available from {@code fetchOffset}, counted in whole batches, up to the first count that reaches
-     * {@code enough} (a long-poll only needs to know whether its minimum is met).
+     * Bytes available from {@code fetchOffset} below {@code upperBound}, counted in whole batches, up to the first
+     * count that reaches {@code enough} (a long-poll only needs to know whether its minimum is met).
      */
-    public long bytesFrom(long fetchOffset, long enough) {
+    public long bytesFrom(long fetchOffset, long upperBound, long enough) {
         int first = slotHolding(fetchOffset);
         if (first < 0) {
             return 0;
         }
         long total = 0;
-        for (int i = first; i < sizes.size() && total < enough; i++) {
+        for (int i = first; i < sizes.size() && total < enough && baseOffsets.getLong(i) < upperBound; i++) {
             total += sizes.getInt(i);
         }
         return total;
@@ -160,7 +161,7 @@ public final class PartitionLog implements AutoCloseable {
         return found;
     }
 
-    /** The first record at or above the log start offset whose timestamp is at least {@code timestamp}. */
+    /** The first retained record whose timestamp is at least {@code timestamp}. */
     public TimestampAndOffset offsetForTimestamp(long timestamp) {
         for (int i = firstRetained; i < maxTimestamps.size(); i++) {
             if (maxTimestamps.getLong(i) >= timestamp) {
@@ -189,13 +190,13 @@ public final class PartitionLog implements AutoCloseable {
         store.readConsecutive(addresses.getLong(slot), 1, buffer);
         RecordBatch batch = asBatch(buffer.flip());
         if (batch.timestampType() == TimestampType.LOG_APPEND_TIME) {
-            long offset = Math.max(batch.baseOffset(), logStartOffset);
+            long offset = Math.max(batch.baseOffset(), trimmedBefore);
             return offset <= batch.lastOffset() ? new TimestampAndOffset(batch.maxTimestamp(), offset) : null;
         }
         Iterator<Record> records = batch.iterator();
         while (records.hasNext()) {
             Record record = records.next();
-            if (record.offset() >= logStartOffset
+            if (record.offset() >= trimmedBefore
                     && (exact ? record.timestamp() == timestamp : record.timestamp() >= timestamp)) {
                 return new TimestampAndOffset(record.timestamp(), record.offset());
             }
@@ -207,25 +208,25 @@ public final class PartitionLog implements AutoCloseable {
         return MemoryRecords.readableRecords(entry).batches().iterator().next();
     }
 
-    /** Moves the log start offset up to {@code offset} (never down, never past the end); returns the new one. */
-    public long advanceLogStartOffset(long offset) {
-        if (offset > logStartOffset) {
-            logStartOffset = Math.min(offset, logEndOffset);
+    /** Stops serving batches wholly below {@code offset} (the partition's new log start offset). */
+    public void trimBefore(long offset) {
+        if (offset > trimmedBefore) {
+            trimmedBefore = offset;
+            nextOffset = Math.max(nextOffset, offset);
             advanceFirstRetained();
         }
-        return logStartOffset;
     }
 
     /**
-     * Applies time and size retention as Kafka does per segment, here per batch: drops the oldest batches whose
-     * newest record is older than {@code retentionMs}, then the oldest while the rest alone still exceeds
-     * {@code retentionBytes}. Negative limits disable a rule. Returns true if the log start offset moved.
+     * Where the log would start after time and size retention, as Kafka applies it per segment and here per
+     * batch: past the oldest batches whose newest record is older than {@code retentionMs}, then past the oldest
+     * while the rest alone still exceeds {@code retentionBytes}, never past {@code limit}. Negative limits
+     * disable a rule.
      */
-    public boolean applyRetention(long retentionMs, long retentionBytes, long now) {
-        long before = logStartOffset;
+    public long retentionStart(long retentionMs, long retentionBytes, long now, long limit) {
         int slot = firstRetained;
         long remaining = retainedBytes;
-        while (slot < addresses.size()) {
+        while (slot < addresses.size() && lastOffsets.getLong(slot) < limit) {
             boolean expired = retentionMs >= 0 && maxTimestamps.getLong(slot) < now - retentionMs;
             boolean oversize = retentionBytes >= 0 && remaining - sizes.getInt(slot) >= retentionBytes;
             if (!expired && !oversize) {
@@ -234,14 +235,14 @@ public final class PartitionLog implements AutoCloseable {
             remaining -= sizes.getInt(slot);
             slot++;
         }
-        if (slot > firstRetained) {
-            advanceLogStartOffset(slot < addresses.size() ? baseOffsets.getLong(slot) : logEndOffset);
+        if (slot == firstRetained) {
+            return trimmedBefore;
         }
-        return logStartOffset != before;
+        return slot < addresses.size() ? baseOffsets.getLong(slot) : nextOffset;
     }
 
     private void advanceFirstRetained() {
-        while (firstRetained < lastOffsets.size() && lastOffsets.getLong(firstRetained) < logStartOffset) {
+        while (firstRetained < lastOffsets.size() && lastOffsets.getLong(firstRetained) < trimmedBefore) {
             retainedBytes -= sizes.getInt(firstRetained);
             firstRetained++;
         }

@@ -1,0 +1,83 @@
+package io.kafkalite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.apache.kafka.common.message.ApiVersionsRequestData;
+import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.message.ApiVersionsResponseData.ApiVersion;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The API version ranges Kafkalite advertises, written out: bumping the shaded kafka-clients must not silently
+ * advertise versions with semantics the broker does not implement, so any change here shows up in review.
+ */
+class AdvertisedVersionsTest {
+
+    private static final Map<String, String> EXPECTED = new TreeMap<>(Map.ofEntries(
+            Map.entry("API_VERSIONS", "0-5"),
+            Map.entry("METADATA", "0-13"),
+            Map.entry("PRODUCE", "0-13"),
+            Map.entry("FETCH", "4-18"),
+            Map.entry("LIST_OFFSETS", "1-11"),
+            Map.entry("INIT_PRODUCER_ID", "0-5"),
+            Map.entry("ADD_PARTITIONS_TO_TXN", "0-5"),
+            Map.entry("ADD_OFFSETS_TO_TXN", "0-4"),
+            Map.entry("TXN_OFFSET_COMMIT", "0-6"),
+            Map.entry("END_TXN", "0-5"),
+            Map.entry("WRITE_TXN_MARKERS", "1-2"),
+            Map.entry("DESCRIBE_TRANSACTIONS", "0-0"),
+            Map.entry("LIST_TRANSACTIONS", "0-2"),
+            Map.entry("DESCRIBE_PRODUCERS", "0-0"),
+            Map.entry("CREATE_TOPICS", "2-7"),
+            Map.entry("DELETE_TOPICS", "1-6"),
+            Map.entry("CREATE_PARTITIONS", "0-3"),
+            Map.entry("DESCRIBE_CONFIGS", "1-4"),
+            Map.entry("ALTER_CONFIGS", "0-2"),
+            Map.entry("INCREMENTAL_ALTER_CONFIGS", "0-1"),
+            Map.entry("DESCRIBE_CLUSTER", "0-2"),
+            Map.entry("DELETE_RECORDS", "0-2"),
+            Map.entry("FIND_COORDINATOR", "0-6"),
+            Map.entry("JOIN_GROUP", "0-9"),
+            Map.entry("SYNC_GROUP", "0-5"),
+            Map.entry("HEARTBEAT", "0-4"),
+            Map.entry("LEAVE_GROUP", "0-5"),
+            Map.entry("OFFSET_COMMIT", "2-10"),
+            Map.entry("OFFSET_FETCH", "1-10"),
+            Map.entry("OFFSET_DELETE", "0-0"),
+            Map.entry("LIST_GROUPS", "0-5"),
+            Map.entry("DESCRIBE_GROUPS", "0-6"),
+            Map.entry("DELETE_GROUPS", "0-3"),
+            Map.entry("CONSUMER_GROUP_HEARTBEAT", "0-1"),
+            Map.entry("CONSUMER_GROUP_DESCRIBE", "0-1")));
+
+    @Test
+    void advertisesExactlyTheVersionsItImplements() throws Exception {
+        try (KafkaLite broker = KafkaLite.start();
+             RawClient client = new RawClient(broker.host(), broker.port())) {
+            ApiVersionsResponseData response = client.send(ApiKeys.API_VERSIONS, (short) 4, new ApiVersionsRequestData());
+            Map<String, String> advertised = new TreeMap<>();
+            for (ApiVersion version : response.apiKeys()) {
+                advertised.put(ApiKeys.forId(version.apiKey()).name(), version.minVersion() + "-" + version.maxVersion());
+            }
+            assertThat(advertised).isEqualTo(EXPECTED);
+            // the one finalized feature: transaction version 2 (KIP-890), which is implemented
+            assertThat(response.finalizedFeatures()).hasSize(1);
+            assertThat(response.finalizedFeatures().find("transaction.version").maxVersionLevel()).isEqualTo((short) 2);
+        }
+    }
+
+    @Test
+    void aClientHeadingForAnotherClusterIsToldToRebootstrap() throws Exception {
+        try (KafkaLite broker = KafkaLite.start();
+             RawClient client = new RawClient(broker.host(), broker.port())) {
+            ApiVersionsResponseData response = client.send(ApiKeys.API_VERSIONS, (short) 5,
+                    new ApiVersionsRequestData().setClusterId("another-cluster").setNodeId(1));
+            assertThat(response.errorCode()).isEqualTo(Errors.REBOOTSTRAP_REQUIRED.code());
+        }
+    }
+}
