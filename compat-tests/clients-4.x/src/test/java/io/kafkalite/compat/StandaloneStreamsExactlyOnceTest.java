@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
+import io.kafkalite.testsupport.Clients;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -63,7 +64,7 @@ class StandaloneStreamsExactlyOnceTest {
             config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
             config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
             try (KafkaStreams streams = new KafkaStreams(builder.build(), config);
-                 KafkaProducer<byte[], byte[]> producer = Broker.producer(bootstrap, Map.of())) {
+                 KafkaProducer<byte[], byte[]> producer = Clients.bytesProducer(bootstrap, Map.of())) {
                 streams.start();
                 for (String line : List.of("to be or not to be", "that is the question", "to be")) {
                     producer.send(new ProducerRecord<>("lines", line.getBytes(StandardCharsets.UTF_8)));
