@@ -53,7 +53,14 @@ class AdvertisedVersionsTest {
             Map.entry("DESCRIBE_GROUPS", "0-6"),
             Map.entry("DELETE_GROUPS", "0-3"),
             Map.entry("CONSUMER_GROUP_HEARTBEAT", "0-1"),
-            Map.entry("CONSUMER_GROUP_DESCRIBE", "0-1")));
+            Map.entry("CONSUMER_GROUP_DESCRIBE", "0-1"),
+            Map.entry("SASL_HANDSHAKE", "0-1"),
+            Map.entry("SASL_AUTHENTICATE", "0-2"),
+            Map.entry("DESCRIBE_USER_SCRAM_CREDENTIALS", "0-0"),
+            Map.entry("ALTER_USER_SCRAM_CREDENTIALS", "0-0"),
+            Map.entry("CREATE_ACLS", "1-3"),
+            Map.entry("DESCRIBE_ACLS", "1-3"),
+            Map.entry("DELETE_ACLS", "1-3")));
 
     @Test
     void advertisesExactlyTheVersionsItImplements() throws Exception {

@@ -16,10 +16,15 @@ public final class BrokerApis {
         state.partitions().scheduleRetention(state.timer(), state.config().retentionCheckIntervalMs());
         TransactionHandler transactions = new TransactionHandler(state, state.transactions());
         TransactionAdminHandler transactionAdmin = new TransactionAdminHandler(state, state.transactions());
-        GroupHandler groups = new GroupHandler(state.groups(), fetch::completeParkedFetchesOf);
+        GroupHandler groups = new GroupHandler(state.groups(), state.authorization(), fetch::completeParkedFetchesOf);
         OffsetHandler offsets = new OffsetHandler(state, state.groups());
-        GroupAdminHandler groupAdmin = new GroupAdminHandler(state.groups());
+        GroupAdminHandler groupAdmin = new GroupAdminHandler(state.groups(), state.authorization());
         ConsumerGroupHandler consumerGroups = new ConsumerGroupHandler(state, fetch::completeParkedFetchesOf);
+        SaslHandler sasl = new SaslHandler(state.scramCredentials(), state.timer(),
+                state.config().connectionFailedAuthenticationDelayMs());
+        ScramCredentialsHandler scram = new ScramCredentialsHandler(state);
+        dispatcher.rawSaslTokens(sasl);
+        AclHandler acls = new AclHandler(state.authorization());
         return dispatcher
                 .register(ApiKeys.API_VERSIONS, 5, new ApiVersionsHandler(dispatcher, state))
                 .register(ApiKeys.METADATA, 13, new MetadataHandler(state))
@@ -55,6 +60,13 @@ public final class BrokerApis {
                 .register(ApiKeys.DESCRIBE_GROUPS, 6, groupAdmin)
                 .register(ApiKeys.DELETE_GROUPS, 3, groupAdmin)
                 .register(ApiKeys.CONSUMER_GROUP_HEARTBEAT, 1, consumerGroups)
-                .register(ApiKeys.CONSUMER_GROUP_DESCRIBE, 1, consumerGroups);
+                .register(ApiKeys.CONSUMER_GROUP_DESCRIBE, 1, consumerGroups)
+                .register(ApiKeys.SASL_HANDSHAKE, 1, sasl)
+                .register(ApiKeys.SASL_AUTHENTICATE, 2, sasl)
+                .register(ApiKeys.DESCRIBE_USER_SCRAM_CREDENTIALS, 0, scram)
+                .register(ApiKeys.ALTER_USER_SCRAM_CREDENTIALS, 0, scram)
+                .register(ApiKeys.CREATE_ACLS, 3, acls)
+                .register(ApiKeys.DESCRIBE_ACLS, 3, acls)
+                .register(ApiKeys.DELETE_ACLS, 3, acls);
     }
 }

@@ -12,10 +12,13 @@ import io.kafkalite.metadata.BrokerConfig;
 import io.kafkalite.metadata.Topic;
 import io.kafkalite.metadata.TopicConfigs;
 import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.ClusterAuthorizationException;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
@@ -31,6 +34,7 @@ import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigSource;
 import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigType;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * DescribeConfigs, AlterConfigs and IncrementalAlterConfigs. Topic configs are dynamic, as in Kafka; broker
@@ -73,6 +77,7 @@ final class ConfigsHandler implements ApiHandler {
                     .setConfigs(new ArrayList<>());
             try {
                 ConfigResource.Type type = ConfigResource.Type.forId(resource.resourceType());
+                requireAllowed(request, AclOperation.DESCRIBE_CONFIGS, type, resource.resourceName());
                 if (type == ConfigResource.Type.TOPIC) {
                     describeTopic(resource, data, result.configs());
                 } else if (type == ConfigResource.Type.BROKER) {
@@ -133,13 +138,14 @@ final class ConfigsHandler implements ApiHandler {
                 continue;
             }
             ConfigSource source = state.config().isExplicit(name) ? ConfigSource.STATIC_BROKER_CONFIG : ConfigSource.DEFAULT_CONFIG;
-            String value = state.config().valueAsString(name);
+            boolean sensitive = key.type == ConfigDef.Type.PASSWORD; // as Kafka: named, never shown
+            String value = sensitive ? null : state.config().valueAsString(name);
             DescribeConfigsResourceResult entry = new DescribeConfigsResourceResult()
                     .setName(name)
                     .setValue(value)
                     .setReadOnly(true)
                     .setConfigSource(source.id())
-                    .setIsSensitive(false)
+                    .setIsSensitive(sensitive)
                     .setConfigType(typeOf(key.type).id());
             if (data.includeDocumentation()) {
                 entry.setDocumentation(key.documentation);
@@ -154,6 +160,9 @@ final class ConfigsHandler implements ApiHandler {
     /** As Kafka lists them: the value given at start, then the default. */
     private List<DescribeConfigsSynonym> brokerSynonyms(String name) {
         List<DescribeConfigsSynonym> synonyms = new ArrayList<>();
+        if (BrokerConfig.definition(name).type == ConfigDef.Type.PASSWORD) {
+            return synonyms;
+        }
         if (state.config().isExplicit(name)) {
             synonyms.add(new DescribeConfigsSynonym().setName(name).setValue(state.config().valueAsString(name))
                     .setSource(ConfigSource.STATIC_BROKER_CONFIG.id()));
@@ -193,6 +202,8 @@ final class ConfigsHandler implements ApiHandler {
                     .setResourceType(resource.resourceType())
                     .setResourceName(resource.resourceName());
             try {
+                requireAllowed(request, AclOperation.ALTER_CONFIGS, ConfigResource.Type.forId(resource.resourceType()),
+                        resource.resourceName());
                 Topic topic = requireAlterableTopic(resource.resourceType(), resource.resourceName());
                 Map<String, String> overrides = new LinkedHashMap<>();
                 for (AlterConfigsRequestData.AlterableConfig config : resource.configs()) {
@@ -219,6 +230,8 @@ final class ConfigsHandler implements ApiHandler {
                             .setResourceType(resource.resourceType())
                             .setResourceName(resource.resourceName());
             try {
+                requireAllowed(request, AclOperation.ALTER_CONFIGS, ConfigResource.Type.forId(resource.resourceType()),
+                        resource.resourceName());
                 Topic topic = requireAlterableTopic(resource.resourceType(), resource.resourceName());
                 Map<String, String> overrides = new LinkedHashMap<>(topic.configOverrides());
                 for (IncrementalAlterConfigsRequestData.AlterableConfig config : resource.configs()) {
@@ -270,6 +283,17 @@ final class ConfigsHandler implements ApiHandler {
                 }
                 overrides.put(name, String.join(",", items));
             }
+        }
+    }
+
+    /** Topic configs need the operation on the topic, broker configs on the cluster, as in Kafka. */
+    private void requireAllowed(ApiRequest request, AclOperation operation, ConfigResource.Type type, String name) {
+        Authorization authorization = state.authorization();
+        if (type == ConfigResource.Type.TOPIC && !authorization.allows(request, operation, ResourceType.TOPIC, name)) {
+            throw new TopicAuthorizationException(Set.of(name));
+        }
+        if (type == ConfigResource.Type.BROKER && !authorization.allowsCluster(request, operation)) {
+            throw new ClusterAuthorizationException("Cluster authorization failed.");
         }
     }
 

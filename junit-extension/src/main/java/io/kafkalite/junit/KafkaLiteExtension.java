@@ -13,6 +13,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.kafkalite.KafkaLite;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
@@ -42,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * {@value #EXTERNAL_BOOTSTRAP_ENV}) to a bootstrap address runs the same tests against that Kafka cluster instead
  * of an embedded broker.
  */
-public final class KafkaLiteExtension implements BeforeAllCallback, BeforeEachCallback, ParameterResolver,
-        TestExecutionExceptionHandler {
+public final class KafkaLiteExtension implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback,
+        ParameterResolver, TestExecutionExceptionHandler {
 
     /** System property naming an external cluster to test against instead of the embedded broker. */
     public static final String EXTERNAL_BOOTSTRAP_PROPERTY = "kafkalite.external.bootstrap.servers";
@@ -151,7 +152,8 @@ public final class KafkaLiteExtension implements BeforeAllCallback, BeforeEachCa
     }
 
     private static String sharedKey(Configuration configuration) {
-        return "shared-broker " + new TreeMap<>(configuration.brokerConfig());
+        return "shared-broker " + new TreeMap<>(configuration.brokerConfig()) + " " + configuration.security()
+                + (configuration.manualClock() ? " manual clock" : "");
     }
 
     /**
@@ -190,6 +192,19 @@ public final class KafkaLiteExtension implements BeforeAllCallback, BeforeEachCa
         state.reset.beforeTest(testOwner, state.resetBeforeEachTest);
     }
 
+    /**
+     * Removes the test's fault rules and brings a paused or stopped broker back, before its clients close.
+     *
+     * @param context the test's context
+     */
+    @Override
+    public void afterEach(ExtensionContext context) {
+        ClassState state = context.getStore(NAMESPACE).get(CLASS_STATE, ClassState.class);
+        if (state != null) {
+            state.cluster.embeddedBroker().ifPresent(TestControl::restore);
+        }
+    }
+
     private Configuration configuration(ExtensionContext context) {
         Class<?> testClass = context.getRequiredTestClass();
         Optional<KafkaLiteTest> annotation = AnnotationSupport.findAnnotation(testClass, KafkaLiteTest.class);
@@ -222,7 +237,10 @@ public final class KafkaLiteExtension implements BeforeAllCallback, BeforeEachCa
         for (BrokerConfig config : AnnotationSupport.findRepeatableAnnotations(testClass, BrokerConfig.class)) {
             brokerConfig.put(config.name().trim(), config.value());
         }
-        return new Configuration(topics, Map.copyOf(brokerConfig), test.resetBetweenTests(), test.shared());
+        ClusterSecurity security = ClusterSecurity.of(test.sasl(), test.tls(), List.of(test.users()), List.of(test.acls()),
+                origin);
+        return new Configuration(topics, Map.copyOf(brokerConfig), test.resetBetweenTests(), test.shared(), security,
+                test.manualClock());
     }
 
     private static ClassState start(ExtensionContext context, Configuration configuration) {
@@ -252,7 +270,17 @@ public final class KafkaLiteExtension implements BeforeAllCallback, BeforeEachCa
 
     private static ClusterResource startBroker(Configuration configuration) {
         try {
-            return ClusterResource.embedded(KafkaLite.builder().brokerConfigs(configuration.brokerConfig()).start());
+            KafkaLite.Builder builder = KafkaLite.builder();
+            ClusterSecurity security = configuration.security();
+            if (security == null) {
+                builder.brokerConfigs(configuration.brokerConfig());
+            } else {
+                security.configure(builder, configuration.brokerConfig());
+            }
+            if (configuration.manualClock()) {
+                builder.manualClock();
+            }
+            return ClusterResource.embedded(builder.start(), security);
         } catch (IllegalArgumentException e) {
             throw new ExtensionConfigurationException("Bad broker config: " + e.getMessage(), e);
         }
@@ -346,6 +374,8 @@ public final class KafkaLiteExtension implements BeforeAllCallback, BeforeEachCa
     public void handleTestExecutionException(ExtensionContext context, Throwable throwable) throws Throwable {
         ClassState state = context.getStore(NAMESPACE).get(CLASS_STATE, ClassState.class);
         if (state != null) {
+            // the snapshot's own clients must get through: report the faults, then lift them and any pause
+            state.cluster.embeddedBroker().ifPresent(broker -> throwable.addSuppressed(TestControl.reportAndRestore(broker)));
             throwable.addSuppressed(BrokerSnapshot.of(state.cluster));
         }
         throw throwable;
@@ -353,7 +383,7 @@ public final class KafkaLiteExtension implements BeforeAllCallback, BeforeEachCa
 
     /** What a test class asked for. */
     private record Configuration(List<TopicSpec> topics, Map<String, String> brokerConfig, boolean reset,
-                                 boolean shared) {
+                                 boolean shared, ClusterSecurity security, boolean manualClock) {
     }
 
     /** The cluster of a class and how its tests reset it; closing it (with the class's store) ends the class. */
@@ -396,8 +426,69 @@ public final class KafkaLiteExtension implements BeforeAllCallback, BeforeEachCa
         private final Map<String, String> brokerConfig = new LinkedHashMap<>();
         private boolean resetBetweenTests = true;
         private boolean shared;
+        private String sasl = "";
+        private boolean tls;
+        private final List<String> users = new ArrayList<>();
+        private final List<String> acls = new ArrayList<>();
+        private boolean manualClock;
 
         private Builder() {
+        }
+
+        /**
+         * A SASL mechanism the broker requires; see {@link KafkaLiteTest#sasl()}.
+         *
+         * @param mechanism e.g. {@code PLAIN} or {@code SCRAM-SHA-256}
+         * @return this builder
+         */
+        public Builder sasl(String mechanism) {
+            this.sasl = mechanism;
+            return this;
+        }
+
+        /**
+         * TLS with a generated certificate; see {@link KafkaLiteTest#tls()}.
+         *
+         * @param tls true for TLS
+         * @return this builder
+         */
+        public Builder tls(boolean tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        /**
+         * A user who can log in (see {@link KafkaUser}); the password may be empty over TLS alone or OAUTHBEARER.
+         *
+         * @param name the user's name
+         * @param password the user's password
+         * @return this builder
+         */
+        public Builder user(String name, String password) {
+            users.add(name + ":" + password);
+            return this;
+        }
+
+        /**
+         * An ACL in {@link KafkaLiteTest#acls()} notation, e.g. {@code "ALLOW User:alice READ TOPIC orders"}.
+         *
+         * @param acl the ACL
+         * @return this builder
+         */
+        public Builder acl(String acl) {
+            acls.add(acl);
+            return this;
+        }
+
+        /**
+         * Runs the broker on a clock that only moves when the test calls {@link KafkaCluster#advanceClock}, so
+         * session timeouts, retention and delayed responses happen at once instead of after real waits.
+         *
+         * @return this builder
+         */
+        public Builder manualClock() {
+            this.manualClock = true;
+            return this;
         }
 
         /**
@@ -477,7 +568,8 @@ public final class KafkaLiteExtension implements BeforeAllCallback, BeforeEachCa
          */
         public KafkaLiteExtension build() {
             return new KafkaLiteExtension(new Configuration(List.copyOf(topics), Map.copyOf(brokerConfig),
-                    resetBetweenTests, shared));
+                    resetBetweenTests, shared, ClusterSecurity.of(sasl, tls, users, acls, "KafkaLiteExtension.builder()"),
+                    manualClock));
         }
     }
 }

@@ -3,10 +3,8 @@ package io.kafkalite.examples.game;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.kafkalite.junit.KafkaCluster;
 import io.kafkalite.junit.KafkaLiteTest;
@@ -22,35 +20,15 @@ class FraudDetectionTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    private final List<EventProcessor> processors = new ArrayList<>();
-    private final List<Thread> threads = new ArrayList<>();
-    private final List<Throwable> processorFailures = new CopyOnWriteArrayList<>();
+    private final RunningProcessors processors = new RunningProcessors();
 
     @AfterEach
     void stopProcessors() throws InterruptedException {
-        processors.forEach(EventProcessor::close);
-        for (Thread thread : threads) {
-            thread.join();
-        }
-        processors.forEach(EventProcessor::close); // releases hung instances once their threads ended
-        // a processor that died (e.g. the broker refused its group settings) explains a missing alert
-        if (!processorFailures.isEmpty()) {
-            AssertionError failure = new AssertionError("an event processor failed", processorFailures.get(0));
-            processorFailures.stream().skip(1).forEach(failure::addSuppressed);
-            throw failure;
-        }
+        processors.close();
     }
 
     private EventProcessor startProcessor(KafkaCluster kafka, String name, Map<String, Object> overrides) {
-        Map<String, Object> config = kafka.clientConfig();
-        config.putAll(overrides);
-        EventProcessor processor = new EventProcessor(config, name);
-        Thread thread = new Thread(processor, name);
-        thread.setUncaughtExceptionHandler((t, e) -> processorFailures.add(e));
-        thread.start();
-        processors.add(processor);
-        threads.add(thread);
-        return processor;
+        return processors.start(kafka, name, overrides);
     }
 
     private static void send(Producer<String, String> producer, String player, GameEvent event) throws Exception {
