@@ -106,8 +106,11 @@ class ConsumerProtocolGroupTest {
             first.subscribe(List.of("kip848-failover"));
             second.subscribe(List.of("kip848-failover"));
             Set<String> seen = ConcurrentHashMap.newKeySet();
+            // each member must also have read its own partition to the end: a partition that moved to it may
+            // have no position yet, and commitSync() would then commit nothing for it
             GroupConsumers.pollUntil(List.of(first, second), (c, r) -> seen.add(r.value()),
-                    () -> seen.size() == 20 && first.assignment().size() == 1 && second.assignment().size() == 1,
+                    () -> seen.size() == 20 && first.assignment().size() == 1 && second.assignment().size() == 1
+                            && readToTheEnd(first, 10) && readToTheEnd(second, 10),
                     "both members hold a partition and read everything");
             first.commitSync();
             second.commitSync();
@@ -122,6 +125,10 @@ class ConsumerProtocolGroupTest {
         } finally {
             second.close();
         }
+    }
+
+    private static boolean readToTheEnd(KafkaConsumer<String, String> consumer, long end) {
+        return consumer.assignment().stream().allMatch(tp -> consumer.position(tp) == end);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.kafkalite.bench;
 
+import java.util.HashMap;
 import java.util.Map;
 
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
@@ -7,19 +8,23 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 /** Apache Kafka's own broker (KRaft, combined mode) in this JVM, as spring-kafka-test's users run it. */
 final class RealKafkaTarget implements Target {
 
-    static final String NAME = "kafka";
-
+    private final Map<String, String> configs;
     private EmbeddedKafkaKraftBroker broker;
 
-    @Override
-    public String name() {
-        return NAME;
+    RealKafkaTarget(Map<String, String> configs) {
+        this.configs = configs;
     }
 
     @Override
     public void start() {
+        Map<String, String> properties = new HashMap<>();
+        properties.put("group.initial.rebalance.delay.ms", "0");
+        // one node: the transaction state topic must fit on it, as spring-kafka's docs tell transactional tests
+        properties.put("transaction.state.log.replication.factor", "1");
+        properties.put("transaction.state.log.min.isr", "1");
+        properties.putAll(configs);
         broker = new EmbeddedKafkaKraftBroker(1, 1);
-        broker.brokerProperties(Map.of("group.initial.rebalance.delay.ms", "0"));
+        broker.brokerProperties(properties);
         broker.afterPropertiesSet();
     }
 
