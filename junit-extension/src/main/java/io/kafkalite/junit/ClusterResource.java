@@ -21,6 +21,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One cluster of a test run: the embedded broker it started (for a class, or for every shared class), or an
@@ -28,6 +30,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * {@link ClusterUsage} of the classes and tests using it. Closed by JUnit with the store holding it.
  */
 final class ClusterResource implements KafkaCluster, ExtensionContext.Store.CloseableResource, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterResource.class);
 
     private final KafkaLite broker;
     private final String bootstrapServers;
@@ -167,6 +171,13 @@ final class ClusterResource implements KafkaCluster, ExtensionContext.Store.Clos
             return;
         }
         closed = true;
+        if (broker == null && admin != null) {
+            try {
+                StateReset.cleanUpAfterRun(this);
+            } catch (RuntimeException e) {
+                LOG.warn("Could not remove what the test run created on {}: {}", this, e.getMessage());
+            }
+        }
         if (admin != null) {
             admin.close(Duration.ofSeconds(5));
         }

@@ -70,6 +70,16 @@ final class StateReset {
         return reset;
     }
 
+    /**
+     * At the end of a run on an external cluster: deletes the topics (declared ones included) and the consumer groups
+     * without members that the run created, so that a shared cluster is left as the run found it.
+     */
+    static void cleanUpAfterRun(ClusterResource cluster) {
+        synchronized (cluster.usage()) {
+            new StateReset(cluster, "end of run", List.of()).reset(Set.of());
+        }
+    }
+
     /** The class is done: what it claimed may be reset by others again. */
     void classEnded() {
         synchronized (cluster.usage()) {
