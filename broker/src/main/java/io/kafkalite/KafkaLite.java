@@ -22,10 +22,12 @@ import io.kafkalite.log.ChronicleStorage;
 import io.kafkalite.log.MemoryStorage;
 import io.kafkalite.log.Storage;
 import io.kafkalite.metadata.BrokerConfig;
+import io.kafkalite.metadata.GroupConfigs;
 import io.kafkalite.metadata.MetadataJournal;
 import io.kafkalite.metadata.TopicRegistry;
 import io.kafkalite.network.SocketServer;
 import io.kafkalite.partition.PartitionRegistry;
+import io.kafkalite.share.SharePartitions;
 import io.kafkalite.time.BrokerClock;
 import io.kafkalite.time.BrokerTimer;
 import io.kafkalite.txn.ProducerIdAllocator;
@@ -312,7 +314,10 @@ public final class KafkaLite implements AutoCloseable {
             TopicRegistry topicRegistry = new TopicRegistry(config, journal);
             ProducerIdAllocator producerIds = new ProducerIdAllocator(journal);
             OffsetStore offsets = new OffsetStore(journal);
-            GroupCoordinator groups = new GroupCoordinator(GroupCoordinatorConfig.from(config), offsets, timer);
+            GroupConfigs groupConfigs = new GroupConfigs(config, journal);
+            SharePartitions shares = new SharePartitions(config, groupConfigs, topicRegistry, partitions, journal, timer);
+            GroupCoordinator groups = new GroupCoordinator(GroupCoordinatorConfig.from(config), offsets, timer,
+                    groupConfigs);
             TransactionCoordinator transactions = new TransactionCoordinator(config, producerIds, topicRegistry,
                     partitions, groups, journal, timer);
             String[] clusterId = new String[1];
@@ -322,8 +327,10 @@ public final class KafkaLite implements AutoCloseable {
                     clusterId[0] = id;
                 }
             };
-            journal.replay(clusterIdReader, topicRegistry, partitions, producerIds, offsets, transactions);
+            journal.replay(clusterIdReader, topicRegistry, partitions, producerIds, offsets, transactions, groupConfigs,
+                    shares);
             groups.recover();
+            groups.recoverShareGroups(shares.groups());
             if (clusterId[0] == null) {
                 clusterId[0] = Uuid.randomUuid().toString();
                 journal.clusterId(clusterId[0]);
@@ -339,7 +346,7 @@ public final class KafkaLite implements AutoCloseable {
             }
             transactions.recover();
             return new BrokerState(config, clusterId[0], host, boundPort, timer, topicRegistry, partitions, producerIds,
-                    groups, transactions);
+                    groups, transactions, groupConfigs, shares);
         }
 
         /** Chronicle if this JVM can run it; else the heap, unless the user asked for durable storage. */

@@ -1,5 +1,6 @@
 package io.kafkalite.api;
 
+import io.kafkalite.group.Group;
 import org.apache.kafka.common.protocol.ApiKeys;
 
 /** Builds the dispatch table: which handler serves which API, and the timed work that goes with them. */
@@ -20,6 +21,14 @@ public final class BrokerApis {
         OffsetHandler offsets = new OffsetHandler(state, state.groups());
         GroupAdminHandler groupAdmin = new GroupAdminHandler(state.groups());
         ConsumerGroupHandler consumerGroups = new ConsumerGroupHandler(state, fetch::completeParkedFetchesOf);
+        ShareGroupHandler shareGroups = new ShareGroupHandler(state);
+        ShareFetchHandler shareFetch = new ShareFetchHandler(state);
+        ShareGroupOffsetsHandler shareOffsets = new ShareGroupOffsetsHandler(state);
+        state.groups().onGroupDeleted((groupId, type) -> {
+            if (type == Group.Type.SHARE) {
+                state.shares().deleteGroup(groupId);
+            }
+        });
         return dispatcher
                 .register(ApiKeys.API_VERSIONS, 5, new ApiVersionsHandler(dispatcher, state))
                 .register(ApiKeys.METADATA, 13, new MetadataHandler(state))
@@ -55,6 +64,13 @@ public final class BrokerApis {
                 .register(ApiKeys.DESCRIBE_GROUPS, 6, groupAdmin)
                 .register(ApiKeys.DELETE_GROUPS, 3, groupAdmin)
                 .register(ApiKeys.CONSUMER_GROUP_HEARTBEAT, 1, consumerGroups)
-                .register(ApiKeys.CONSUMER_GROUP_DESCRIBE, 1, consumerGroups);
+                .register(ApiKeys.CONSUMER_GROUP_DESCRIBE, 1, consumerGroups)
+                .register(ApiKeys.SHARE_GROUP_HEARTBEAT, 1, shareGroups)
+                .register(ApiKeys.SHARE_GROUP_DESCRIBE, 1, shareGroups)
+                .register(ApiKeys.SHARE_FETCH, 2, shareFetch)
+                .register(ApiKeys.SHARE_ACKNOWLEDGE, 2, shareFetch)
+                .register(ApiKeys.DESCRIBE_SHARE_GROUP_OFFSETS, 1, shareOffsets)
+                .register(ApiKeys.ALTER_SHARE_GROUP_OFFSETS, 0, shareOffsets)
+                .register(ApiKeys.DELETE_SHARE_GROUP_OFFSETS, 0, shareOffsets);
     }
 }

@@ -2,10 +2,12 @@ package io.kafkalite.api;
 
 import io.kafkalite.group.GroupCoordinator;
 import io.kafkalite.metadata.BrokerConfig;
+import io.kafkalite.metadata.GroupConfigs;
 import io.kafkalite.metadata.Topic;
 import io.kafkalite.metadata.TopicRegistry;
 import io.kafkalite.partition.Partition;
 import io.kafkalite.partition.PartitionRegistry;
+import io.kafkalite.share.SharePartitions;
 import io.kafkalite.time.BrokerClock;
 import io.kafkalite.time.BrokerTimer;
 import io.kafkalite.txn.ProducerIdAllocator;
@@ -24,10 +26,13 @@ public final class BrokerState {
     private final ProducerIdAllocator producerIds;
     private final GroupCoordinator groups;
     private final TransactionCoordinator transactions;
+    private final GroupConfigs groupConfigs;
+    private final SharePartitions shares;
 
     public BrokerState(BrokerConfig config, String clusterId, String host, int port, BrokerTimer timer,
                        TopicRegistry topics, PartitionRegistry partitions, ProducerIdAllocator producerIds,
-                       GroupCoordinator groups, TransactionCoordinator transactions) {
+                       GroupCoordinator groups, TransactionCoordinator transactions, GroupConfigs groupConfigs,
+                       SharePartitions shares) {
         this.config = config;
         this.clusterId = clusterId;
         this.host = host;
@@ -38,6 +43,8 @@ public final class BrokerState {
         this.producerIds = producerIds;
         this.groups = groups;
         this.transactions = transactions;
+        this.groupConfigs = groupConfigs;
+        this.shares = shares;
     }
 
     public BrokerConfig config() {
@@ -89,6 +96,16 @@ public final class BrokerState {
         return transactions;
     }
 
+    /** Group-level configs (Admin's GROUP config resource). */
+    public GroupConfigs groupConfigs() {
+        return groupConfigs;
+    }
+
+    /** Share groups' share-partitions: acquired, acknowledged and persisted delivery state. */
+    public SharePartitions shares() {
+        return shares;
+    }
+
     /** Partition {@code index} of {@code topic}, which must have it. */
     public Partition partition(Topic topic, int index) {
         return partitions.partition(topic, index);
@@ -99,5 +116,6 @@ public final class BrokerState {
         Topic topic = topics.delete(name);
         partitions.deleteTopic(topic);
         groups.onTopicDeleted(name);
+        shares.deleteTopic(name);
     }
 }

@@ -7,9 +7,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
+import io.kafkalite.metadata.BrokerConfig;
+import io.kafkalite.metadata.GroupConfigs;
 import io.kafkalite.time.BrokerTimer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ApiException;
@@ -41,6 +44,9 @@ import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchRespon
 import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
+import org.apache.kafka.common.message.ShareGroupDescribeResponseData;
+import org.apache.kafka.common.message.ShareGroupHeartbeatRequestData;
+import org.apache.kafka.common.message.ShareGroupHeartbeatResponseData;
 import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.SyncGroupResponseData;
 import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
@@ -52,8 +58,8 @@ import org.apache.kafka.common.message.TxnOffsetCommitResponseData.TxnOffsetComm
 import org.apache.kafka.common.protocol.Errors;
 
 /**
- * The group coordinator of this node: every group (classic, and KIP-848 consumer groups beside them), their
- * committed offsets, and the admin operations on both. Runs on the broker loop thread only;
+ * The group coordinator of this node: every group (classic, KIP-848 consumer groups, share groups and streams
+ * groups beside them), their committed offsets, and the admin operations on them. Runs on the broker loop thread only;
  * time comes from the injected clock, so tests drive it without sockets or sleeps.
  */
 public final class GroupCoordinator {
@@ -63,17 +69,32 @@ public final class GroupCoordinator {
     private final OffsetStore offsets;
     private final ClassicGroupCoordinator classic;
     private final ConsumerGroupCoordinator consumer;
+    private final ShareGroupCoordinator share;
+    private final List<BiConsumer<String, Group.Type>> deletionListeners = new ArrayList<>();
+
+    /** A coordinator whose groups all take the broker's group settings (no group configs). */
+    public GroupCoordinator(GroupCoordinatorConfig config, OffsetStore offsets, BrokerTimer timer) {
+        this(config, offsets, timer, GroupConfigs.withoutOverrides());
+    }
 
     /**
      * @param offsets committed offsets; once the journal has been replayed into them, {@link #recover()} makes each
      *     group that has offsets exist (empty), as in Kafka after a restart
      * @param timer the broker's timer, whose clock the coordinator's timeouts follow
+     * @param groupConfigs group-level configs (share and streams session timeouts, heartbeat intervals, ...)
      */
-    public GroupCoordinator(GroupCoordinatorConfig config, OffsetStore offsets, BrokerTimer timer) {
+    public GroupCoordinator(GroupCoordinatorConfig config, OffsetStore offsets, BrokerTimer timer,
+                            GroupConfigs groupConfigs) {
         this.config = config;
         this.offsets = offsets;
         this.classic = new ClassicGroupCoordinator(groups, config, timer);
         this.consumer = new ConsumerGroupCoordinator(groups, config, timer);
+        this.share = new ShareGroupCoordinator(groups, groupConfigs, groupConfigs.brokerInt(BrokerConfig.GROUP_SHARE_MAX_SIZE), timer);
+    }
+
+    /** Told (group id, type) when DeleteGroups deleted a group, so state kept elsewhere (share state) goes too. */
+    public void onGroupDeleted(BiConsumer<String, Group.Type> listener) {
+        deletionListeners.add(listener);
     }
 
     /** After the journal was replayed: every group with committed or pending offsets exists, without members. */
@@ -81,6 +102,11 @@ public final class GroupCoordinator {
         for (String groupId : offsets.groups()) {
             groups.putIfAbsent(groupId, new ClassicGroup(groupId));
         }
+    }
+
+    /** After the journal was replayed: every share group with share-partition state exists, without members. */
+    public void recoverShareGroups(Set<String> groupIds) {
+        groupIds.forEach(share::recover);
     }
 
     /** The group, or null. */
@@ -123,6 +149,50 @@ public final class GroupCoordinator {
     public List<ConsumerGroupDescribeResponseData.DescribedGroup> describeConsumerGroups(List<String> groupIds,
                                                                                         TopicLookup topics) {
         return groupIds.stream().map(id -> consumer.describe(id, topics)).toList();
+    }
+
+    // ---------------------------------------------------------------- share groups (KIP-932)
+
+    /** ShareGroupHeartbeat: join, leave, or heartbeat and receive the member's assignment. */
+    public ShareGroupHeartbeatResponseData shareGroupHeartbeat(ShareGroupHeartbeatRequestData request, String clientId,
+                                                               String clientHost, TopicLookup topics) {
+        return share.heartbeat(request, clientId, clientHost, topics);
+    }
+
+    /** ShareGroupDescribe of each group id. */
+    public List<ShareGroupDescribeResponseData.DescribedGroup> describeShareGroups(List<String> groupIds,
+                                                                                  TopicLookup topics) {
+        return groupIds.stream().map(id -> share.describe(id, topics)).toList();
+    }
+
+    /** The partitions a share group assigns to its members (each needs a share-partition start offset). */
+    public List<TopicPartition> assignedSharePartitions(String groupId, TopicLookup topics) {
+        return share.assignedPartitions(groupId, topics);
+    }
+
+    /** Told (group id, member id) when a share group member leaves or its session times out. */
+    public void onShareMemberRemoved(BiConsumer<String, String> listener) {
+        share.onMemberRemoved(listener);
+    }
+
+    /**
+     * Checks that Admin may change a share group's offsets: the group must be a share group without members. With
+     * {@code createIfMissing} (alterShareGroupOffsets) an unknown group is created empty, as in Kafka.
+     *
+     * @return the error, {@link Errors#NONE} if allowed
+     */
+    public Errors validateShareOffsetsChange(String groupId, boolean createIfMissing) {
+        if (groupId == null || groupId.isEmpty()) {
+            return Errors.INVALID_GROUP_ID;
+        }
+        Group group = createIfMissing ? share.shareGroupForAdmin(groupId) : groups.get(groupId);
+        if (group == null || group.isDead()) {
+            return Errors.GROUP_ID_NOT_FOUND;
+        }
+        if (group.type() != Group.Type.SHARE) {
+            return Errors.GROUP_ID_NOT_FOUND;
+        }
+        return share.isEmptyShareGroup(groupId) ? Errors.NONE : Errors.NON_EMPTY_GROUP;
     }
 
     // ---------------------------------------------------------------- offsets
@@ -369,7 +439,7 @@ public final class GroupCoordinator {
             Group group = groups.get(groupId);
             if (groupId == null || groupId.isEmpty()) {
                 described.add(emptyDescription(groupId).setErrorCode(Errors.INVALID_GROUP_ID.code()));
-            } else if (group == null || group.isDead()) {
+            } else if (group == null || group.isDead() || !group.isDescribedByDescribeGroups()) {
                 DescribedGroup dead = emptyDescription(groupId).setGroupState(ClassicGroupState.DEAD.toString());
                 if (version >= 6) {
                     dead.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code())
@@ -406,6 +476,7 @@ public final class GroupCoordinator {
                     group.markDead();
                     groups.remove(groupId);
                     offsets.deleteGroup(groupId);
+                    deletionListeners.forEach(l -> l.accept(groupId, group.type()));
                     result.setErrorCode(Errors.NONE.code());
                 } catch (ApiException e) {
                     result.setErrorCode(Errors.forException(e).code());
