@@ -24,6 +24,7 @@ public final class BrokerApis {
         ShareGroupHandler shareGroups = new ShareGroupHandler(state);
         ShareFetchHandler shareFetch = new ShareFetchHandler(state);
         ShareGroupOffsetsHandler shareOffsets = new ShareGroupOffsetsHandler(state);
+        StreamsGroupHandler streamsGroups = new StreamsGroupHandler(state);
         state.groups().onGroupDeleted((groupId, type) -> {
             if (type == Group.Type.SHARE) {
                 state.shares().deleteGroup(groupId);
@@ -71,6 +72,8 @@ public final class BrokerApis {
                 .register(ApiKeys.SHARE_ACKNOWLEDGE, 2, shareFetch)
                 .register(ApiKeys.DESCRIBE_SHARE_GROUP_OFFSETS, 1, shareOffsets)
                 .register(ApiKeys.ALTER_SHARE_GROUP_OFFSETS, 0, shareOffsets)
-                .register(ApiKeys.DELETE_SHARE_GROUP_OFFSETS, 0, shareOffsets);
+                .register(ApiKeys.DELETE_SHARE_GROUP_OFFSETS, 0, shareOffsets)
+                .register(ApiKeys.STREAMS_GROUP_HEARTBEAT, 1, streamsGroups)
+                .register(ApiKeys.STREAMS_GROUP_DESCRIBE, 1, streamsGroups);
     }
 }

@@ -47,6 +47,9 @@ import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
 import org.apache.kafka.common.message.ShareGroupDescribeResponseData;
 import org.apache.kafka.common.message.ShareGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.ShareGroupHeartbeatResponseData;
+import org.apache.kafka.common.message.StreamsGroupDescribeResponseData;
+import org.apache.kafka.common.message.StreamsGroupHeartbeatRequestData;
+import org.apache.kafka.common.message.StreamsGroupHeartbeatResponseData;
 import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.SyncGroupResponseData;
 import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
@@ -70,6 +73,7 @@ public final class GroupCoordinator {
     private final ClassicGroupCoordinator classic;
     private final ConsumerGroupCoordinator consumer;
     private final ShareGroupCoordinator share;
+    private final StreamsGroupCoordinator streams;
     private final List<BiConsumer<String, Group.Type>> deletionListeners = new ArrayList<>();
 
     /** A coordinator whose groups all take the broker's group settings (no group configs). */
@@ -89,7 +93,9 @@ public final class GroupCoordinator {
         this.offsets = offsets;
         this.classic = new ClassicGroupCoordinator(groups, config, timer);
         this.consumer = new ConsumerGroupCoordinator(groups, config, timer);
-        this.share = new ShareGroupCoordinator(groups, groupConfigs, groupConfigs.brokerInt(BrokerConfig.GROUP_SHARE_MAX_SIZE), timer);
+        this.share = new ShareGroupCoordinator(groups, groupConfigs,
+                groupConfigs.brokerInt(BrokerConfig.GROUP_SHARE_MAX_SIZE), timer);
+        this.streams = new StreamsGroupCoordinator(groups, groupConfigs, timer);
     }
 
     /** Told (group id, type) when DeleteGroups deleted a group, so state kept elsewhere (share state) goes too. */
@@ -195,6 +201,25 @@ public final class GroupCoordinator {
         return share.isEmptyShareGroup(groupId) ? Errors.NONE : Errors.NON_EMPTY_GROUP;
     }
 
+    // ---------------------------------------------------------------- streams groups (KIP-1071)
+
+    /**
+     * StreamsGroupHeartbeat: join (registering the topology), leave, or report owned tasks and receive the
+     * member's tasks. Missing internal topics are created through {@code internalTopics} before the answer.
+     */
+    public StreamsGroupHeartbeatResponseData streamsGroupHeartbeat(StreamsGroupHeartbeatRequestData request,
+                                                                   String clientId, String clientHost,
+                                                                   TopicLookup topics,
+                                                                   InternalTopicCreator internalTopics) {
+        return streams.heartbeat(request, clientId, clientHost, topics, internalTopics);
+    }
+
+    /** StreamsGroupDescribe of each group id. */
+    public List<StreamsGroupDescribeResponseData.DescribedGroup> describeStreamsGroups(List<String> groupIds,
+                                                                                      boolean includeTopologyDescription) {
+        return groupIds.stream().map(id -> streams.describe(id, includeTopologyDescription)).toList();
+    }
+
     // ---------------------------------------------------------------- offsets
 
     /**
@@ -210,6 +235,9 @@ public final class GroupCoordinator {
             for (OffsetCommitRequestPartition p : topic.partitions()) {
                 Errors error = partitionError(groupError, p.committedMetadata());
                 if (error == Errors.NONE) {
+                    error = committedPartitionError(request, topic.name(), p.partitionIndex());
+                }
+                if (error == Errors.NONE) {
                     offsets.commit(request.groupId(), new TopicPartition(topic.name(), p.partitionIndex()),
                             new CommittedOffset(p.committedOffset(), p.committedLeaderEpoch(), p.committedMetadata()));
                 }
@@ -219,6 +247,19 @@ public final class GroupCoordinator {
             response.topics().add(topicResponse);
         }
         return response;
+    }
+
+    /** A streams member with an older epoch may commit only partitions of tasks it has owned since then (KIP-1251). */
+    private Errors committedPartitionError(OffsetCommitRequestData request, String topic, int partition) {
+        Group group = groups.get(request.groupId());
+        try {
+            if (group != null) {
+                group.validateCommittedPartition(request.memberId(), request.generationIdOrMemberEpoch(), topic, partition);
+            }
+            return Errors.NONE;
+        } catch (ApiException e) {
+            return Errors.forException(e);
+        }
     }
 
     private Errors partitionError(Errors groupError, String metadata) {
