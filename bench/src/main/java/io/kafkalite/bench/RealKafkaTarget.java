@@ -19,7 +19,10 @@ final class RealKafkaTarget implements Target {
     @Override
     public void start() {
         broker = new EmbeddedKafkaKraftBroker(1, 1);
-        broker.brokerProperties(Map.of("group.initial.rebalance.delay.ms", "0"));
+        // one node: the share coordinator's state topic must be able to have a single replica
+        broker.brokerProperties(Map.of("group.initial.rebalance.delay.ms", "0",
+                "share.coordinator.state.topic.replication.factor", "1",
+                "share.coordinator.state.topic.min.isr", "1"));
         broker.afterPropertiesSet();
     }
 
