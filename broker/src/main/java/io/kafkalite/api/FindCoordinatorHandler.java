@@ -10,8 +10,9 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.FindCoordinatorRequest.CoordinatorType;
 
 /**
- * FindCoordinator, single key (v0-3) or batched (v4+). This node coordinates every group and every transactional
- * id; share groups get COORDINATOR_NOT_AVAILABLE.
+ * FindCoordinator, single key (v0-3) or batched (v4+). This node coordinates every group (share groups
+ * included) and every transactional id. The SHARE key type, which Kafka's brokers use among themselves to find the
+ * share coordinator of a share-partition, gets COORDINATOR_NOT_AVAILABLE: share state lives inside this broker.
  */
 final class FindCoordinatorHandler implements ApiHandler {
 
@@ -52,7 +53,7 @@ final class FindCoordinatorHandler implements ApiHandler {
             message = "The transactional id must not be empty";
         } else if (keyType == CoordinatorType.SHARE.id()) {
             error = Errors.COORDINATOR_NOT_AVAILABLE;
-            message = "Share groups are not supported by Kafkalite";
+            message = "Kafkalite keeps share-partition state inside the broker: there is no share coordinator to find";
         } else {
             error = Errors.INVALID_REQUEST;
             message = "Unknown coordinator key type " + keyType;
