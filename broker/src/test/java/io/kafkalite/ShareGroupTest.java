@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -218,14 +217,5 @@ class ShareGroupTest {
             consumer.close();
             closeables.remove(consumer);
         }
-    }
-
-    @SuppressWarnings("unused")
-    private static Map<String, Object> map(Object... keyValues) {
-        Map<String, Object> map = new HashMap<>();
-        for (int i = 0; i < keyValues.length; i += 2) {
-            map.put((String) keyValues[i], keyValues[i + 1]);
-        }
-        return map;
     }
 }

@@ -135,8 +135,13 @@ final class ShareFetchHandler implements ApiHandler {
             request.respond(fetchResponse(data.groupId(), answered));
             return;
         }
+        if (renew) {
+            // KIP-1222: a ShareFetch renewing locks acquires nothing, or the renewed locks could run out meanwhile
+            request.respond(fetchResponse(data.groupId(), answered));
+            return;
+        }
         boolean fullResponse = data.shareSessionEpoch() == ShareSessions.INITIAL_EPOCH;
-        if (renew || tryAcquire(request, data, session, answered, fullResponse, data.maxWaitMs() <= 0)) {
+        if (tryAcquire(request, data, session, answered, fullResponse, data.maxWaitMs() <= 0)) {
             return;
         }
         park(request, data, session, answered);

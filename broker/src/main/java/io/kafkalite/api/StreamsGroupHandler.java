@@ -1,5 +1,7 @@
 package io.kafkalite.api;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import io.kafkalite.group.InternalTopicCreator;
@@ -58,7 +60,7 @@ final class StreamsGroupHandler implements ApiHandler {
             return null;
         }
         for (StreamsGroupHeartbeatRequestData.Subtopology s : topology.subtopologies()) {
-            java.util.List<String> names = new java.util.ArrayList<>(s.sourceTopics());
+            List<String> names = new ArrayList<>(s.sourceTopics());
             names.addAll(s.repartitionSinkTopics());
             s.repartitionSourceTopics().forEach(t -> names.add(t.name()));
             s.stateChangelogTopics().forEach(t -> names.add(t.name()));

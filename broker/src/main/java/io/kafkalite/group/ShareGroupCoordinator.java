@@ -15,6 +15,7 @@ import io.kafkalite.time.BrokerTimer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.FencedMemberEpochException;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.GroupMaxSizeReachedException;
 import org.apache.kafka.common.errors.InvalidRequestException;
@@ -110,7 +111,7 @@ final class ShareGroupCoordinator {
             throw new UnknownMemberIdException("Member " + memberId + " is not in share group " + groupId
                     + ": rejoin with epoch 0");
         } else if (epoch != member.memberEpoch) {
-            throw new org.apache.kafka.common.errors.FencedMemberEpochException("Member " + memberId + " has epoch "
+            throw new FencedMemberEpochException("Member " + memberId + " has epoch "
                     + member.memberEpoch + ", not " + epoch + ": rejoin the share group");
         }
         member.clientId = clientId;

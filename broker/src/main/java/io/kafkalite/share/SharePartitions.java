@@ -26,6 +26,7 @@ import io.kafkalite.partition.Partition;
 import io.kafkalite.partition.PartitionRegistry;
 import io.kafkalite.time.BrokerTimer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidRecordStateException;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.RecordBatch;
 
@@ -267,7 +268,7 @@ public final class SharePartitions implements MetadataJournal.Listener {
     /**
      * Applies a member's acknowledgements of one partition, all or none.
      *
-     * @throws org.apache.kafka.common.errors.InvalidRecordStateException for records the member does not hold
+     * @throws InvalidRecordStateException for records the member does not hold
      * @throws org.apache.kafka.common.errors.InvalidRequestException for offsets past the acquired records
      */
     public void acknowledge(String groupId, String memberId, TopicPartition partition,
@@ -275,7 +276,7 @@ public final class SharePartitions implements MetadataJournal.Listener {
         Key key = new Key(groupId, partition);
         SharePartition share = byKey.get(key);
         if (share == null) {
-            throw new org.apache.kafka.common.errors.InvalidRecordStateException("Group " + groupId
+            throw new InvalidRecordStateException("Group " + groupId
                     + " has acquired no records of " + partition);
         }
         long before = share.startOffset();
