@@ -5,35 +5,50 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 import io.kafkalite.api.BrokerApis;
 import io.kafkalite.api.BrokerLoop;
 import io.kafkalite.api.BrokerState;
+import io.kafkalite.api.RequestDispatcher;
 import io.kafkalite.group.GroupCoordinator;
 import io.kafkalite.group.GroupCoordinatorConfig;
 import io.kafkalite.group.OffsetStore;
 import io.kafkalite.log.ChronicleRuntime;
 import io.kafkalite.log.ChronicleStorage;
+import io.kafkalite.log.EntryStore;
 import io.kafkalite.log.MemoryStorage;
 import io.kafkalite.log.Storage;
 import io.kafkalite.metadata.BrokerConfig;
 import io.kafkalite.metadata.GroupConfigs;
+import io.kafkalite.metadata.Listener;
 import io.kafkalite.metadata.MetadataJournal;
 import io.kafkalite.metadata.TopicRegistry;
 import io.kafkalite.network.SocketServer;
 import io.kafkalite.partition.PartitionRegistry;
 import io.kafkalite.share.SharePartitions;
+import io.kafkalite.security.AclAuthorizer;
+import io.kafkalite.security.BrokerSecurity;
+import io.kafkalite.security.GeneratedCertificates;
+import io.kafkalite.security.ScramCredential;
+import io.kafkalite.security.ScramCredentials;
 import io.kafkalite.time.BrokerClock;
 import io.kafkalite.time.BrokerTimer;
 import io.kafkalite.txn.ProducerIdAllocator;
 import io.kafkalite.txn.TransactionCoordinator;
+import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.network.ListenerName;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +63,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Without a data directory the broker stores partitions in a fresh temporary directory that {@link #close()}
  * deletes; with one, everything acknowledged survives a restart on that directory.
+ *
+ * <p>Test control: {@link #faults()} makes requests fail, hang or lose their answers; {@link #advanceClock} moves a
+ * {@link Builder#manualClock() manual clock} so that session timeouts and retention happen at once;
+ * {@link #restart()}, {@link #stop()}, {@link #pause()} and {@link #resume()} take the broker away and bring it back
+ * on the same port with the same data; {@link #groups()} shows and steers consumer groups.
  */
 public final class KafkaLite implements AutoCloseable {
 
@@ -55,26 +75,47 @@ public final class KafkaLite implements AutoCloseable {
     private static final AtomicBoolean CHRONICLE_WARMED = new AtomicBoolean();
     private static final AtomicBoolean FALLBACK_WARNED = new AtomicBoolean();
 
-    private final String host;
-    private final int port;
+    /**
+     * Credentials of users declared to builders, by user: a test suite declares the same users for broker after
+     * broker, and deriving a SCRAM key (4096 PBKDF2 rounds, Kafka's minimum) costs milliseconds each time.
+     */
+    private static final Map<ScramUser, ScramCredential> DECLARED_CREDENTIALS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The listeners as bound at start; a restart binds the same ports again. */
+    private final List<Listener> listeners;
+    private final BrokerSecurity security;
+    private final List<ScramUser> scramUsers;
     private final Path dataDirectory;
     private final boolean temporaryDirectory;
     private final boolean durable;
-    private final SocketServer server;
-    private final BrokerLoop loop;
-    private final Thread warmUp;
+    private final BrokerConfig config;
+    private final BrokerClock clock;
+    /**
+     * Heap entries that outlive a {@link #restart()}: every partition when Chronicle cannot run, and the metadata
+     * journal of a broker in a temporary directory (a durable directory keeps its own). Released by close().
+     */
+    private final MemoryStorage retained = new MemoryStorage();
+    private final Faults faults;
+    private final Groups groups;
+    private final CompletableFuture<Set<ApiKeys>> servedApis = new CompletableFuture<>();
+    private final Object lifecycle = new Object();
+    /** The broker serving now; null while stopped. */
+    private volatile Incarnation running;
+    private Thread warmUp;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private KafkaLite(String host, int port, Path dataDirectory, boolean temporaryDirectory, boolean durable,
-                      SocketServer server, BrokerLoop loop, Thread warmUp) {
-        this.host = host;
-        this.port = port;
+    private KafkaLite(List<Listener> listeners, BrokerSecurity security, List<ScramUser> scramUsers, Path dataDirectory,
+                      boolean temporaryDirectory, boolean durable, BrokerConfig config, BrokerClock clock) {
+        this.listeners = listeners;
+        this.security = security;
+        this.scramUsers = List.copyOf(scramUsers);
         this.dataDirectory = dataDirectory;
         this.temporaryDirectory = temporaryDirectory;
         this.durable = durable;
-        this.server = server;
-        this.loop = loop;
-        this.warmUp = warmUp;
+        this.config = config;
+        this.clock = clock;
+        this.faults = new Faults(servedApis::join, this::releaseHeldBy);
+        this.groups = new Groups(this::onLoop);
     }
 
     /** A builder with test-friendly defaults: 127.0.0.1, a free port, a temporary data directory. */
@@ -87,17 +128,73 @@ public final class KafkaLite implements AutoCloseable {
         return builder().start();
     }
 
-    /** {@code host:port}, for the clients' {@code bootstrap.servers}. */
+    /**
+     * {@code host:port} of the first listener (by default the only one, PLAINTEXT), for the clients'
+     * {@code bootstrap.servers}.
+     */
     public String bootstrapServers() {
-        return host + ":" + port;
+        return listeners.get(0).advertisedAddress();
     }
 
+    /**
+     * {@code host:port} that the listener of this name advertises, e.g. {@code bootstrapServers("SASL_SSL")}.
+     *
+     * @throws IllegalArgumentException naming the listeners there are when none has this name
+     */
+    public String bootstrapServers(String listenerName) {
+        return listener(listenerName).advertisedAddress();
+    }
+
+    /**
+     * The port the listener of this name is bound to, which differs from what it advertises when
+     * {@code advertised.listeners} names another port (e.g. one mapped into a container).
+     */
+    public int boundPort(String listenerName) {
+        return listener(listenerName).bindPort();
+    }
+
+    private Listener listener(String listenerName) {
+        ListenerName name = ListenerName.normalised(listenerName);
+        return listeners.stream().filter(l -> l.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("No listener named " + name.value() + "; this broker has "
+                        + listenerNames()));
+    }
+
+    /**
+     * The test CA and certificates this broker generated for its SSL and SASL_SSL listeners: give clients
+     * {@link GeneratedCertificates#clientTrustSettings()} (or the truststore file), and for mutual TLS a
+     * {@link GeneratedCertificates#clientCertificate(String)}.
+     *
+     * @throws IllegalStateException when no listener uses generated certificates (none is TLS, or each has its own
+     *     keystore)
+     */
+    public GeneratedCertificates certificates() {
+        GeneratedCertificates generated = security.generatedCertificates();
+        if (generated == null) {
+            throw new IllegalStateException("This broker generated no certificates: none of its listeners " + listenerNames()
+                    + " is SSL or SASL_SSL without an ssl.keystore.location of its own");
+        }
+        return generated;
+    }
+
+    /** Whether some TLS listener uses certificates this broker generated (see {@link #certificates()}). */
+    public boolean hasGeneratedCertificates() {
+        return security.generatedCertificates() != null;
+    }
+
+    /** The listener names in configuration order (the first is the one {@link #bootstrapServers()} names). */
+    public List<String> listenerNames() {
+        return listeners.stream().map(l -> l.name().value()).toList();
+    }
+
+    /** The host the first listener advertises. */
     public String host() {
-        return host;
+        return listeners.get(0).advertisedHost();
     }
 
+    /** The port the first listener advertises (its bound port unless advertised.listeners says otherwise). */
     public int port() {
-        return port;
+        return listeners.get(0).advertisedPort();
     }
 
     /** Where partitions live; deleted on close unless it was given to the builder. */
@@ -112,27 +209,153 @@ public final class KafkaLite implements AutoCloseable {
 
     /**
      * Moves the broker's manual clock forward and runs everything that became due: group session and rebalance
-     * timeouts, transaction timeouts, retention, parked fetches' max wait. Returns once those have run, so a test
-     * can assert on their effects right away.
+     * timeouts, transaction timeouts, retention, delayed responses (a long poll's max wait runs in real time).
+     * Returns once those have run, so a test can assert on their effects right away. A stopped or paused broker's
+     * clock moves too; what fell due runs when it is restarted or resumed.
+     *
+     * <p>A group member only survives a move past its session timeout if it heartbeats after the clock moved: to
+     * fail over from a member that went silent, advance by less than the session timeout, wait for the others'
+     * heartbeats ({@link Groups#awaitHeartbeat}), then advance past it.
      *
      * @throws IllegalStateException unless the broker was built with {@link Builder#manualClock()}
      * @throws IllegalArgumentException for a negative duration
      */
     public void advanceClock(Duration duration) {
-        if (!loop.timer().clock().isManual()) {
+        if (!clock.isManual()) {
             throw new IllegalStateException("The broker runs on the system clock; start it with "
                     + "KafkaLite.builder().manualClock() to move its time by hand");
         }
         if (duration.isNegative()) {
             throw new IllegalArgumentException("The broker clock only moves forward, got " + duration);
         }
-        await(loop.call(() -> {
-            loop.timer().clock().advance(duration);
-            return loop.timer().runDue();
-        }));
+        synchronized (lifecycle) {
+            Incarnation broker = running;
+            if (broker == null) {
+                clock.advance(duration);
+                return;
+            }
+            await(broker.loop.call(() -> {
+                clock.advance(duration);
+                return broker.loop.runDueTimers();
+            }));
+        }
     }
 
-    private static <T> T await(java.util.concurrent.CompletableFuture<T> result) {
+    /** Fault injection: rules that fail, delay, throttle, cut off or silence requests. */
+    public Faults faults() {
+        return faults;
+    }
+
+    /** Consumer groups: members and assignments, removing a member, forcing a rebalance. */
+    public Groups groups() {
+        return groups;
+    }
+
+    /**
+     * Stops the broker as a crash would, keeping its port and data for {@link #restart()}: connections drop and
+     * clients retry. Acknowledged records, topics and committed offsets stay; group membership, parked requests and
+     * delayed responses go. Does nothing when already stopped.
+     */
+    public void stop() {
+        synchronized (lifecycle) {
+            Incarnation broker = running;
+            if (broker == null) {
+                return;
+            }
+            running = null;
+            broker.server.close();
+            broker.loop.close();
+            LOG.info("Kafkalite at {} stopped; restart() brings it back with its data", bootstrapServers());
+        }
+    }
+
+    /**
+     * Starts the broker again on the same port and data (stopping it first if it runs), as after a crash: it
+     * replays its metadata, reopens its partitions and rebuilds producer state; clients reconnect on their own and
+     * consumers rejoin their groups. Fault rules stay installed; a paused broker comes back unpaused.
+     *
+     * @throws IllegalStateException after {@link #close()}
+     * @throws UncheckedIOException when another process took the port meanwhile
+     */
+    public void restart() {
+        synchronized (lifecycle) {
+            if (closed.get()) {
+                throw new IllegalStateException("The broker is closed; start a new one with KafkaLite.builder()");
+            }
+            stop();
+            launch(SocketServer.bind(listeners, config.socketRequestMaxBytes(), security), Map.of());
+            LOG.info("Kafkalite restarted at {}", bootstrapServers());
+        }
+    }
+
+    /** Whether the broker serves requests (false after {@link #stop()} and {@link #close()}; true while paused). */
+    public boolean isRunning() {
+        return running != null;
+    }
+
+    /**
+     * Pauses the broker: it keeps accepting connections and reading requests but answers nothing and runs no timer,
+     * as a broker frozen by a long GC pause would. {@link #resume()} serves what waited, in order.
+     *
+     * @throws IllegalStateException when the broker is stopped
+     */
+    public void pause() {
+        Incarnation broker = runningOrFail();
+        await(broker.loop.call(() -> {
+            broker.loop.pause();
+            return null;
+        }));
+        LOG.info("Kafkalite at {} paused: requests wait until resume()", bootstrapServers());
+    }
+
+    /**
+     * Resumes a paused broker: requests that waited are served in arrival order, then timers run again.
+     *
+     * @throws IllegalStateException when the broker is stopped
+     */
+    public void resume() {
+        Incarnation broker = runningOrFail();
+        await(broker.loop.call(() -> {
+            broker.loop.resume();
+            return null;
+        }));
+        LOG.info("Kafkalite at {} resumed", bootstrapServers());
+    }
+
+    /** Whether the broker is paused. */
+    public boolean isPaused() {
+        Incarnation broker = running;
+        return broker != null && await(broker.loop.call(broker.loop::isPaused));
+    }
+
+    private Incarnation runningOrFail() {
+        Incarnation broker = running;
+        if (broker == null) {
+            throw new IllegalStateException("The broker at " + bootstrapServers() + " is "
+                    + (closed.get() ? "closed" : "stopped; restart() it first"));
+        }
+        return broker;
+    }
+
+    /** Runs {@code task} on the running broker's loop with its state. */
+    private <T> CompletableFuture<T> onLoop(Function<BrokerState, T> task) {
+        Incarnation broker = runningOrFail();
+        return broker.loop.call(() -> task.apply(broker.state));
+    }
+
+    /** A removed rule lets go of the requests it black-holed: their connections close. */
+    private void releaseHeldBy(FaultRule rule) {
+        Incarnation broker = running;
+        if (broker != null) {
+            broker.loop.execute(() -> {
+                if (broker.injector != null) {
+                    broker.injector.release(rule);
+                }
+            });
+        }
+    }
+
+    private static <T> T await(CompletableFuture<T> result) {
         try {
             return result.get();
         } catch (InterruptedException e) {
@@ -147,11 +370,18 @@ public final class KafkaLite implements AutoCloseable {
     /** Stops the broker and releases every thread, socket and mapped file; calling it again does nothing. */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
+        synchronized (lifecycle) {
+            if (!closed.compareAndSet(false, true)) {
+                return;
+            }
+            Incarnation broker = running;
+            running = null;
+            if (broker != null) {
+                broker.server.close();
+                broker.loop.close();
+            }
         }
-        server.close();
-        loop.close();
+        retained.close();
         if (warmUp != null) {
             try {
                 warmUp.join();
@@ -162,7 +392,116 @@ public final class KafkaLite implements AutoCloseable {
         if (temporaryDirectory) {
             deleteRecursively(dataDirectory);
         }
+        security.close();
         LOG.info("Kafkalite at {} stopped", bootstrapServers());
+    }
+
+    /**
+     * Builds the broker's state on a new loop (replaying the metadata journal), installs the dispatch table behind
+     * the fault injector and serves on {@code server}. On failure everything started here is closed again.
+     */
+    private void launch(SocketServer server, Map<String, TopicSpec> topics) {
+        Storage storage = durable ? new ChronicleStorage(dataDirectory) : new KeptOpen(retained);
+        OwnedByLoop owned = new OwnedByLoop();
+        BrokerTimer timer = new BrokerTimer(clock);
+        BrokerLoop loop = new BrokerLoop("kafkalite-broker-" + port(), timer, owned::close);
+        loop.start();
+        BrokerState state;
+        try {
+            state = loop.call(() -> {
+                // Chronicle objects belong to the thread that uses them: open the journal on the loop thread.
+                // A temporary directory keeps its journal on the heap: it only has to outlive a restart.
+                EntryStore journalStore = temporaryDirectory
+                        ? retained.open(MetadataJournal.STORE_NAME, 1 << 20)
+                        : storage.open(MetadataJournal.STORE_NAME, 1 << 20);
+                owned.journal = new MetadataJournal(journalStore);
+                owned.partitions = new PartitionRegistry(storage, owned.journal);
+                return initialise(timer, owned.journal, owned.partitions, topics);
+            }).get();
+        } catch (ExecutionException | InterruptedException e) {
+            server.close();
+            loop.close();
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException("Kafkalite failed to start: " + cause, cause);
+        }
+        Incarnation broker = new Incarnation(server, loop, state);
+        loop.execute(() -> {
+            RequestDispatcher dispatcher;
+            try {
+                dispatcher = BrokerApis.create(state);
+            } catch (RuntimeException | Error e) {
+                servedApis.completeExceptionally(e); // fault rules then fail instead of waiting for it
+                throw e;
+            }
+            broker.injector = new FaultInjector(faults, state);
+            loop.install(dispatcher.interceptWith(broker.injector));
+            Set<ApiKeys> served = EnumSet.noneOf(ApiKeys.class);
+            for (ApiKeys key : ApiKeys.values()) {
+                if (dispatcher.serves(key)) {
+                    served.add(key);
+                }
+            }
+            servedApis.complete(served);
+        });
+        server.start(loop, "kafkalite-network-" + port());
+        running = broker;
+    }
+
+    private BrokerState initialise(BrokerTimer timer, MetadataJournal journal, PartitionRegistry partitions,
+                                   Map<String, TopicSpec> topics) {
+        TopicRegistry topicRegistry = new TopicRegistry(config, journal);
+        ProducerIdAllocator producerIds = new ProducerIdAllocator(journal);
+        OffsetStore offsets = new OffsetStore(journal);
+        GroupConfigs groupConfigs = new GroupConfigs(config, journal);
+        SharePartitions shares = new SharePartitions(config, groupConfigs, topicRegistry, partitions, journal, timer);
+        GroupCoordinator groups = new GroupCoordinator(GroupCoordinatorConfig.from(config), offsets, timer,
+                groupConfigs);
+        TransactionCoordinator transactions = new TransactionCoordinator(config, producerIds, topicRegistry,
+                partitions, groups, journal, timer);
+        String[] clusterId = new String[1];
+        MetadataJournal.Listener clusterIdReader = new MetadataJournal.Listener() {
+            @Override
+            public void onClusterId(String id) {
+                clusterId[0] = id;
+            }
+        };
+        ScramCredentials scram = new ScramCredentials(journal);
+        AclAuthorizer authorizer;
+        try {
+            authorizer = AclAuthorizer.create(config, journal);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        journal.replay(clusterIdReader, topicRegistry, partitions, producerIds, offsets, transactions, scram, authorizer,
+                groupConfigs, shares);
+        groups.recover();
+        groups.recoverShareGroups(shares.groups());
+        for (ScramUser user : scramUsers) {
+            ScramCredential existing = scram.get(user.name(), user.mechanism());
+            if (existing == null || !user.matches(existing)) {
+                scram.put(user.name(), user.mechanism(), DECLARED_CREDENTIALS.computeIfAbsent(user,
+                        u -> ScramCredential.fromPassword(u.mechanism(), u.password(), u.iterations())));
+            }
+        }
+        if (clusterId[0] == null) {
+            clusterId[0] = Uuid.randomUuid().toString();
+            journal.clusterId(clusterId[0]);
+        }
+        for (Map.Entry<String, TopicSpec> topic : topics.entrySet()) {
+            if (topicRegistry.get(topic.getKey()) == null) {
+                try {
+                    topicRegistry.create(topic.getKey(), topic.getValue().partitions(), topic.getValue().configs());
+                } catch (RuntimeException e) {
+                    throw new IllegalArgumentException("Cannot create topic '" + topic.getKey() + "': " + e.getMessage(), e);
+                }
+            }
+        }
+        transactions.recover();
+        return new BrokerState(config, clusterId[0], timer, topicRegistry, partitions, producerIds, groups,
+                transactions, scram, authorizer, groupConfigs, shares);
     }
 
     private static void deleteRecursively(Path directory) {
@@ -184,26 +523,35 @@ public final class KafkaLite implements AutoCloseable {
     public static final class Builder {
         private String host = "127.0.0.1";
         private int port;
+        private boolean hostOrPortSet;
         private Path dataDirectory;
         private boolean manualClock;
         private final Map<String, String> brokerConfigs = new LinkedHashMap<>();
         private final Map<String, TopicSpec> topics = new LinkedHashMap<>();
+        private final Map<String, String> users = new LinkedHashMap<>();
+        private final List<ScramUser> scramUsers = new java.util.ArrayList<>();
 
         private Builder() {
         }
 
-        /** Address to listen on and advertise; default {@code 127.0.0.1}. */
+        /**
+         * Address the one PLAINTEXT listener binds and advertises; default {@code 127.0.0.1}. For several listeners,
+         * or a bind address apart from the advertised one, use the {@code listeners} and {@code advertised.listeners}
+         * broker configs instead.
+         */
         public Builder host(String host) {
             this.host = host;
+            hostOrPortSet = true;
             return this;
         }
 
-        /** Port to listen on; default 0, a free port chosen by the OS. */
+        /** Port of the one PLAINTEXT listener; default 0, a free port chosen by the OS. See {@link #host(String)}. */
         public Builder port(int port) {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
             }
             this.port = port;
+            hostOrPortSet = true;
             return this;
         }
 
@@ -237,6 +585,40 @@ public final class KafkaLite implements AutoCloseable {
             return this;
         }
 
+        /**
+         * A SASL user who can log in with PLAIN on every SASL listener and with SCRAM-SHA-256 and SCRAM-SHA-512 (their
+         * SCRAM credentials are set at start, 4096 iterations). Kafka's own ways work too: {@code user_NAME} entries in
+         * {@code listener.name.<listener>.plain.sasl.jaas.config}, and Admin's {@code alterUserScramCredentials}.
+         */
+        public Builder user(String name, String password) {
+            if (name == null || name.isEmpty() || password == null || password.isEmpty()) {
+                throw new IllegalArgumentException("A SASL user needs a non-empty name and password");
+            }
+            users.put(name, password);
+            scramUsers.add(new ScramUser(ScramMechanism.SCRAM_SHA_256, name, password, ScramCredential.MIN_ITERATIONS));
+            scramUsers.add(new ScramUser(ScramMechanism.SCRAM_SHA_512, name, password, ScramCredential.MIN_ITERATIONS));
+            return this;
+        }
+
+        /**
+         * A SCRAM credential set at start, as {@code kafka-storage format --add-scram
+         * 'SCRAM-SHA-256=[name=alice,password=alice-secret,iterations=8192]'} declares one for a KRaft cluster.
+         *
+         * @param mechanism {@code SCRAM-SHA-256} or {@code SCRAM-SHA-512}
+         */
+        public Builder scramCredential(String mechanism, String name, String password, int iterations) {
+            ScramMechanism scram = ScramMechanism.fromMechanismName(mechanism);
+            if (scram == ScramMechanism.UNKNOWN) {
+                throw new IllegalArgumentException("Unknown SCRAM mechanism '" + mechanism + "'; use SCRAM-SHA-256 or SCRAM-SHA-512");
+            }
+            if (iterations < ScramCredential.MIN_ITERATIONS || iterations > ScramCredential.MAX_ITERATIONS) {
+                throw new IllegalArgumentException("SCRAM iterations must be between " + ScramCredential.MIN_ITERATIONS
+                        + " and " + ScramCredential.MAX_ITERATIONS + ", got " + iterations);
+            }
+            scramUsers.add(new ScramUser(scram, name, password, iterations));
+            return this;
+        }
+
         /** A topic created at start (kept if it already exists in the data directory). */
         public Builder topic(String name, int partitions) {
             return topic(name, partitions, Map.of());
@@ -258,14 +640,19 @@ public final class KafkaLite implements AutoCloseable {
         public KafkaLite start() {
             BrokerConfig config;
             try {
-                config = BrokerConfig.parse(brokerConfigs);
+                config = BrokerConfig.parse(withDefaultListener());
             } catch (ConfigException e) {
                 throw new IllegalArgumentException(e.getMessage(), e);
             }
             boolean chronicle = chooseStorage();
             boolean temporary = dataDirectory == null;
-            SocketServer server = SocketServer.bind(host, port, config.socketRequestMaxBytes());
-            int boundPort = server.port();
+            BrokerSecurity security;
+            try {
+                security = BrokerSecurity.create(config, Map.copyOf(users));
+            } catch (ConfigException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+            SocketServer server = SocketServer.bind(config.listeners(), config.socketRequestMaxBytes(), security);
             Path directory;
             try {
                 directory = prepareDirectory();
@@ -273,81 +660,40 @@ public final class KafkaLite implements AutoCloseable {
                 server.close();
                 throw e;
             }
-            Storage storage = chronicle ? new ChronicleStorage(directory) : new MemoryStorage();
-            OwnedByLoop owned = new OwnedByLoop();
-            BrokerTimer timer = new BrokerTimer(manualClock ? BrokerClock.manual() : BrokerClock.system());
-            BrokerLoop loop = new BrokerLoop("kafkalite-broker-" + boundPort, timer, owned::close);
-            loop.start();
-            BrokerState state;
+            KafkaLite broker = new KafkaLite(server.listeners(), security, scramUsers, directory, temporary, chronicle,
+                    config, manualClock ? BrokerClock.manual() : BrokerClock.system());
             try {
-                state = loop.call(() -> {
-                    // Chronicle objects belong to the thread that uses them: open the journal on the loop thread.
-                    owned.journal = new MetadataJournal(temporary ? null : storage.open(MetadataJournal.STORE_NAME, 1 << 20));
-                    owned.partitions = new PartitionRegistry(storage, owned.journal);
-                    return initialise(config, boundPort, timer, owned.journal, owned.partitions);
-                }).get();
-            } catch (ExecutionException | InterruptedException e) {
-                server.close();
-                loop.close();
+                broker.launch(server, new LinkedHashMap<>(topics));
+            } catch (RuntimeException e) {
+                broker.retained.close();
                 if (temporary) {
                     deleteRecursively(directory);
                 }
-                Throwable cause = e.getCause() == null ? e : e.getCause();
-                if (cause instanceof RuntimeException runtime) {
-                    throw runtime;
-                }
-                throw new IllegalStateException("Kafkalite failed to start: " + cause, cause);
+                throw e;
             }
-            loop.execute(() -> loop.install(BrokerApis.create(state)));
-            server.start(loop, "kafkalite-network-" + boundPort);
             // started last so that it does not compete with start() itself; it is done long before a client
             // has loaded its own classes and sends its first produce
-            Thread warmUp = chronicle ? startWarmUp(directory) : null;
-            KafkaLite broker = new KafkaLite(host, boundPort, directory, temporary, chronicle, server, loop, warmUp);
-            LOG.info("Kafkalite started at {} (data in {}, {})", broker.bootstrapServers(), directory,
-                    chronicle ? "Chronicle Queue" : "heap: Chronicle's JVM flags are missing");
+            broker.warmUp = chronicle ? startWarmUp(directory) : null;
+            LOG.info("Kafkalite started at {} (data in {}, {})", broker.listeners.size() == 1 ? broker.bootstrapServers()
+                    : broker.listeners, directory, chronicle ? "Chronicle Queue" : "heap: Chronicle's JVM flags are missing");
             return broker;
         }
 
-        private BrokerState initialise(BrokerConfig config, int boundPort, BrokerTimer timer, MetadataJournal journal,
-                                       PartitionRegistry partitions) {
-            TopicRegistry topicRegistry = new TopicRegistry(config, journal);
-            ProducerIdAllocator producerIds = new ProducerIdAllocator(journal);
-            OffsetStore offsets = new OffsetStore(journal);
-            GroupConfigs groupConfigs = new GroupConfigs(config, journal);
-            SharePartitions shares = new SharePartitions(config, groupConfigs, topicRegistry, partitions, journal, timer);
-            GroupCoordinator groups = new GroupCoordinator(GroupCoordinatorConfig.from(config), offsets, timer,
-                    groupConfigs);
-            TransactionCoordinator transactions = new TransactionCoordinator(config, producerIds, topicRegistry,
-                    partitions, groups, journal, timer);
-            String[] clusterId = new String[1];
-            MetadataJournal.Listener clusterIdReader = new MetadataJournal.Listener() {
-                @Override
-                public void onClusterId(String id) {
-                    clusterId[0] = id;
+        /** The broker configs, with host()/port() as the one listener unless {@code listeners} is configured. */
+        private Map<String, String> withDefaultListener() {
+            if (brokerConfigs.containsKey(BrokerConfig.LISTENERS)) {
+                if (hostOrPortSet) {
+                    throw new IllegalArgumentException("Both host()/port() and the " + BrokerConfig.LISTENERS
+                            + " config were given; put the address into " + BrokerConfig.LISTENERS + " instead, e.g. "
+                            + "PLAINTEXT://" + Listener.hostAndPort(host, port));
                 }
-            };
-            journal.replay(clusterIdReader, topicRegistry, partitions, producerIds, offsets, transactions, groupConfigs,
-                    shares);
-            groups.recover();
-            groups.recoverShareGroups(shares.groups());
-            if (clusterId[0] == null) {
-                clusterId[0] = Uuid.randomUuid().toString();
-                journal.clusterId(clusterId[0]);
+                return brokerConfigs;
             }
-            for (Map.Entry<String, TopicSpec> topic : topics.entrySet()) {
-                if (topicRegistry.get(topic.getKey()) == null) {
-                    try {
-                        topicRegistry.create(topic.getKey(), topic.getValue().partitions(), topic.getValue().configs());
-                    } catch (RuntimeException e) {
-                        throw new IllegalArgumentException("Cannot create topic '" + topic.getKey() + "': " + e.getMessage(), e);
-                    }
-                }
-            }
-            transactions.recover();
-            return new BrokerState(config, clusterId[0], host, boundPort, timer, topicRegistry, partitions, producerIds,
-                    groups, transactions, groupConfigs, shares);
+            Map<String, String> configs = new LinkedHashMap<>(brokerConfigs);
+            configs.put(BrokerConfig.LISTENERS, "PLAINTEXT://" + Listener.hostAndPort(host, port));
+            return configs;
         }
+
 
         /** Chronicle if this JVM can run it; else the heap, unless the user asked for durable storage. */
         private boolean chooseStorage() {
@@ -396,6 +742,39 @@ public final class KafkaLite implements AutoCloseable {
     private record TopicSpec(int partitions, Map<String, String> configs) {
     }
 
+    /** One run of the broker between start (or restart) and stop: its socket, loop and state. */
+    private static final class Incarnation {
+        final SocketServer server;
+        final BrokerLoop loop;
+        final BrokerState state;
+        /** Set and used on the loop thread. */
+        FaultInjector injector;
+
+        Incarnation(SocketServer server, BrokerLoop loop, BrokerState state) {
+            this.server = server;
+            this.loop = loop;
+            this.state = state;
+        }
+    }
+
+    /** Heap storage handed to one run of the broker: closing it closes nothing, so the next run finds the entries. */
+    private record KeptOpen(Storage storage) implements Storage {
+        @Override
+        public EntryStore open(String name, int maxEntryBytes) {
+            return storage.open(name, maxEntryBytes);
+        }
+
+        @Override
+        public boolean exists(String name) {
+            return storage.exists(name);
+        }
+
+        @Override
+        public void close() {
+            // the entries belong to the KafkaLite, which releases them on close()
+        }
+    }
+
     /** The state the broker loop closes as its last act, on its own thread. */
     private static final class OwnedByLoop {
         MetadataJournal journal;
@@ -408,6 +787,16 @@ public final class KafkaLite implements AutoCloseable {
             if (journal != null) {
                 journal.close();
             }
+        }
+    }
+
+    /** A SCRAM credential declared to the builder. */
+    private record ScramUser(ScramMechanism mechanism, String name, String password, int iterations) {
+        /** Whether {@code stored} already is this password (a restart on the same data directory keeps it). */
+        boolean matches(ScramCredential stored) {
+            return stored.iterations() == iterations && java.util.Arrays.equals(stored.storedKey(),
+                    ScramCredential.fromSaltedPassword(mechanism, stored.salt(),
+                            ScramCredential.saltedPassword(mechanism, password, stored.salt(), iterations), iterations).storedKey());
         }
     }
 }

@@ -34,6 +34,11 @@ public final class InMemoryFallbackProbe {
                 }
                 System.out.println("round trip: " + records.size() + " records " + (inOrder ? "in order" : "OUT OF ORDER"));
             }
+            broker.restart(); // the heap entries outlive the restart
+            try (KafkaConsumer<String, String> consumer = Clients.consumer(broker.bootstrapServers(), Map.of())) {
+                System.out.println("after restart: " + consumer.endOffsets(List.of(new TopicPartition("heap", 0)))
+                        .get(new TopicPartition("heap", 0)) + " records");
+            }
         }
         try (KafkaLite durable = KafkaLite.builder().dataDirectory(Files.createTempDirectory("fallback")).start()) {
             System.out.println("data directory accepted without flags: " + durable);

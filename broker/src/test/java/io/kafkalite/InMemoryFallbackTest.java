@@ -31,6 +31,7 @@ class InMemoryFallbackTest {
         assertThat(output)
                 .contains("chronicle-backed=false")
                 .contains("round trip: 100 records in order")
+                .contains("after restart: 100 records")
                 .contains("data directory refused: A data directory needs Chronicle Queue")
                 .contains("--add-exports=java.base/sun.nio.ch=ALL-UNNAMED")
                 .contains("keeps records on the heap because this JVM lacks Chronicle Queue's flags");

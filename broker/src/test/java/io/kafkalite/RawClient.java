@@ -69,6 +69,19 @@ final class RawClient implements AutoCloseable {
         }
     }
 
+    /** Whether the broker closed this connection after whatever it still sent (a TLS alert, say). */
+    boolean closedByBrokerAfterAnyReply() throws IOException {
+        try {
+            byte[] discard = new byte[4096];
+            while (in.read(discard) >= 0) {
+                // a reply before the close is allowed
+            }
+            return true;
+        } catch (java.net.SocketException e) {
+            return true;
+        }
+    }
+
     /** JoinGroup v9 the way a new member does it: MEMBER_ID_REQUIRED first, then again with the given id. */
     JoinGroupResponseData joinGroup(String group, String instanceId, String protocolType, String protocol,
                                     byte[] metadata, int rebalanceTimeoutMs) throws IOException {

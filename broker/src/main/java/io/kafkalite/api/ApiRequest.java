@@ -1,6 +1,9 @@
 package io.kafkalite.api;
 
+import io.kafkalite.metadata.Listener;
+import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.security.auth.KafkaPrincipal;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.RequestHeader;
@@ -11,11 +14,41 @@ public final class ApiRequest {
     private final RequestHeader header;
     private final AbstractRequest body;
     private final ResponseSink sink;
+    /** Errors test control injects into some partitions of this request; null when there are none. */
+    private final InjectedErrors injectedErrors;
 
     ApiRequest(RequestHeader header, AbstractRequest body, ResponseSink sink) {
+        this(header, body, sink, null);
+    }
+
+    private ApiRequest(RequestHeader header, AbstractRequest body, ResponseSink sink, InjectedErrors injectedErrors) {
         this.header = header;
         this.body = body;
         this.sink = sink;
+        this.injectedErrors = injectedErrors;
+    }
+
+    /** The same request, answered through {@code responseSink} (which usually forwards to {@link #responseSink()}). */
+    public ApiRequest withResponseSink(ResponseSink responseSink) {
+        return new ApiRequest(header, body, responseSink, injectedErrors);
+    }
+
+    /** The same request, with {@code errors} for some of its partitions instead of their real results. */
+    public ApiRequest withInjectedErrors(InjectedErrors errors) {
+        return new ApiRequest(header, body, sink, errors);
+    }
+
+    /** Where the response goes: the client's connection, or what test control put in front of it. */
+    public ResponseSink responseSink() {
+        return sink;
+    }
+
+    /**
+     * The error test control injects for this partition ({@code -1}: the topic as a whole), or null to serve it
+     * normally. Handlers call this where they build each partition's result.
+     */
+    public ApiException injectedError(String topic, int partition) {
+        return injectedErrors == null || topic == null ? null : injectedErrors.errorFor(topic, partition);
     }
 
     public ApiKeys apiKey() {
@@ -52,6 +85,11 @@ public final class ApiRequest {
         return colon > 0 ? address.substring(0, colon) : address;
     }
 
+    /** The listener the request came in on: Metadata, FindCoordinator and DescribeCluster advertise its address. */
+    public Listener listener() {
+        return sink.session().listener();
+    }
+
     public void respond(ApiMessage response) {
         sink.send(this, response, header.apiVersion());
     }
@@ -61,9 +99,29 @@ public final class ApiRequest {
         sink.send(this, response, responseVersion);
     }
 
+    /** Answers, then closes the connection once the answer is written (a failed authentication). */
+    void respondAndClose(ApiMessage response) {
+        sink.sendAndClose(this, response, header.apiVersion());
+    }
+
+    /** The connection's session: its listener and who the client authenticated as. */
+    public ClientSession session() {
+        return sink.session();
+    }
+
+    /** Who sent the request: {@code User:ANONYMOUS} unless TLS or SASL authenticated the client. */
+    public KafkaPrincipal principal() {
+        return sink.session().principal();
+    }
+
     /** Completes a request that gets no response (a produce with acks=0). */
     public void respondNothing() {
         sink.sendNothing(this);
+    }
+
+    /** Closes the client's connection without answering; {@code reason} goes to the log. */
+    public void closeConnection(String reason) {
+        sink.close(reason);
     }
 
     /** Whether the client is gone, so a parked response need not be built. */

@@ -17,10 +17,15 @@ public final class BrokerApis {
         state.partitions().scheduleRetention(state.timer(), state.config().retentionCheckIntervalMs());
         TransactionHandler transactions = new TransactionHandler(state, state.transactions());
         TransactionAdminHandler transactionAdmin = new TransactionAdminHandler(state, state.transactions());
-        GroupHandler groups = new GroupHandler(state.groups(), fetch::completeParkedFetchesOf);
+        GroupHandler groups = new GroupHandler(state.groups(), state.authorization(), fetch::completeParkedFetchesOf);
         OffsetHandler offsets = new OffsetHandler(state, state.groups());
-        GroupAdminHandler groupAdmin = new GroupAdminHandler(state.groups());
+        GroupAdminHandler groupAdmin = new GroupAdminHandler(state.groups(), state.authorization());
         ConsumerGroupHandler consumerGroups = new ConsumerGroupHandler(state, fetch::completeParkedFetchesOf);
+        SaslHandler sasl = new SaslHandler(state.scramCredentials(), state.timer(),
+                state.config().connectionFailedAuthenticationDelayMs());
+        ScramCredentialsHandler scram = new ScramCredentialsHandler(state);
+        dispatcher.rawSaslTokens(sasl);
+        AclHandler acls = new AclHandler(state.authorization());
         ShareGroupHandler shareGroups = new ShareGroupHandler(state);
         ShareFetchHandler shareFetch = new ShareFetchHandler(state);
         ShareGroupOffsetsHandler shareOffsets = new ShareGroupOffsetsHandler(state);
@@ -66,6 +71,13 @@ public final class BrokerApis {
                 .register(ApiKeys.DELETE_GROUPS, 3, groupAdmin)
                 .register(ApiKeys.CONSUMER_GROUP_HEARTBEAT, 1, consumerGroups)
                 .register(ApiKeys.CONSUMER_GROUP_DESCRIBE, 1, consumerGroups)
+                .register(ApiKeys.SASL_HANDSHAKE, 1, sasl)
+                .register(ApiKeys.SASL_AUTHENTICATE, 2, sasl)
+                .register(ApiKeys.DESCRIBE_USER_SCRAM_CREDENTIALS, 0, scram)
+                .register(ApiKeys.ALTER_USER_SCRAM_CREDENTIALS, 0, scram)
+                .register(ApiKeys.CREATE_ACLS, 3, acls)
+                .register(ApiKeys.DESCRIBE_ACLS, 3, acls)
+                .register(ApiKeys.DELETE_ACLS, 3, acls)
                 .register(ApiKeys.SHARE_GROUP_HEARTBEAT, 1, shareGroups)
                 .register(ApiKeys.SHARE_GROUP_DESCRIBE, 1, shareGroups)
                 .register(ApiKeys.SHARE_FETCH, 2, shareFetch)

@@ -1,6 +1,7 @@
 package io.kafkalite.api;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -35,6 +36,9 @@ public final class BrokerLoop implements Agent {
     private AgentRunner runner;
     /** Installed on the loop thread; frames queued before it are decoded after it (the inbox is FIFO). */
     private RequestDispatcher dispatcher;
+    /** Set by test control: requests wait in {@link #heldWhilePaused} and no timer runs. Loop thread only. */
+    private boolean paused;
+    private final ArrayDeque<Runnable> heldWhilePaused = new ArrayDeque<>();
 
     /**
      * @param timer the broker's timer, run by this loop
@@ -75,15 +79,53 @@ public final class BrokerLoop implements Agent {
      */
     public void submit(ByteBuffer frame, ResponseSink sink) {
         execute(() -> {
-            ApiRequest request;
-            try {
-                request = dispatcher.parse(frame, sink);
-            } catch (InvalidRequestException e) {
-                sink.close(e.getMessage());
-                return;
+            if (paused) {
+                heldWhilePaused.add(() -> handle(frame, sink));
+            } else {
+                handle(frame, sink);
             }
-            dispatcher.dispatch(request);
         });
+    }
+
+    private void handle(ByteBuffer frame, ResponseSink sink) {
+        if (sink.session().expectsRawSaslToken()) {
+            dispatcher.dispatchRawSaslToken(frame, sink);
+            return;
+        }
+        ApiRequest request;
+        try {
+            request = dispatcher.parse(frame, sink);
+        } catch (InvalidRequestException e) {
+            sink.close(e.getMessage());
+            return;
+        }
+        dispatcher.dispatch(request);
+    }
+
+    /**
+     * Test control, on the loop thread: from now on requests wait unanswered and no timer runs, as in a broker
+     * stopped by a debugger or a long GC pause; connections are still accepted and read.
+     */
+    public void pause() {
+        paused = true;
+    }
+
+    /** Test control, on the loop thread: serves the requests that waited, in arrival order, then runs timers again. */
+    public void resume() {
+        paused = false;
+        Runnable held;
+        while (!paused && (held = heldWhilePaused.poll()) != null) {
+            held.run();
+        }
+    }
+
+    public boolean isPaused() {
+        return paused;
+    }
+
+    /** Runs the timer tasks that are due, unless paused; on the loop thread. Returns how many ran. */
+    public int runDueTimers() {
+        return paused ? 0 : timer.runDue();
     }
 
     /** Runs {@code task} on the loop thread. */
@@ -116,7 +158,7 @@ public final class BrokerLoop implements Agent {
             task.run();
             work++;
         }
-        return work + timer.runDue();
+        return work + runDueTimers();
     }
 
     @Override
@@ -153,7 +195,7 @@ public final class BrokerLoop implements Agent {
         @Override
         public void idle() {
             if (inbox.isEmpty() && !closing) {
-                long park = timer.nanosToWait(MAX_PARK_NANOS);
+                long park = paused ? MAX_PARK_NANOS : timer.nanosToWait(MAX_PARK_NANOS);
                 if (park > 0) {
                     LockSupport.parkNanos(this, park);
                 }

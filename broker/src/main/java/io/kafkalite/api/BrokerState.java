@@ -8,6 +8,8 @@ import io.kafkalite.metadata.TopicRegistry;
 import io.kafkalite.partition.Partition;
 import io.kafkalite.partition.PartitionRegistry;
 import io.kafkalite.share.SharePartitions;
+import io.kafkalite.security.AclAuthorizer;
+import io.kafkalite.security.ScramCredentials;
 import io.kafkalite.time.BrokerClock;
 import io.kafkalite.time.BrokerTimer;
 import io.kafkalite.txn.ProducerIdAllocator;
@@ -18,31 +20,31 @@ public final class BrokerState {
 
     private final BrokerConfig config;
     private final String clusterId;
-    private final String host;
-    private final int port;
     private final BrokerTimer timer;
     private final TopicRegistry topics;
     private final PartitionRegistry partitions;
     private final ProducerIdAllocator producerIds;
     private final GroupCoordinator groups;
     private final TransactionCoordinator transactions;
+    private final ScramCredentials scramCredentials;
+    private final Authorization authorization;
     private final GroupConfigs groupConfigs;
     private final SharePartitions shares;
 
-    public BrokerState(BrokerConfig config, String clusterId, String host, int port, BrokerTimer timer,
-                       TopicRegistry topics, PartitionRegistry partitions, ProducerIdAllocator producerIds,
-                       GroupCoordinator groups, TransactionCoordinator transactions, GroupConfigs groupConfigs,
-                       SharePartitions shares) {
+    public BrokerState(BrokerConfig config, String clusterId, BrokerTimer timer, TopicRegistry topics,
+                       PartitionRegistry partitions, ProducerIdAllocator producerIds, GroupCoordinator groups,
+                       TransactionCoordinator transactions, ScramCredentials scramCredentials,
+                       AclAuthorizer authorizer, GroupConfigs groupConfigs, SharePartitions shares) {
         this.config = config;
         this.clusterId = clusterId;
-        this.host = host;
-        this.port = port;
         this.timer = timer;
         this.topics = topics;
         this.partitions = partitions;
         this.producerIds = producerIds;
         this.groups = groups;
         this.transactions = transactions;
+        this.scramCredentials = scramCredentials;
+        this.authorization = new Authorization(authorizer);
         this.groupConfigs = groupConfigs;
         this.shares = shares;
     }
@@ -57,14 +59,6 @@ public final class BrokerState {
 
     public int nodeId() {
         return config.nodeId();
-    }
-
-    public String host() {
-        return host;
-    }
-
-    public int port() {
-        return port;
     }
 
     /** The broker's one timer; its clock is the broker's time. */
@@ -94,6 +88,16 @@ public final class BrokerState {
 
     public TransactionCoordinator transactions() {
         return transactions;
+    }
+
+    /** SCRAM credentials of SASL users, changed through Admin and kept in the journal. */
+    public ScramCredentials scramCredentials() {
+        return scramCredentials;
+    }
+
+    /** ACL checks for requests (every check passes when no authorizer is configured). */
+    public Authorization authorization() {
+        return authorization;
     }
 
     /** Group-level configs (Admin's GROUP config resource). */

@@ -7,7 +7,8 @@ import io.kafkalite.metadata.Topic;
 import org.apache.kafka.common.Uuid;
 
 /** The broker's topics as the group coordinator sees them. */
-record BrokerTopics(BrokerState state) implements TopicLookup {
+public record BrokerTopics(BrokerState state) implements TopicLookup {
+
     @Override
     public Collection<TopicInfo> all() {
         return state.topics().all().stream().map(BrokerTopics::info).toList();

@@ -13,10 +13,14 @@ import io.kafkalite.metadata.GroupConfigs;
 import io.kafkalite.metadata.Topic;
 import io.kafkalite.metadata.TopicConfigs;
 import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.ClusterAuthorizationException;
+import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
@@ -32,6 +36,7 @@ import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigSource;
 import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigType;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * DescribeConfigs, AlterConfigs and IncrementalAlterConfigs. Topic and group configs are dynamic, as in Kafka;
@@ -74,6 +79,7 @@ final class ConfigsHandler implements ApiHandler {
                     .setConfigs(new ArrayList<>());
             try {
                 ConfigResource.Type type = ConfigResource.Type.forId(resource.resourceType());
+                requireAllowed(request, AclOperation.DESCRIBE_CONFIGS, type, resource.resourceName());
                 if (type == ConfigResource.Type.TOPIC) {
                     describeTopic(resource, data, result.configs());
                 } else if (type == ConfigResource.Type.BROKER) {
@@ -167,13 +173,14 @@ final class ConfigsHandler implements ApiHandler {
                 continue;
             }
             ConfigSource source = state.config().isExplicit(name) ? ConfigSource.STATIC_BROKER_CONFIG : ConfigSource.DEFAULT_CONFIG;
-            String value = state.config().valueAsString(name);
+            boolean sensitive = key.type == ConfigDef.Type.PASSWORD; // as Kafka: named, never shown
+            String value = sensitive ? null : state.config().valueAsString(name);
             DescribeConfigsResourceResult entry = new DescribeConfigsResourceResult()
                     .setName(name)
                     .setValue(value)
                     .setReadOnly(true)
                     .setConfigSource(source.id())
-                    .setIsSensitive(false)
+                    .setIsSensitive(sensitive)
                     .setConfigType(typeOf(key.type).id());
             if (data.includeDocumentation()) {
                 entry.setDocumentation(key.documentation);
@@ -188,6 +195,9 @@ final class ConfigsHandler implements ApiHandler {
     /** As Kafka lists them: the value given at start, then the default. */
     private List<DescribeConfigsSynonym> brokerSynonyms(String name) {
         List<DescribeConfigsSynonym> synonyms = new ArrayList<>();
+        if (BrokerConfig.definition(name).type == ConfigDef.Type.PASSWORD) {
+            return synonyms;
+        }
         if (state.config().isExplicit(name)) {
             synonyms.add(new DescribeConfigsSynonym().setName(name).setValue(state.config().valueAsString(name))
                     .setSource(ConfigSource.STATIC_BROKER_CONFIG.id()));
@@ -227,6 +237,8 @@ final class ConfigsHandler implements ApiHandler {
                     .setResourceType(resource.resourceType())
                     .setResourceName(resource.resourceName());
             try {
+                requireAllowed(request, AclOperation.ALTER_CONFIGS, ConfigResource.Type.forId(resource.resourceType()),
+                        resource.resourceName());
                 if (ConfigResource.Type.forId(resource.resourceType()) == ConfigResource.Type.GROUP) {
                     requireGroupId(resource.resourceName());
                     Map<String, String> configs = new LinkedHashMap<>();
@@ -261,6 +273,8 @@ final class ConfigsHandler implements ApiHandler {
                             .setResourceType(resource.resourceType())
                             .setResourceName(resource.resourceName());
             try {
+                requireAllowed(request, AclOperation.ALTER_CONFIGS, ConfigResource.Type.forId(resource.resourceType()),
+                        resource.resourceName());
                 if (ConfigResource.Type.forId(resource.resourceType()) == ConfigResource.Type.GROUP) {
                     requireGroupId(resource.resourceName());
                     Map<String, String> configs = new LinkedHashMap<>(state.groupConfigs().overrides(resource.resourceName()));
@@ -322,6 +336,20 @@ final class ConfigsHandler implements ApiHandler {
                 }
                 overrides.put(name, String.join(",", items));
             }
+        }
+    }
+
+    /** Topic configs need the operation on the topic, group configs on the group, broker configs on the cluster. */
+    private void requireAllowed(ApiRequest request, AclOperation operation, ConfigResource.Type type, String name) {
+        Authorization authorization = state.authorization();
+        if (type == ConfigResource.Type.TOPIC && !authorization.allows(request, operation, ResourceType.TOPIC, name)) {
+            throw new TopicAuthorizationException(Set.of(name));
+        }
+        if (type == ConfigResource.Type.BROKER && !authorization.allowsCluster(request, operation)) {
+            throw new ClusterAuthorizationException("Cluster authorization failed.");
+        }
+        if (type == ConfigResource.Type.GROUP && !authorization.allows(request, operation, ResourceType.GROUP, name)) {
+            throw new GroupAuthorizationException("Group authorization failed.");
         }
     }
 

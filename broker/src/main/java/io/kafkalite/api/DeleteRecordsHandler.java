@@ -3,6 +3,7 @@ package io.kafkalite.api;
 import io.kafkalite.metadata.Topic;
 import io.kafkalite.partition.Partition;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.DeleteRecordsRequestData;
 import org.apache.kafka.common.message.DeleteRecordsRequestData.DeleteRecordsPartition;
 import org.apache.kafka.common.message.DeleteRecordsRequestData.DeleteRecordsTopic;
@@ -12,6 +13,7 @@ import org.apache.kafka.common.message.DeleteRecordsResponseData.DeleteRecordsPa
 import org.apache.kafka.common.message.DeleteRecordsResponseData.DeleteRecordsTopicResult;
 import org.apache.kafka.common.message.DeleteRecordsResponseData.DeleteRecordsTopicResultCollection;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 
 /** DeleteRecords: moves a partition's log start offset up to the given offset (-1 means the high watermark). */
 final class DeleteRecordsHandler implements ApiHandler {
@@ -28,9 +30,11 @@ final class DeleteRecordsHandler implements ApiHandler {
         DeleteRecordsTopicResultCollection topics = new DeleteRecordsTopicResultCollection();
         for (DeleteRecordsTopic requested : data.topics()) {
             Topic topic = state.topics().get(requested.name());
+            boolean authorized = state.authorization().allows(request, AclOperation.DELETE, ResourceType.TOPIC, requested.name());
             DeleteRecordsPartitionResultCollection partitions = new DeleteRecordsPartitionResultCollection();
             for (DeleteRecordsPartition p : requested.partitions()) {
-                partitions.add(delete(topic, p));
+                partitions.add(authorized ? delete(topic, p) : new DeleteRecordsPartitionResult().setPartitionIndex(
+                        p.partitionIndex()).setLowWatermark(-1).setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code()));
             }
             topics.add(new DeleteRecordsTopicResult().setName(requested.name()).setPartitions(partitions));
         }

@@ -1,10 +1,13 @@
 package io.kafkalite.api;
 
+import io.kafkalite.metadata.Listener;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.DescribeClusterRequestData;
 import org.apache.kafka.common.message.DescribeClusterResponseData;
 import org.apache.kafka.common.message.DescribeClusterResponseData.DescribeClusterBroker;
 import org.apache.kafka.common.message.DescribeClusterResponseData.DescribeClusterBrokerCollection;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 
 /** DescribeCluster: one broker, which is also the controller. */
 final class DescribeClusterHandler implements ApiHandler {
@@ -25,14 +28,18 @@ final class DescribeClusterHandler implements ApiHandler {
                 .setEndpointType(data.endpointType())
                 .setClusterId(state.clusterId())
                 .setControllerId(state.nodeId())
-                .setClusterAuthorizedOperations(Integer.MIN_VALUE);
+                .setClusterAuthorizedOperations(!data.includeClusterAuthorizedOperations() ? Integer.MIN_VALUE
+                        : state.authorization().allowsCluster(request, AclOperation.DESCRIBE)
+                        ? state.authorization().operations(request, ResourceType.CLUSTER, Authorization.CLUSTER) : 0);
         if (data.endpointType() == CONTROLLER_ENDPOINTS) {
             request.respond(response.setErrorCode(Errors.MISMATCHED_ENDPOINT_TYPE.code())
                     .setErrorMessage("The request was sent to a broker endpoint, not a controller endpoint"));
             return;
         }
         DescribeClusterBrokerCollection brokers = new DescribeClusterBrokerCollection();
-        brokers.add(new DescribeClusterBroker().setBrokerId(state.nodeId()).setHost(state.host()).setPort(state.port()));
+        Listener listener = request.listener();
+        brokers.add(new DescribeClusterBroker().setBrokerId(state.nodeId()).setHost(listener.advertisedHost())
+                .setPort(listener.advertisedPort()));
         request.respond(response.setErrorCode(Errors.NONE.code()).setBrokers(brokers));
     }
 }

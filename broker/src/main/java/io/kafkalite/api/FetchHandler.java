@@ -11,6 +11,8 @@ import io.kafkalite.partition.AbortedTransaction;
 import io.kafkalite.partition.Partition;
 import io.kafkalite.partition.PartitionListener;
 import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchRequestData.FetchPartition;
 import org.apache.kafka.common.message.FetchRequestData.FetchTopic;
@@ -19,6 +21,7 @@ import org.apache.kafka.common.message.FetchResponseData.FetchableTopicResponse;
 import org.apache.kafka.common.message.FetchResponseData.PartitionData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * Fetch, with long polling: a fetch that finds fewer than {@code min_bytes} is parked on the partitions it reads
@@ -89,15 +92,15 @@ final class FetchHandler implements ApiHandler {
      * the consumer's close() would wait out a second long poll.
      */
     private boolean tryComplete(ApiRequest request, FetchRequestData data, boolean expired) {
-        if (!expired && data.maxWaitMs() > 0 && !data.topics().isEmpty() && !hasError(data)
+        if (!expired && data.maxWaitMs() > 0 && !data.topics().isEmpty() && !hasError(request, data)
                 && availableBytes(data) < data.minBytes()) {
             return false;
         }
-        request.respond(read(data));
+        request.respond(read(request, data));
         return true;
     }
 
-    private FetchResponseData read(FetchRequestData data) {
+    private FetchResponseData read(ApiRequest request, FetchRequestData data) {
         boolean readCommitted = data.isolationLevel() == IsolationLevel.READ_COMMITTED.id();
         int remaining = data.maxBytes();
         List<FetchableTopicResponse> topics = new ArrayList<>(data.topics().size());
@@ -108,7 +111,7 @@ final class FetchHandler implements ApiHandler {
                 PartitionData pd = new PartitionData()
                         .setPartitionIndex(fp.partition())
                         .setRecords(MemoryRecords.EMPTY);
-                Errors error = check(fetchTopic, topic, fp);
+                Errors error = check(request, fetchTopic, topic, fp);
                 if (error != Errors.NONE) {
                     partitions.add(pd.setErrorCode(error.code()).setHighWatermark(-1).setLastStableOffset(-1).setLogStartOffset(-1));
                     continue;
@@ -150,10 +153,22 @@ final class FetchHandler implements ApiHandler {
                 ? state.topics().get(fetchTopic.topicId()) : state.topics().get(fetchTopic.topic());
     }
 
-    private Errors check(FetchTopic fetchTopic, Topic topic, FetchPartition fp) {
+    private Errors check(ApiRequest request, FetchTopic fetchTopic, Topic topic, FetchPartition fp) {
+        boolean byId = fetchTopic.topic() == null || fetchTopic.topic().isEmpty();
+        if (topic == null && byId) {
+            return Errors.UNKNOWN_TOPIC_ID;
+        }
+        // READ before existence: an unauthorized principal learns nothing about other topics
+        if (!state.authorization().allows(request, AclOperation.READ, ResourceType.TOPIC,
+                byId ? topic.name() : fetchTopic.topic())) {
+            return Errors.TOPIC_AUTHORIZATION_FAILED;
+        }
+        ApiException injected = request.injectedError(topic == null ? fetchTopic.topic() : topic.name(), fp.partition());
+        if (injected != null) {
+            return Errors.forException(injected); // test control fails this partition
+        }
         if (topic == null) {
-            return fetchTopic.topic() == null || fetchTopic.topic().isEmpty()
-                    ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;
+            return Errors.UNKNOWN_TOPIC_OR_PARTITION;
         }
         if (!topic.hasPartition(fp.partition())) {
             return Errors.UNKNOWN_TOPIC_OR_PARTITION;
@@ -169,11 +184,11 @@ final class FetchHandler implements ApiHandler {
         return Errors.NONE;
     }
 
-    private boolean hasError(FetchRequestData data) {
+    private boolean hasError(ApiRequest request, FetchRequestData data) {
         for (FetchTopic fetchTopic : data.topics()) {
             Topic topic = resolve(fetchTopic);
             for (FetchPartition fp : fetchTopic.partitions()) {
-                if (check(fetchTopic, topic, fp) != Errors.NONE) {
+                if (check(request, fetchTopic, topic, fp) != Errors.NONE) {
                     return true;
                 }
             }

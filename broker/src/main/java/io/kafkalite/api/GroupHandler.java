@@ -3,6 +3,7 @@ package io.kafkalite.api;
 import java.util.function.BiConsumer;
 
 import io.kafkalite.group.GroupCoordinator;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.HeartbeatRequestData;
 import org.apache.kafka.common.message.HeartbeatResponseData;
 import org.apache.kafka.common.message.JoinGroupRequestData;
@@ -10,6 +11,7 @@ import org.apache.kafka.common.message.LeaveGroupResponseData;
 import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.JoinGroupResponse;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.requests.LeaveGroupRequest;
 import org.apache.kafka.common.requests.LeaveGroupResponse;
 
@@ -21,19 +23,25 @@ import org.apache.kafka.common.requests.LeaveGroupResponse;
 final class GroupHandler implements ApiHandler {
 
     private final GroupCoordinator coordinator;
+    private final Authorization authorization;
     private final BiConsumer<String, String> onClientLeaving;
 
     /**
      * @param onClientLeaving told (client id, host) when a member leaves: a closing consumer's long-poll fetch
      *     need not be waited out
      */
-    GroupHandler(GroupCoordinator coordinator, BiConsumer<String, String> onClientLeaving) {
+    GroupHandler(GroupCoordinator coordinator, Authorization authorization, BiConsumer<String, String> onClientLeaving) {
         this.coordinator = coordinator;
+        this.authorization = authorization;
         this.onClientLeaving = onClientLeaving;
     }
 
     @Override
     public void handle(ApiRequest request) {
+        if (!authorization.allows(request, AclOperation.READ, ResourceType.GROUP, groupId(request))) {
+            request.respond(request.body().getErrorResponse(0, Errors.GROUP_AUTHORIZATION_FAILED.exception()).data());
+            return;
+        }
         switch (request.apiKey()) {
             case JOIN_GROUP -> {
                 JoinGroupRequestData data = request.data();
@@ -59,5 +67,14 @@ final class GroupHandler implements ApiHandler {
             }
             default -> throw new IllegalArgumentException("GroupHandler does not serve " + request.apiKey());
         }
+    }
+
+    private static String groupId(ApiRequest request) {
+        return switch (request.apiKey()) {
+            case JOIN_GROUP -> ((JoinGroupRequestData) request.data()).groupId();
+            case SYNC_GROUP -> ((SyncGroupRequestData) request.data()).groupId();
+            case HEARTBEAT -> ((HeartbeatRequestData) request.data()).groupId();
+            default -> ((LeaveGroupRequest) request.body()).data().groupId();
+        };
     }
 }

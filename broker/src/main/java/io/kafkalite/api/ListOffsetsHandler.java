@@ -7,6 +7,8 @@ import io.kafkalite.log.BatchLog.TimestampAndOffset;
 import io.kafkalite.metadata.Topic;
 import io.kafkalite.partition.Partition;
 import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
 import org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsPartition;
 import org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsTopic;
@@ -14,6 +16,7 @@ import org.apache.kafka.common.message.ListOffsetsResponseData;
 import org.apache.kafka.common.message.ListOffsetsResponseData.ListOffsetsPartitionResponse;
 import org.apache.kafka.common.message.ListOffsetsResponseData.ListOffsetsTopicResponse;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * ListOffsets: earliest, latest, max timestamp and by timestamp. Without tiered storage, "local" is the whole log.
@@ -39,9 +42,13 @@ final class ListOffsetsHandler implements ApiHandler {
         List<ListOffsetsTopicResponse> topics = new ArrayList<>();
         for (ListOffsetsTopic requested : data.topics()) {
             Topic topic = state.topics().get(requested.name());
+            // DESCRIBE before existence: an unauthorized principal learns nothing about other topics
+            boolean authorized = state.authorization().allows(request, AclOperation.DESCRIBE, ResourceType.TOPIC, requested.name());
             List<ListOffsetsPartitionResponse> partitions = new ArrayList<>();
             for (ListOffsetsPartition p : requested.partitions()) {
-                ListOffsetsPartitionResponse response = lookup(topic, p, readCommitted);
+                ListOffsetsPartitionResponse response = authorized ? lookup(request, requested.name(), topic, p, readCommitted) : new ListOffsetsPartitionResponse()
+                        .setPartitionIndex(p.partitionIndex()).setTimestamp(-1).setOffset(-1).setLeaderEpoch(-1)
+                        .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code());
                 if (request.version() < 4) {
                     response.setLeaderEpoch(-1); // the field only exists from v4; serialising it earlier fails
                 }
@@ -52,12 +59,17 @@ final class ListOffsetsHandler implements ApiHandler {
         request.respond(new ListOffsetsResponseData().setTopics(topics));
     }
 
-    private ListOffsetsPartitionResponse lookup(Topic topic, ListOffsetsPartition p, boolean readCommitted) {
+    private ListOffsetsPartitionResponse lookup(ApiRequest request, String topicName, Topic topic,
+                                                ListOffsetsPartition p, boolean readCommitted) {
         ListOffsetsPartitionResponse response = new ListOffsetsPartitionResponse()
                 .setPartitionIndex(p.partitionIndex())
                 .setTimestamp(-1)
                 .setOffset(-1)
                 .setLeaderEpoch(-1);
+        ApiException injected = request.injectedError(topicName, p.partitionIndex());
+        if (injected != null) {
+            return response.setErrorCode(Errors.forException(injected).code()); // test control fails this partition
+        }
         if (topic == null || !topic.hasPartition(p.partitionIndex())) {
             return response.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
         }

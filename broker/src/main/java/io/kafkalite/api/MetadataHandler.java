@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.kafkalite.metadata.Listener;
 import io.kafkalite.metadata.Topic;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
@@ -16,6 +17,11 @@ import org.apache.kafka.common.message.MetadataResponseData.MetadataResponsePart
 import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseTopic;
 import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseTopicCollection;
 import org.apache.kafka.common.protocol.Errors;
+
+import static org.apache.kafka.common.acl.AclOperation.CREATE;
+import static org.apache.kafka.common.acl.AclOperation.DESCRIBE;
+import static org.apache.kafka.common.resource.ResourceType.CLUSTER;
+import static org.apache.kafka.common.resource.ResourceType.TOPIC;
 
 /**
  * Metadata: this node leads every partition, with topic ids (without them the Java consumer caps Fetch at v12).
@@ -35,31 +41,60 @@ final class MetadataHandler implements ApiHandler {
     @Override
     public void handle(ApiRequest request) {
         MetadataRequestData data = request.data();
+        Authorization authorization = state.authorization();
         MetadataResponseTopicCollection topics = new MetadataResponseTopicCollection();
         if (data.topics() == null) {
-            state.topics().all().forEach(t -> topics.add(describe(t)));
+            // all topics: those the principal may not describe are left out, as if they did not exist
+            state.topics().all().stream().filter(t -> authorization.allows(request, DESCRIBE, TOPIC, t.name()))
+                    .forEach(t -> topics.add(injectedOr(request, describe(t))));
         } else {
             boolean autoCreate = state.config().autoCreateTopics() && (request.version() < 4 || data.allowAutoTopicCreation());
             for (MetadataRequestTopic requested : data.topics()) {
-                topics.add(lookup(requested, autoCreate));
+                topics.add(injectedOr(request, lookup(request, requested, autoCreate)));
             }
         }
+        if (data.includeTopicAuthorizedOperations()) {
+            topics.stream().filter(t -> t.errorCode() == Errors.NONE.code())
+                    .forEach(t -> t.setTopicAuthorizedOperations(authorization.operations(request, TOPIC, t.name())));
+        }
+        int clusterOperations = AUTHORIZED_OPERATIONS_OMITTED;
+        if (request.version() >= 8 && request.version() <= 10 && data.includeClusterAuthorizedOperations()) {
+            clusterOperations = authorization.allowsCluster(request, DESCRIBE)
+                    ? authorization.operations(request, CLUSTER, Authorization.CLUSTER) : 0;
+        }
         MetadataResponseBrokerCollection brokers = new MetadataResponseBrokerCollection();
-        brokers.add(new MetadataResponseBroker().setNodeId(state.nodeId()).setHost(state.host()).setPort(state.port()));
+        Listener listener = request.listener();
+        brokers.add(new MetadataResponseBroker().setNodeId(state.nodeId()).setHost(listener.advertisedHost())
+                .setPort(listener.advertisedPort()));
         request.respond(new MetadataResponseData()
                 .setBrokers(brokers)
                 .setClusterId(state.clusterId())
                 .setControllerId(state.nodeId())
                 .setTopics(topics)
-                .setClusterAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED));
+                .setClusterAuthorizedOperations(clusterOperations));
     }
 
-    private MetadataResponseTopic lookup(MetadataRequestTopic requested, boolean autoCreate) {
+    /** The topic as described, or with the error test control injects for it (LEADER_NOT_AVAILABLE, say). */
+    private static MetadataResponseTopic injectedOr(ApiRequest request, MetadataResponseTopic described) {
+        ApiException injected = request.injectedError(described.name(), -1);
+        return injected == null ? described
+                : error(described.name(), described.topicId(), Errors.forException(injected));
+    }
+
+    private MetadataResponseTopic lookup(ApiRequest request, MetadataRequestTopic requested, boolean autoCreate) {
+        Authorization authorization = state.authorization();
         // A topic asked for by id carries an empty name (the schema's default), not null: the id decides.
         if (!Uuid.ZERO_UUID.equals(requested.topicId())) {
             Topic topic = state.topics().get(requested.topicId());
+            if (topic != null && !authorization.allows(request, DESCRIBE, TOPIC, topic.name())) {
+                return error(null, topic.id(), Errors.TOPIC_AUTHORIZATION_FAILED); // ids are not secret; names are
+            }
             return topic != null ? describe(topic)
                     : error(null, requested.topicId(), Errors.UNKNOWN_TOPIC_ID);
+        }
+        // checked before existence: an unauthorized principal learns nothing about which topics exist
+        if (!authorization.allows(request, DESCRIBE, TOPIC, requested.name())) {
+            return error(requested.name(), Uuid.ZERO_UUID, Errors.TOPIC_AUTHORIZATION_FAILED);
         }
         Topic topic = state.topics().get(requested.name());
         if (topic != null) {
@@ -67,6 +102,9 @@ final class MetadataHandler implements ApiHandler {
         }
         if (!autoCreate) {
             return error(requested.name(), Uuid.ZERO_UUID, Errors.UNKNOWN_TOPIC_OR_PARTITION);
+        }
+        if (!authorization.allowsCluster(request, CREATE) && !authorization.allows(request, CREATE, TOPIC, requested.name())) {
+            return error(requested.name(), Uuid.ZERO_UUID, Errors.TOPIC_AUTHORIZATION_FAILED);
         }
         try {
             return describe(state.topics().create(requested.name(), state.config().numPartitions(), Map.of()));

@@ -3,16 +3,23 @@ package io.kafkalite.api;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 
 import io.kafkalite.group.GroupCoordinator;
 import io.kafkalite.metadata.Topic;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.OffsetCommitRequestData;
 import org.apache.kafka.common.message.OffsetCommitRequestData.OffsetCommitRequestTopic;
 import org.apache.kafka.common.message.OffsetCommitResponseData;
 import org.apache.kafka.common.message.OffsetCommitResponseData.OffsetCommitResponsePartition;
 import org.apache.kafka.common.message.OffsetCommitResponseData.OffsetCommitResponseTopic;
 import org.apache.kafka.common.message.OffsetDeleteRequestData;
+import org.apache.kafka.common.message.OffsetDeleteRequestData.OffsetDeleteRequestTopic;
+import org.apache.kafka.common.message.OffsetDeleteResponseData;
+import org.apache.kafka.common.message.OffsetDeleteResponseData.OffsetDeleteResponsePartition;
+import org.apache.kafka.common.message.OffsetDeleteResponseData.OffsetDeleteResponsePartitionCollection;
+import org.apache.kafka.common.message.OffsetDeleteResponseData.OffsetDeleteResponseTopic;
 import org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequestGroup;
 import org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequestTopics;
 import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseGroup;
@@ -22,6 +29,7 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.OffsetFetchRequest;
 import org.apache.kafka.common.requests.OffsetFetchResponse;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * Committed offsets: OffsetCommit, OffsetFetch (one group, or many from v8) and OffsetDelete. Topics are
@@ -46,19 +54,51 @@ final class OffsetHandler implements ApiHandler {
         } else if (request.apiKey() == ApiKeys.OFFSET_FETCH) {
             fetch(request);
         } else {
-            OffsetDeleteRequestData data = request.data();
-            request.respond(coordinator.deleteOffsets(data.groupId(), new ArrayList<>(data.topics())));
+            deleteOffsets(request);
         }
+    }
+
+    private void deleteOffsets(ApiRequest request) {
+        OffsetDeleteRequestData data = request.data();
+        Authorization authorization = state.authorization();
+        if (!authorization.allows(request, AclOperation.DELETE, ResourceType.GROUP, data.groupId())) {
+            request.respond(request.body().getErrorResponse(0, Errors.GROUP_AUTHORIZATION_FAILED.exception()).data());
+            return;
+        }
+        Set<String> denied = authorization.denied(request, AclOperation.READ, ResourceType.TOPIC,
+                data.topics().stream().map(OffsetDeleteRequestTopic::name).toList());
+        OffsetDeleteResponseData response = coordinator.deleteOffsets(data.groupId(),
+                data.topics().stream().filter(t -> !denied.contains(t.name())).map(OffsetDeleteRequestTopic::duplicate).toList());
+        for (OffsetDeleteRequestTopic topic : data.topics()) {
+            if (denied.contains(topic.name())) {
+                OffsetDeleteResponsePartitionCollection partitions = new OffsetDeleteResponsePartitionCollection();
+                topic.partitions().forEach(p -> partitions.add(new OffsetDeleteResponsePartition()
+                        .setPartitionIndex(p.partitionIndex()).setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code())));
+                response.topics().add(new OffsetDeleteResponseTopic().setName(topic.name()).setPartitions(partitions));
+            }
+        }
+        request.respond(response);
     }
 
     private void commit(ApiRequest request) {
         OffsetCommitRequestData data = request.data();
+        Authorization authorization = state.authorization();
+        if (!authorization.allows(request, AclOperation.READ, ResourceType.GROUP, data.groupId())) {
+            request.respond(request.body().getErrorResponse(0, Errors.GROUP_AUTHORIZATION_FAILED.exception()).data());
+            return;
+        }
         boolean byId = request.version() >= TOPIC_ID_VERSION;
-        // Unknown topics are answered here, the rest goes to the coordinator; the response keeps request order.
+        // Unknown and unauthorized topics are answered here, the rest goes to the coordinator; the response keeps
+        // request order. READ is checked before existence, so other topics' existence is not revealed.
         OffsetCommitRequestData known = data.duplicate().setTopics(new ArrayList<>());
         List<Topic> resolved = new ArrayList<>();
+        List<Boolean> authorized = new ArrayList<>();
         for (OffsetCommitRequestTopic topic : data.topics()) {
             Topic t = byId ? state.topics().get(topic.topicId()) : state.topics().get(topic.name());
+            String name = t != null ? t.name() : byId ? null : topic.name();
+            boolean allowed = name == null || authorization.allows(request, AclOperation.READ, ResourceType.TOPIC, name);
+            authorized.add(allowed);
+            t = allowed ? t : null;
             resolved.add(t);
             if (t != null) {
                 known.topics().add(topic.duplicate().setName(t.name()).setTopicId(t.id()));
@@ -72,7 +112,8 @@ final class OffsetHandler implements ApiHandler {
             if (resolved.get(i) != null) {
                 topicResponse = committed.next();
             } else {
-                Errors error = byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;
+                Errors error = !authorized.get(i) ? Errors.TOPIC_AUTHORIZATION_FAILED
+                        : byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;
                 topicResponse = new OffsetCommitResponseTopic();
                 for (OffsetCommitRequestData.OffsetCommitRequestPartition p : topic.partitions()) {
                     topicResponse.partitions().add(new OffsetCommitResponsePartition()
@@ -89,9 +130,19 @@ final class OffsetHandler implements ApiHandler {
         OffsetFetchRequest fetch = (OffsetFetchRequest) request.body();
         boolean byId = request.version() >= TOPIC_ID_VERSION;
         List<OffsetFetchResponseGroup> groups = new ArrayList<>();
+        Authorization authorization = state.authorization();
         for (OffsetFetchRequestGroup group : fetch.groups()) {
-            groups.add(byId ? fetchById(group, fetch.requireStable())
-                    : coordinator.fetchOffsets(group.groupId(), group.topics(), fetch.requireStable()));
+            if (!authorization.allows(request, AclOperation.DESCRIBE, ResourceType.GROUP, group.groupId())) {
+                groups.add(new OffsetFetchResponseGroup().setGroupId(group.groupId())
+                        .setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code()));
+                continue;
+            }
+            OffsetFetchResponseGroup offsets = byId ? fetchById(group, fetch.requireStable())
+                    : coordinator.fetchOffsets(group.groupId(), group.topics(), fetch.requireStable());
+            if (authorization.enabled()) {
+                hideUndescribableTopics(request, offsets, group.topics() == null);
+            }
+            groups.add(offsets);
         }
         if (request.version() < 2) {
             // v0-1 have no top-level error: a group error shows in every partition.
@@ -102,6 +153,27 @@ final class OffsetHandler implements ApiHandler {
             })));
         }
         request.respond(new OffsetFetchResponse.Builder(groups).build(request.version()).data());
+    }
+
+    /**
+     * Offsets of topics the principal may not describe: left out when all topics were asked for, answered with
+     * TOPIC_AUTHORIZATION_FAILED when named, as Kafka does.
+     */
+    private void hideUndescribableTopics(ApiRequest request, OffsetFetchResponseGroup group, boolean allTopics) {
+        Iterator<OffsetFetchResponseTopics> topics = group.topics().iterator();
+        while (topics.hasNext()) {
+            OffsetFetchResponseTopics topic = topics.next();
+            if (topic.name() == null || topic.name().isEmpty()
+                    || state.authorization().allows(request, AclOperation.DESCRIBE, ResourceType.TOPIC, topic.name())) {
+                continue;
+            }
+            if (allTopics) {
+                topics.remove();
+            } else {
+                topic.partitions().forEach(p -> p.setCommittedOffset(-1).setCommittedLeaderEpoch(-1).setMetadata("")
+                        .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code()));
+            }
+        }
     }
 
     /** v10+: topics by id; unknown ids answer UNKNOWN_TOPIC_ID, known ones are fetched by name. */

@@ -2,6 +2,7 @@ package io.kafkalite.api;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import io.kafkalite.metadata.Topic;
 import io.kafkalite.metadata.TopicConfigs;
@@ -9,12 +10,15 @@ import io.kafkalite.partition.Partition;
 import io.kafkalite.txn.TransactionCoordinator;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.errors.InvalidRequiredAcksException;
 import org.apache.kafka.common.errors.InvalidTimestampException;
 import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.errors.UnknownTopicIdException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.errors.UnsupportedForMessageFormatException;
@@ -27,6 +31,7 @@ import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
 import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponseCollection;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.record.internal.DefaultRecordBatch;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
@@ -58,10 +63,17 @@ final class ProduceHandler implements ApiHandler {
         ProduceRequestData data = request.data();
         boolean validAcks = data.acks() == -1 || data.acks() == 0 || data.acks() == 1;
         long now = state.clock().epochMillis();
+        // a transactional producer needs WRITE on its transactional id, checked before anything else as in Kafka
+        boolean transactionalIdDenied = data.transactionalId() != null && !state.authorization().allows(request,
+                AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, data.transactionalId());
         TopicProduceResponseCollection responses = new TopicProduceResponseCollection();
         for (TopicProduceData topicData : data.topicData()) {
             Topic topic = topicData.name() == null || topicData.name().isEmpty()
                     ? state.topics().get(topicData.topicId()) : state.topics().get(topicData.name());
+            // WRITE is checked before existence, so an unauthorized principal learns nothing about other topics
+            String name = topic != null ? topic.name() : topicData.name();
+            boolean authorized = name == null || name.isEmpty()
+                    || state.authorization().allows(request, AclOperation.WRITE, ResourceType.TOPIC, name);
             List<PartitionProduceResponse> partitions = new ArrayList<>();
             for (PartitionProduceData partitionData : topicData.partitionData()) {
                 PartitionProduceResponse response = new PartitionProduceResponse()
@@ -70,8 +82,20 @@ final class ProduceHandler implements ApiHandler {
                         .setLogAppendTimeMs(-1)
                         .setLogStartOffset(-1);
                 try {
+                    if (transactionalIdDenied) {
+                        throw new TransactionalIdAuthorizationException("Not authorized to write as transactional id '"
+                                + data.transactionalId() + "'");
+                    }
+                    if (!authorized) {
+                        throw new TopicAuthorizationException(Set.of(name));
+                    }
                     if (!validAcks) {
                         throw new InvalidRequiredAcksException("acks must be -1, 0 or 1, got " + data.acks());
+                    }
+                    ApiException injected = request.injectedError(topic == null ? topicData.name() : topic.name(),
+                            partitionData.index());
+                    if (injected != null) {
+                        throw injected; // test control fails this partition; the others are appended as usual
                     }
                     append(request.version(), data.transactionalId(), topicData, topic, partitionData, response, now);
                 } catch (ApiException e) {

@@ -26,6 +26,8 @@ public final class RequestDispatcher {
 
     private final Map<ApiKeys, ApiHandler> handlers = new EnumMap<>(ApiKeys.class);
     private final Map<ApiKeys, Short> maxVersions = new EnumMap<>(ApiKeys.class);
+    private SaslHandler saslTokens;
+    private RequestInterceptor interceptor = RequestInterceptor.NONE;
 
     /**
      * Routes {@code key} to {@code handler} from the oldest version the protocol classes parse up to
@@ -41,6 +43,28 @@ public final class RequestDispatcher {
         handlers.put(key, handler);
         maxVersions.put(key, (short) maxVersion);
         return this;
+    }
+
+    /** Who takes the bare SASL tokens that follow a v0 SaslHandshake. */
+    RequestDispatcher rawSaslTokens(SaslHandler handler) {
+        this.saslTokens = handler;
+        return this;
+    }
+
+    /** A frame that is a bare SASL token, not a request (the connection did a v0 SaslHandshake). */
+    void dispatchRawSaslToken(ByteBuffer frame, ResponseSink sink) {
+        saslTokens.onRawToken(frame, sink);
+    }
+
+    /** Puts {@code requestInterceptor} in front of every handler (test control's fault injection). */
+    public RequestDispatcher interceptWith(RequestInterceptor requestInterceptor) {
+        this.interceptor = requestInterceptor;
+        return this;
+    }
+
+    /** Whether some version of {@code key} is served. */
+    public boolean serves(ApiKeys key) {
+        return handlers.containsKey(key);
     }
 
     public boolean supports(ApiKeys key, short version) {
@@ -83,6 +107,11 @@ public final class RequestDispatcher {
             throw new InvalidRequestException("Unknown API key " + apiKeyId);
         }
         ApiKeys key = ApiKeys.forId(apiKeyId);
+        if (!sink.session().isAuthenticated() && key != ApiKeys.API_VERSIONS && key != ApiKeys.SASL_HANDSHAKE
+                && key != ApiKeys.SASL_AUTHENTICATE) {
+            // Kafka's message; nothing but the SASL exchange is answered before the client authenticated
+            throw new InvalidRequestException("Unexpected Kafka request of type " + key + " during SASL handshake.");
+        }
         boolean supported = supports(key, version);
         if (!supported && key != ApiKeys.API_VERSIONS) {
             throw new InvalidRequestException(handlers.containsKey(key)
@@ -107,13 +136,20 @@ public final class RequestDispatcher {
         }
     }
 
-    /** Runs the request's handler; a handler failure answers the request with an error instead of losing it. */
-    public void dispatch(ApiRequest request) {
-        ApiHandler handler = handlers.get(request.apiKey());
+    /**
+     * Runs the request's handler, after the interceptor; a handler failure answers the request with an error
+     * instead of losing it.
+     */
+    public void dispatch(ApiRequest received) {
+        ApiRequest request = received;
         try {
-            handler.handle(request);
+            // an ApiVersions request too new to parse has no body: nothing to intercept, it gets the version ranges
+            request = received.body() == null ? received : interceptor.intercept(received);
+            if (request != null) {
+                handlers.get(request.apiKey()).handle(request);
+            }
         } catch (RuntimeException e) {
-            LOG.error("Failed to handle {}; answering with an error", request, e);
+            LOG.error("Failed to handle {}; answering with an error", received, e);
             request.respond(request.body().getErrorResponse(0, e).data());
         }
     }

@@ -8,6 +8,12 @@ public interface ResponseSink {
     /** Queues {@code response}, serialised at {@code version}, for the client of {@code request}. */
     void send(ApiRequest request, ApiMessage response, short version);
 
+    /** Queues {@code response}, then closes the connection once it is written (a failed authentication). */
+    void sendAndClose(ApiRequest request, ApiMessage response, short version);
+
+    /** Queues a bare size-prefixed SASL token, the answer to a token sent after a v0 SaslHandshake. */
+    void sendRawToken(byte[] token);
+
     /** Completes {@code request} without a response. */
     void sendNothing(ApiRequest request);
 
@@ -17,4 +23,7 @@ public interface ResponseSink {
     boolean isOpen();
 
     String remoteAddress();
+
+    /** The connection's listener and, on secured listeners, who the client authenticated as. */
+    ClientSession session();
 }

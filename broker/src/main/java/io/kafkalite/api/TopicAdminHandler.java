@@ -10,10 +10,12 @@ import java.util.Set;
 import io.kafkalite.metadata.Topic;
 import io.kafkalite.metadata.TopicConfigs;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicDeletionDisabledException;
 import org.apache.kafka.common.errors.UnknownTopicIdException;
 import org.apache.kafka.common.message.CreatePartitionsRequestData;
@@ -34,6 +36,7 @@ import org.apache.kafka.common.message.DeleteTopicsResponseData.DeletableTopicRe
 import org.apache.kafka.common.message.DeleteTopicsResponseData.DeletableTopicResultCollection;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * CreateTopics, DeleteTopics and CreatePartitions. Replication factors above 1 are accepted as 1 (tests written
@@ -63,12 +66,20 @@ final class TopicAdminHandler implements ApiHandler {
         CreateTopicsRequestData data = request.data();
         Set<String> duplicates = duplicateNames(data.topics().stream().map(CreatableTopic::name).toList());
         CreatableTopicResultCollection results = new CreatableTopicResultCollection();
+        Authorization authorization = state.authorization();
+        boolean clusterCreate = authorization.allowsCluster(request, AclOperation.CREATE);
         for (CreatableTopic requested : data.topics()) {
+            boolean describeConfigs = authorization.allows(request, AclOperation.DESCRIBE_CONFIGS, ResourceType.TOPIC,
+                    requested.name());
             CreatableTopicResult result = new CreatableTopicResult().setName(requested.name())
-                    .setNumPartitions(-1).setReplicationFactor((short) -1).setTopicConfigErrorCode(Errors.NONE.code());
+                    .setNumPartitions(-1).setReplicationFactor((short) -1).setTopicConfigErrorCode(describeConfigs
+                            ? Errors.NONE.code() : Errors.TOPIC_AUTHORIZATION_FAILED.code());
             try {
                 if (duplicates.contains(requested.name())) {
                     throw new InvalidRequestException("Topic '" + requested.name() + "' appears more than once in the request");
+                }
+                if (!clusterCreate && !authorization.allows(request, AclOperation.CREATE, ResourceType.TOPIC, requested.name())) {
+                    throw new TopicAuthorizationException("Authorization failed.");
                 }
                 int partitions = partitionCount(requested);
                 Map<String, String> overrides = configOverrides(requested);
@@ -77,7 +88,7 @@ final class TopicAdminHandler implements ApiHandler {
                 result.setTopicId(topic == null ? Uuid.ZERO_UUID : topic.id())
                         .setNumPartitions(partitions)
                         .setReplicationFactor((short) 1)
-                        .setConfigs(request.version() >= 5 ? describeConfigs(overrides) : List.of());
+                        .setConfigs(request.version() >= 5 && describeConfigs ? describeConfigs(overrides) : List.of());
             } catch (ApiException e) {
                 result.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage())
                         .setConfigs(request.version() >= 5 ? null : List.of());
@@ -144,8 +155,14 @@ final class TopicAdminHandler implements ApiHandler {
                     if (topic == null) {
                         throw new UnknownTopicIdException("Topic id " + target.topicId() + " does not exist");
                     }
+                    if (!state.authorization().allows(request, AclOperation.DESCRIBE, ResourceType.TOPIC, topic.name())) {
+                        throw new TopicAuthorizationException("Authorization failed."); // the name stays hidden
+                    }
                     name = topic.name();
                     result.setName(name);
+                }
+                if (!state.authorization().allows(request, AclOperation.DELETE, ResourceType.TOPIC, name)) {
+                    throw new TopicAuthorizationException("Authorization failed.");
                 }
                 Topic topic = state.topics().get(name);
                 result.setTopicId(topic == null ? target.topicId() : topic.id());
@@ -167,6 +184,9 @@ final class TopicAdminHandler implements ApiHandler {
             try {
                 if (duplicates.contains(requested.name())) {
                     throw new InvalidRequestException("Topic '" + requested.name() + "' appears more than once in the request");
+                }
+                if (!state.authorization().allows(request, AclOperation.ALTER, ResourceType.TOPIC, requested.name())) {
+                    throw new TopicAuthorizationException("The topic authorization is failed.");
                 }
                 if (requested.assignments() != null
                         && requested.assignments().size() != requested.count() - currentCount(requested.name())) {

@@ -14,6 +14,7 @@ import io.kafkalite.txn.TransactionCoordinator;
 import io.kafkalite.txn.TransactionCoordinator.TransactionView;
 import io.kafkalite.txn.TransactionState;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.DescribeProducersRequestData;
 import org.apache.kafka.common.message.DescribeProducersResponseData;
@@ -24,11 +25,14 @@ import org.apache.kafka.common.message.ListTransactionsResponseData;
 import org.apache.kafka.common.message.WriteTxnMarkersRequestData;
 import org.apache.kafka.common.message.WriteTxnMarkersResponseData;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * What Admin's transaction views and {@code kafka-transactions.sh} use: DescribeTransactions and
  * ListTransactions (the coordinator's view), DescribeProducers (a partition's view of its producers and open
- * transactions) and WriteTxnMarkers, which Admin.abortTransaction sends to close a hanging transaction.
+ * transactions) and WriteTxnMarkers, which Admin.abortTransaction sends to close a hanging transaction. The ACLs
+ * are Kafka's: DESCRIBE on a transactional id to see it (and on a topic to see it in a transaction), READ on a
+ * topic to describe its producers, ALTER or CLUSTER_ACTION on the cluster to write markers.
  */
 final class TransactionAdminHandler implements ApiHandler {
 
@@ -61,12 +65,17 @@ final class TransactionAdminHandler implements ApiHandler {
                     : transactions.describe(transactionalId);
             if (transactionalId == null || transactionalId.isEmpty()) {
                 described.setErrorCode(Errors.INVALID_REQUEST.code());
+            } else if (!mayDescribe(request, transactionalId)) {
+                described.setErrorCode(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code());
             } else if (view == null) {
                 described.setErrorCode(Errors.TRANSACTIONAL_ID_NOT_FOUND.code());
             } else {
                 DescribeTransactionsResponseData.TopicDataCollection topics =
                         new DescribeTransactionsResponseData.TopicDataCollection();
                 for (TopicPartition tp : view.partitions()) {
+                    if (!state.authorization().allows(request, AclOperation.DESCRIBE, ResourceType.TOPIC, tp.topic())) {
+                        continue; // as Kafka, a principal sees only the partitions of topics it may describe
+                    }
                     DescribeTransactionsResponseData.TopicData topic = topics.find(tp.topic());
                     if (topic == null) {
                         topic = new DescribeTransactionsResponseData.TopicData().setTopic(tp.topic());
@@ -117,6 +126,9 @@ final class TransactionAdminHandler implements ApiHandler {
         }
         for (TransactionView view : transactions.list(states, new HashSet<>(data.producerIdFilters()),
                 data.durationFilter(), pattern)) {
+            if (!mayDescribe(request, view.transactionalId())) {
+                continue;
+            }
             response.transactionStates().add(new ListTransactionsResponseData.TransactionState()
                     .setTransactionalId(view.transactionalId())
                     .setProducerId(view.producerId())
@@ -135,7 +147,9 @@ final class TransactionAdminHandler implements ApiHandler {
             for (int index : requested.partitionIndexes()) {
                 DescribeProducersResponseData.PartitionResponse partitionResponse =
                         new DescribeProducersResponseData.PartitionResponse().setPartitionIndex(index);
-                if (topic == null || !topic.hasPartition(index)) {
+                if (!state.authorization().allows(request, AclOperation.READ, ResourceType.TOPIC, requested.name())) {
+                    partitionResponse.setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code());
+                } else if (topic == null || !topic.hasPartition(index)) {
                     partitionResponse.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
                 } else {
                     List<DescribeProducersResponseData.ProducerState> producers = new ArrayList<>();
@@ -157,8 +171,17 @@ final class TransactionAdminHandler implements ApiHandler {
         request.respond(response);
     }
 
+    private boolean mayDescribe(ApiRequest request, String transactionalId) {
+        return state.authorization().allows(request, AclOperation.DESCRIBE, ResourceType.TRANSACTIONAL_ID, transactionalId);
+    }
+
     private void writeMarkers(ApiRequest request) {
         WriteTxnMarkersRequestData data = request.data();
+        if (!state.authorization().allowsCluster(request, AclOperation.ALTER)
+                && !state.authorization().allowsCluster(request, AclOperation.CLUSTER_ACTION)) {
+            request.respond(request.body().getErrorResponse(0, Errors.CLUSTER_AUTHORIZATION_FAILED.exception()).data());
+            return;
+        }
         WriteTxnMarkersResponseData response = new WriteTxnMarkersResponseData();
         long now = state.clock().epochMillis();
         for (WriteTxnMarkersRequestData.WritableTxnMarker marker : data.markers()) {

@@ -8,6 +8,7 @@ import io.kafkalite.txn.TransactionCoordinator;
 import io.kafkalite.txn.TransactionCoordinator.ProducerIdAndEpoch;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.AddOffsetsToTxnRequestData;
 import org.apache.kafka.common.message.AddOffsetsToTxnResponseData;
 import org.apache.kafka.common.message.AddPartitionsToTxnRequestData;
@@ -32,11 +33,13 @@ import org.apache.kafka.common.message.TxnOffsetCommitResponseData.TxnOffsetComm
 import org.apache.kafka.common.message.TxnOffsetCommitResponseData.TxnOffsetCommitResponseTopic;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * The producer side of transactions: InitProducerId (idempotent and transactional), AddPartitionsToTxn (the
  * client form of v0-3 and the batched, verify-or-add form of v4+), AddOffsetsToTxn, TxnOffsetCommit and EndTxn.
  * The state lives in the {@link TransactionCoordinator} and, for offsets, the group coordinator; this class
+ * checks the ACLs Kafka checks (WRITE on the transactional id, READ on the group, WRITE on added topics) and
  * translates errors per request version as Kafka does (older clients do not know PRODUCER_FENCED or
  * TRANSACTION_ABORTABLE).
  */
@@ -69,10 +72,25 @@ final class TransactionHandler implements ApiHandler {
         }
     }
 
+    private boolean mayWrite(ApiRequest request, String transactionalId) {
+        return state.authorization().allows(request, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, transactionalId);
+    }
+
     private void initProducerId(ApiRequest request) {
         InitProducerIdRequestData data = request.data();
         InitProducerIdResponseData response = new InitProducerIdResponseData()
                 .setProducerId(RecordBatch.NO_PRODUCER_ID).setProducerEpoch(RecordBatch.NO_PRODUCER_EPOCH);
+        Authorization authorization = state.authorization();
+        if (data.transactionalId() != null && !mayWrite(request, data.transactionalId())) {
+            request.respond(response.setErrorCode(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code()));
+            return;
+        }
+        // an idempotent producer needs IDEMPOTENT_WRITE on the cluster or WRITE on some topic, as in Kafka
+        if (data.transactionalId() == null && !authorization.allowsCluster(request, AclOperation.IDEMPOTENT_WRITE)
+                && !authorization.allowsAny(request, AclOperation.WRITE, ResourceType.TOPIC)) {
+            request.respond(response.setErrorCode(Errors.CLUSTER_AUTHORIZATION_FAILED.code()));
+            return;
+        }
         if (data.transactionalId() == null) {
             request.respond(response.setErrorCode(Errors.NONE.code())
                     .setProducerId(state.producerIds().allocate())
@@ -98,31 +116,40 @@ final class TransactionHandler implements ApiHandler {
         AddPartitionsToTxnRequestData data = request.data();
         short version = request.version();
         if (version < 4) {
-            AddPartitionsToTxnResult result = addOrVerify(data.v3AndBelowTransactionalId(), data.v3AndBelowProducerId(),
-                    data.v3AndBelowProducerEpoch(), false, data.v3AndBelowTopics(), version);
+            AddPartitionsToTxnResult result = addOrVerify(request, data.v3AndBelowTransactionalId(),
+                    data.v3AndBelowProducerId(), data.v3AndBelowProducerEpoch(), false, data.v3AndBelowTopics(), version);
             request.respond(new AddPartitionsToTxnResponseData().setResultsByTopicV3AndBelow(result.topicResults()));
+            return;
+        }
+        // v4+ is what brokers send each other: it needs CLUSTER_ACTION, as in Kafka
+        if (!state.authorization().allowsCluster(request, AclOperation.CLUSTER_ACTION)) {
+            request.respond(new AddPartitionsToTxnResponseData()
+                    .setErrorCode(Errors.CLUSTER_AUTHORIZATION_FAILED.code()));
             return;
         }
         AddPartitionsToTxnResponseData.AddPartitionsToTxnResultCollection results =
                 new AddPartitionsToTxnResponseData.AddPartitionsToTxnResultCollection();
         for (AddPartitionsToTxnTransaction transaction : data.transactions()) {
-            results.add(addOrVerify(transaction.transactionalId(), transaction.producerId(), transaction.producerEpoch(),
-                    transaction.verifyOnly(), transaction.topics(), version));
+            results.add(addOrVerify(request, transaction.transactionalId(), transaction.producerId(),
+                    transaction.producerEpoch(), transaction.verifyOnly(), transaction.topics(), version));
         }
         request.respond(new AddPartitionsToTxnResponseData().setErrorCode(Errors.NONE.code())
                 .setResultsByTransaction(results));
     }
 
-    private AddPartitionsToTxnResult addOrVerify(String transactionalId, long producerId, short epoch, boolean verifyOnly,
+    private AddPartitionsToTxnResult addOrVerify(ApiRequest request, String transactionalId, long producerId,
+                                                 short epoch, boolean verifyOnly,
                                                  AddPartitionsToTxnTopicCollection topics, short version) {
+        boolean mayWrite = mayWrite(request, transactionalId);
         List<TopicPartition> known = new ArrayList<>();
         AddPartitionsToTxnTopicResultCollection results = new AddPartitionsToTxnTopicResultCollection();
-        boolean anyUnknown = false;
+        boolean anyRefused = !mayWrite;
         for (AddPartitionsToTxnTopic topic : topics) {
             Topic existing = state.topics().get(topic.name());
+            boolean topicAllowed = state.authorization().allows(request, AclOperation.WRITE, ResourceType.TOPIC, topic.name());
             for (int partition : topic.partitions()) {
-                if (existing == null || !existing.hasPartition(partition)) {
-                    anyUnknown = true;
+                if (!topicAllowed || existing == null || !existing.hasPartition(partition)) {
+                    anyRefused = true;
                 } else {
                     known.add(new TopicPartition(topic.name(), partition));
                 }
@@ -130,12 +157,17 @@ final class TransactionHandler implements ApiHandler {
         }
         for (AddPartitionsToTxnTopic topic : topics) {
             Topic existing = state.topics().get(topic.name());
+            boolean topicAllowed = state.authorization().allows(request, AclOperation.WRITE, ResourceType.TOPIC, topic.name());
             AddPartitionsToTxnPartitionResultCollection partitions = new AddPartitionsToTxnPartitionResultCollection();
             for (int partition : topic.partitions()) {
                 Errors error;
-                if (existing == null || !existing.hasPartition(partition)) {
+                if (!mayWrite) {
+                    error = Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
+                } else if (!topicAllowed) {
+                    error = Errors.TOPIC_AUTHORIZATION_FAILED;
+                } else if (existing == null || !existing.hasPartition(partition)) {
                     error = Errors.UNKNOWN_TOPIC_OR_PARTITION;
-                } else if (anyUnknown) {
+                } else if (anyRefused) {
                     error = Errors.OPERATION_NOT_ATTEMPTED; // Kafka adds all of them or none
                 } else if (verifyOnly) {
                     error = transactions.verifyPartition(transactionalId, producerId, epoch,
@@ -148,7 +180,7 @@ final class TransactionHandler implements ApiHandler {
             }
             results.add(new AddPartitionsToTxnTopicResult().setName(topic.name()).setResultsByPartition(partitions));
         }
-        if (!anyUnknown && !verifyOnly) {
+        if (!anyRefused && !verifyOnly) {
             Errors error = transactions.addPartitions(transactionalId, producerId, epoch, known, false);
             Errors sent = error == Errors.PRODUCER_FENCED && version < 2 ? Errors.INVALID_PRODUCER_EPOCH : error;
             results.forEach(t -> t.resultsByPartition().forEach(p -> p.setPartitionErrorCode(sent.code())));
@@ -158,9 +190,17 @@ final class TransactionHandler implements ApiHandler {
 
     private void addOffsets(ApiRequest request) {
         AddOffsetsToTxnRequestData data = request.data();
-        Errors error = data.groupId() == null || data.groupId().isEmpty() ? Errors.INVALID_GROUP_ID
-                : transactions.addGroup(data.transactionalId(), data.producerId(), data.producerEpoch(), data.groupId(),
-                        false);
+        Errors error;
+        if (!mayWrite(request, data.transactionalId())) {
+            error = Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
+        } else if (!state.authorization().allows(request, AclOperation.READ, ResourceType.GROUP, data.groupId())) {
+            error = Errors.GROUP_AUTHORIZATION_FAILED;
+        } else if (data.groupId() == null || data.groupId().isEmpty()) {
+            error = Errors.INVALID_GROUP_ID;
+        } else {
+            error = transactions.addGroup(data.transactionalId(), data.producerId(), data.producerEpoch(), data.groupId(),
+                    false);
+        }
         if (error == Errors.PRODUCER_FENCED && request.version() < 2) {
             error = Errors.INVALID_PRODUCER_EPOCH;
         }
@@ -171,6 +211,13 @@ final class TransactionHandler implements ApiHandler {
         TxnOffsetCommitRequestData data = request.data();
         short version = request.version();
         boolean byId = version >= TXN_OFFSET_COMMIT_TOPIC_IDS;
+        Errors refused = !mayWrite(request, data.transactionalId()) ? Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED
+                : !state.authorization().allows(request, AclOperation.READ, ResourceType.GROUP, data.groupId())
+                        ? Errors.GROUP_AUTHORIZATION_FAILED : Errors.NONE;
+        if (refused != Errors.NONE) {
+            request.respond(request.body().getErrorResponse(0, refused.exception()).data());
+            return;
+        }
         TxnOffsetCommitResponseData response = new TxnOffsetCommitResponseData();
         TxnOffsetCommitRequestData known = data.duplicate().setTopics(new ArrayList<>());
         List<TxnOffsetCommitResponseTopic> unknown = new ArrayList<>();
@@ -179,14 +226,18 @@ final class TransactionHandler implements ApiHandler {
             TxnOffsetCommitRequestTopic valid = topic.duplicate().setPartitions(new ArrayList<>());
             TxnOffsetCommitResponseTopic invalid = new TxnOffsetCommitResponseTopic().setName(topic.name())
                     .setTopicId(topic.topicId());
+            String name = existing != null ? existing.name() : topic.name();
+            boolean mayRead = name == null || name.isEmpty()
+                    || state.authorization().allows(request, AclOperation.READ, ResourceType.TOPIC, name);
             for (TxnOffsetCommitRequestPartition partition : topic.partitions()) {
-                if (existing != null && existing.hasPartition(partition.partitionIndex())) {
+                Errors error = !mayRead ? Errors.TOPIC_AUTHORIZATION_FAILED
+                        : existing != null && existing.hasPartition(partition.partitionIndex()) ? Errors.NONE
+                        : byId && existing == null ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;
+                if (error == Errors.NONE) {
                     valid.partitions().add(partition);
                 } else {
                     invalid.partitions().add(new TxnOffsetCommitResponsePartition()
-                            .setPartitionIndex(partition.partitionIndex())
-                            .setErrorCode((byId && existing == null ? Errors.UNKNOWN_TOPIC_ID
-                                    : Errors.UNKNOWN_TOPIC_OR_PARTITION).code()));
+                            .setPartitionIndex(partition.partitionIndex()).setErrorCode(error.code()));
                 }
             }
             if (!valid.partitions().isEmpty()) {
@@ -231,6 +282,10 @@ final class TransactionHandler implements ApiHandler {
 
     private void endTransaction(ApiRequest request) {
         EndTxnRequestData data = request.data();
+        if (!mayWrite(request, data.transactionalId())) {
+            request.respond(new EndTxnResponseData().setErrorCode(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code()));
+            return;
+        }
         ProducerIdAndEpoch result = transactions.endTransaction(data.transactionalId(), data.producerId(),
                 data.producerEpoch(), data.committed(), request.version() >= END_TXN_BUMPS_EPOCH);
         Errors error = result.error() == Errors.PRODUCER_FENCED && request.version() < 2

@@ -636,6 +636,34 @@ final class ClassicGroupCoordinator {
         group.remove(memberId, Errors.UNKNOWN_MEMBER_ID);
     }
 
+    // ---------------------------------------------------------------- test control
+
+    /** Removes a member as its session expiring would; false when the group has no such member. */
+    boolean expireMember(ClassicGroup group, String memberId) {
+        if (group.isPendingMember(memberId)) {
+            expireHeartbeat(group.groupId(), memberId);
+            return true;
+        }
+        ClassicGroupMember member = group.member(memberId);
+        if (member == null) {
+            return false;
+        }
+        LOG.info("Member {} of group {} removed by test control, as if its session had expired", memberId,
+                group.groupId());
+        timer.cancel(new HeartbeatKey(group.groupId(), memberId));
+        removeMemberAndUpdateGroup(group, member);
+        return true;
+    }
+
+    /** Starts a rebalance of a group with members; false when it has none. */
+    boolean forceRebalance(ClassicGroup group) {
+        if (group.isInState(ClassicGroupState.STABLE) || group.isInState(ClassicGroupState.COMPLETING_REBALANCE)) {
+            prepareRebalance(group, "forced by test control");
+            return true;
+        }
+        return group.isInState(ClassicGroupState.PREPARING_REBALANCE);
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /** Forgets the timers of a group that is being deleted. */

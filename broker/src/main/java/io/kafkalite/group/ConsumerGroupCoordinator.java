@@ -400,6 +400,40 @@ final class ConsumerGroupCoordinator {
         return new ConsumerGroupDescribeResponseData.Assignment().setTopicPartitions(described);
     }
 
+    // ---------------------------------------------------------------- test control
+
+    /** Removes a member as its session expiring would; false when the group has no such member. */
+    boolean expireMember(ConsumerGroup group, String memberId) {
+        if (!group.members.containsKey(memberId)) {
+            return false;
+        }
+        removeMember(group, memberId);
+        return true;
+    }
+
+    /** Moves the group epoch so the assignment is computed again; false for a group without members. */
+    boolean forceRebalance(ConsumerGroup group) {
+        if (group.members.isEmpty()) {
+            return false;
+        }
+        group.groupEpoch++;
+        return true;
+    }
+
+    GroupView view(ConsumerGroup group, TopicLookup topics) {
+        List<GroupView.Member> members = new ArrayList<>();
+        for (ConsumerGroupMember m : group.members.values()) {
+            Map<String, List<Integer>> assignment = new TreeMap<>();
+            for (IdPartition p : new TreeSet<>(m.assigned)) {
+                TopicLookup.TopicInfo topic = topics.byId(p.topicId());
+                assignment.computeIfAbsent(topic == null ? p.topicId().toString() : topic.name(),
+                        t -> new ArrayList<>()).add(p.partition());
+            }
+            members.add(new GroupView.Member(m.memberId, m.instanceId, m.clientId, m.clientHost, assignment));
+        }
+        return new GroupView(group.groupId(), group.type().toString(), group.stateName(), group.groupEpoch, members);
+    }
+
     private record SessionKey(String groupId, String memberId) {
     }
 

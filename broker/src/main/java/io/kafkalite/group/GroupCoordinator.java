@@ -1,5 +1,6 @@
 package io.kafkalite.group;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.stream.Collectors;
 import io.kafkalite.metadata.BrokerConfig;
 import io.kafkalite.metadata.GroupConfigs;
 import io.kafkalite.time.BrokerTimer;
+import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.StaleMemberEpochException;
@@ -72,6 +74,9 @@ public final class GroupCoordinator {
     private final OffsetStore offsets;
     private final ClassicGroupCoordinator classic;
     private final ConsumerGroupCoordinator consumer;
+    /** Test control waiting for a member's next heartbeat; usually empty. */
+    private final List<HeartbeatWaiter> heartbeatWaiters = new ArrayList<>();
+
     private final ShareGroupCoordinator share;
     private final StreamsGroupCoordinator streams;
     private final List<BiConsumer<String, Group.Type>> deletionListeners = new ArrayList<>();
@@ -134,7 +139,12 @@ public final class GroupCoordinator {
     }
 
     public Errors heartbeat(HeartbeatRequestData request) {
-        return classic.heartbeat(request);
+        Errors error = classic.heartbeat(request);
+        if (!heartbeatWaiters.isEmpty() && (error == Errors.NONE || error == Errors.REBALANCE_IN_PROGRESS)
+                && groups.get(request.groupId()) instanceof ClassicGroup group) {
+            heartbeatReceived(request.groupId(), group.member(request.memberId()).clientId());
+        }
+        return error;
     }
 
     /** LeaveGroup of one or more members (v3+ batches them). */
@@ -148,7 +158,11 @@ public final class GroupCoordinator {
     public ConsumerGroupHeartbeatResponseData consumerGroupHeartbeat(ConsumerGroupHeartbeatRequestData request,
                                                                      short version, String clientId,
                                                                      String clientHost, TopicLookup topics) {
-        return consumer.heartbeat(request, version, clientId, clientHost, topics);
+        ConsumerGroupHeartbeatResponseData response = consumer.heartbeat(request, version, clientId, clientHost, topics);
+        if (response.errorCode() == Errors.NONE.code() && request.memberEpoch() >= 0) {
+            heartbeatReceived(request.groupId(), clientId);
+        }
+        return response;
     }
 
     /** ConsumerGroupDescribe of each group id. */
@@ -526,5 +540,95 @@ public final class GroupCoordinator {
             results.add(result);
         }
         return results;
+    }
+
+    // ---------------------------------------------------------------- test control
+
+    /** The ids of every live group. */
+    public List<String> groupIds() {
+        return groups.values().stream().filter(g -> !g.isDead()).map(Group::groupId).toList();
+    }
+
+    /** The group with its members and their current assignments, or null when there is no such live group. */
+    public GroupView view(String groupId, TopicLookup topics) {
+        Group group = groups.get(groupId);
+        if (group == null || group.isDead()) {
+            return null;
+        }
+        if (group instanceof ConsumerGroup consumerGroup) {
+            return consumer.view(consumerGroup, topics);
+        }
+        ClassicGroup classicGroup = (ClassicGroup) group;
+        List<GroupView.Member> members = new ArrayList<>();
+        for (ClassicGroupMember m : classicGroup.members()) {
+            members.add(new GroupView.Member(m.memberId(), m.groupInstanceId(), m.clientId(), m.clientHost(),
+                    "consumer".equals(classicGroup.protocolType()) ? decodeAssignment(m.assignment()) : Map.of()));
+        }
+        return new GroupView(groupId, group.type().toString(), group.stateName(), classicGroup.generationId(), members);
+    }
+
+    /** A classic consumer's assignment as the leader wrote it (ConsumerProtocol); empty if it is not one. */
+    private static Map<String, List<Integer>> decodeAssignment(byte[] assignment) {
+        if (assignment == null || assignment.length == 0) {
+            return Map.of();
+        }
+        Map<String, List<Integer>> byTopic = new TreeMap<>();
+        try {
+            for (TopicPartition tp : ConsumerProtocol.deserializeAssignment(ByteBuffer.wrap(assignment)).partitions()) {
+                byTopic.computeIfAbsent(tp.topic(), t -> new ArrayList<>()).add(tp.partition());
+            }
+        } catch (RuntimeException e) {
+            return Map.of(); // a custom protocol reusing the "consumer" type
+        }
+        byTopic.values().forEach(list -> list.sort(null));
+        return byTopic;
+    }
+
+    /**
+     * Removes a member now, as its session expiring would: the group rebalances without it.
+     *
+     * @return false when the group has no such member
+     */
+    public boolean expireMember(String groupId, String memberId) {
+        Group group = groups.get(groupId);
+        if (group instanceof ConsumerGroup consumerGroup) {
+            return consumer.expireMember(consumerGroup, memberId);
+        }
+        return group instanceof ClassicGroup classicGroup && classic.expireMember(classicGroup, memberId);
+    }
+
+    /**
+     * Starts a rebalance now: a classic group's members learn it from their next heartbeat and rejoin; a KIP-848
+     * group's epoch moves, so its assignment is computed again and every member reconciles to the new epoch.
+     *
+     * @return false when the group has no members to rebalance
+     */
+    public boolean forceRebalance(String groupId) {
+        Group group = groups.get(groupId);
+        if (group instanceof ConsumerGroup consumerGroup) {
+            return consumer.forceRebalance(consumerGroup);
+        }
+        return group instanceof ClassicGroup classicGroup && classic.forceRebalance(classicGroup);
+    }
+
+    /**
+     * Runs {@code callback} when a member of the group with this client id next heartbeats (Heartbeat or
+     * ConsumerGroupHeartbeat); its session then counts from that moment of the broker clock.
+     */
+    public void onNextHeartbeat(String groupId, String clientId, Runnable callback) {
+        heartbeatWaiters.add(new HeartbeatWaiter(groupId, clientId, callback));
+    }
+
+    private void heartbeatReceived(String groupId, String clientId) {
+        heartbeatWaiters.removeIf(waiter -> {
+            if (waiter.groupId().equals(groupId) && waiter.clientId().equals(clientId)) {
+                waiter.callback().run();
+                return true;
+            }
+            return false;
+        });
+    }
+
+    private record HeartbeatWaiter(String groupId, String clientId, Runnable callback) {
     }
 }

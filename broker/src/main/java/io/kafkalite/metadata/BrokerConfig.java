@@ -2,7 +2,9 @@ package io.kafkalite.metadata;
 
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.TreeMap;
 
 import org.apache.kafka.common.config.ConfigDef;
@@ -11,6 +13,8 @@ import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.internals.BrokerSecurityConfigs;
+import org.apache.kafka.common.network.ListenerName;
 
 /**
  * Broker settings under Kafka's own names. Defaults suit tests (no initial rebalance delay, replication factor
@@ -65,6 +69,33 @@ public final class BrokerConfig {
     public static final String TRANSACTION_STATE_LOG_MIN_ISR = "transaction.state.log.min.isr";
     public static final String TRANSACTION_MAX_TIMEOUT_MS = "transaction.max.timeout.ms";
     public static final String TRANSACTIONAL_ID_EXPIRATION_MS = "transactional.id.expiration.ms";
+    public static final String LISTENERS = "listeners";
+    public static final String ADVERTISED_LISTENERS = "advertised.listeners";
+    public static final String LISTENER_SECURITY_PROTOCOL_MAP = "listener.security.protocol.map";
+    public static final String INTER_BROKER_LISTENER_NAME = "inter.broker.listener.name";
+    public static final String SECURITY_INTER_BROKER_PROTOCOL = "security.inter.broker.protocol";
+    public static final String SSL_CLIENT_AUTH = BrokerSecurityConfigs.SSL_CLIENT_AUTH_CONFIG;
+    public static final String SSL_PRINCIPAL_MAPPING_RULES = BrokerSecurityConfigs.SSL_PRINCIPAL_MAPPING_RULES_CONFIG;
+    public static final String SASL_ENABLED_MECHANISMS = BrokerSecurityConfigs.SASL_ENABLED_MECHANISMS_CONFIG;
+    public static final String SASL_MECHANISM_INTER_BROKER_PROTOCOL = "sasl.mechanism.inter.broker.protocol";
+    public static final String SASL_SERVER_MAX_RECEIVE_SIZE = BrokerSecurityConfigs.SASL_SERVER_MAX_RECEIVE_SIZE_CONFIG;
+    public static final String CONNECTIONS_MAX_REAUTH_MS = BrokerSecurityConfigs.CONNECTIONS_MAX_REAUTH_MS_CONFIG;
+    public static final String CONNECTION_FAILED_AUTHENTICATION_DELAY_MS = "connection.failed.authentication.delay.ms";
+    public static final String AUTHORIZER_CLASS_NAME = "authorizer.class.name";
+    public static final String SUPER_USERS = "super.users";
+    public static final String ALLOW_EVERYONE_IF_NO_ACL_FOUND = "allow.everyone.if.no.acl.found";
+    /** Per-listener settings: {@code listener.name.<listener, lower case>.<setting>}. */
+    public static final String LISTENER_PREFIX = "listener.name.";
+    /** JAAS settings per listener and mechanism: {@code listener.name.sasl_ssl.plain.sasl.jaas.config}. */
+    public static final String SASL_JAAS_CONFIG = "sasl.jaas.config";
+    /** Kafka's default map (the CONTROLLER entry exists for configurations written for KRaft). */
+    static final String DEFAULT_PROTOCOL_MAP =
+            "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL";
+
+    /** The ssl.* subset, parsed per listener into what kafka-clients' DefaultSslEngineFactory expects. */
+    private static final ConfigDef SSL_DEFINITION = new ConfigDef().withClientSslSupport()
+            .define(SSL_CLIENT_AUTH, Type.STRING, "none", ValidString.in("none", "requested", "required"), Importance.MEDIUM, "")
+            .define(SSL_PRINCIPAL_MAPPING_RULES, Type.STRING, "DEFAULT", Importance.LOW, "");
 
     static final ConfigDef DEFINITION = new ConfigDef()
             .define(NODE_ID, Type.INT, 1, Range.atLeast(0), Importance.HIGH, "Id of this broker in metadata responses.")
@@ -148,14 +179,53 @@ public final class BrokerConfig {
             .define(TRANSACTION_MAX_TIMEOUT_MS, Type.INT, 900000, Range.atLeast(1), Importance.HIGH,
                     "Largest transaction.timeout.ms a producer may ask for; a larger one fails its initTransactions().")
             .define(TRANSACTIONAL_ID_EXPIRATION_MS, Type.INT, 604800000, Range.atLeast(1), Importance.LOW,
-                    "A transactional id with no transaction for this long is forgotten.");
+                    "A transactional id with no transaction for this long is forgotten.")
+            .define(LISTENERS, Type.LIST, "PLAINTEXT://127.0.0.1:0", Importance.HIGH,
+                    "Comma-separated NAME://host:port entries to bind; an empty host binds every interface, port 0 a "
+                            + "free port.")
+            .define(ADVERTISED_LISTENERS, Type.LIST, null, Importance.HIGH,
+                    "What clients are told to connect to, per listener name; defaults to listeners. Port 0 means the "
+                            + "bound port.")
+            .define(LISTENER_SECURITY_PROTOCOL_MAP, Type.STRING, DEFAULT_PROTOCOL_MAP, Importance.LOW,
+                    "Listener name to security protocol (PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL).")
+            .define(INTER_BROKER_LISTENER_NAME, Type.STRING, null, Importance.LOW,
+                    "Accepted for compatibility; a single node has no inter-broker traffic.")
+            .define(SECURITY_INTER_BROKER_PROTOCOL, Type.STRING, "PLAINTEXT", Importance.LOW,
+                    "Accepted for compatibility; a single node has no inter-broker traffic.")
+            .withClientSslSupport()
+            .define(SSL_CLIENT_AUTH, Type.STRING, "none", ValidString.in("none", "requested", "required"), Importance.MEDIUM,
+                    "Whether TLS clients must (required) or may (requested) present a certificate.")
+            .define(SSL_PRINCIPAL_MAPPING_RULES, Type.STRING, "DEFAULT", Importance.LOW,
+                    "Rules mapping a client certificate's distinguished name to the principal's name.")
+            .define(SASL_ENABLED_MECHANISMS, Type.LIST, null, Importance.MEDIUM,
+                    "SASL mechanisms offered (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER); by default every "
+                            + "one of them (Kafka's default is GSSAPI, which Kafkalite does not offer).")
+            .define(SASL_MECHANISM_INTER_BROKER_PROTOCOL, Type.STRING, "GSSAPI", Importance.LOW,
+                    "Accepted for compatibility; a single node has no inter-broker traffic.")
+            .define(SASL_SERVER_MAX_RECEIVE_SIZE, Type.INT, 524288, Range.atLeast(1), Importance.LOW,
+                    "Largest frame a client may send before it has authenticated.")
+            .define(CONNECTIONS_MAX_REAUTH_MS, Type.LONG, 0L, Range.atLeast(0), Importance.LOW,
+                    "Accepted for compatibility; Kafkalite does not expire authenticated sessions.")
+            .define(CONNECTION_FAILED_AUTHENTICATION_DELAY_MS, Type.INT, 100, Range.atLeast(0), Importance.LOW,
+                    "How long the broker waits before answering (and closing) a failed authentication.")
+            .define(AUTHORIZER_CLASS_NAME, Type.STRING, "", Importance.MEDIUM,
+                    "Kafka's StandardAuthorizer (or kafka.security.authorizer.AclAuthorizer) "
+                            + "turns on ACL authorization; empty leaves every request authorized.")
+            .define(SUPER_USERS, Type.STRING, "", Importance.MEDIUM,
+                    "Principals that bypass ACLs, separated by semicolons, e.g. User:admin;User:CN=broker.")
+            .define(ALLOW_EVERYONE_IF_NO_ACL_FOUND, Type.BOOLEAN, false, Importance.MEDIUM,
+                    "Whether a resource without any ACL is open to everyone.");
 
     private final Map<String, Object> values;
     private final Map<String, String> explicit;
+    private final List<Listener> listeners;
 
+    @SuppressWarnings("unchecked")
     private BrokerConfig(Map<String, Object> values, Map<String, String> explicit) {
         this.values = values;
         this.explicit = explicit;
+        this.listeners = ListenerConfigs.parse((List<String>) values.get(LISTENERS),
+                (List<String>) values.get(ADVERTISED_LISTENERS), (String) values.get(LISTENER_SECURITY_PROTOCOL_MAP));
     }
 
     /**
@@ -164,13 +234,80 @@ public final class BrokerConfig {
      * @throws ConfigException naming the key that is unknown or whose value is invalid
      */
     public static BrokerConfig parse(Map<String, String> settings) {
-        for (String key : settings.keySet()) {
-            if (!DEFINITION.names().contains(key)) {
+        Map<String, String> global = new HashMap<>();
+        for (Map.Entry<String, String> setting : settings.entrySet()) {
+            String key = setting.getKey();
+            if (key.startsWith(LISTENER_PREFIX)) {
+                checkListenerSetting(key);
+            } else if (!DEFINITION.names().contains(key)) {
                 throw new ConfigException("Unknown broker config '" + key + "'. Kafkalite accepts: "
-                        + String.join(", ", new TreeMap<>(DEFINITION.configKeys()).keySet()));
+                        + String.join(", ", new TreeMap<>(DEFINITION.configKeys()).keySet())
+                        + ", and per listener listener.name.<listener>.ssl.*, .sasl.enabled.mechanisms and "
+                        + ".<mechanism>.sasl.jaas.config");
+            } else {
+                global.put(key, setting.getValue());
             }
         }
-        return new BrokerConfig(DEFINITION.parse(settings), Map.copyOf(settings));
+        return new BrokerConfig(DEFINITION.parse(global), Map.copyOf(settings));
+    }
+
+    /** {@code listener.name.<listener>.<setting>}: the setting must be one Kafka allows per listener. */
+    private static void checkListenerSetting(String key) {
+        String rest = key.substring(LISTENER_PREFIX.length());
+        int dot = rest.indexOf('.');
+        String setting = dot < 0 ? "" : rest.substring(dot + 1);
+        boolean perListener = setting.startsWith("ssl.") && DEFINITION.names().contains(setting)
+                || setting.equals(SASL_ENABLED_MECHANISMS) || setting.equals(SASL_SERVER_MAX_RECEIVE_SIZE)
+                || setting.equals(CONNECTIONS_MAX_REAUTH_MS)
+                || setting.matches("[a-z0-9-]+\\.(" + Pattern.quote(SASL_JAAS_CONFIG) + "|" + Pattern.quote(CONNECTIONS_MAX_REAUTH_MS) + ")");
+        if (!perListener) {
+            throw new ConfigException("Unknown broker config '" + key + "': after listener.name.<listener>. Kafkalite "
+                    + "accepts ssl.* settings, sasl.enabled.mechanisms and <mechanism>.sasl.jaas.config, e.g. "
+                    + "listener.name.sasl_ssl.plain.sasl.jaas.config");
+        }
+    }
+
+    /**
+     * A setting as given for one listener: {@code listener.name.<listener>.<name>} if set, else {@code <name>} if set,
+     * else null (the caller applies the default).
+     */
+    public String listenerSetting(ListenerName listener, String name) {
+        String own = explicit.get(LISTENER_PREFIX + listener.value().toLowerCase(Locale.ROOT) + "." + name);
+        return own != null ? own : explicit.get(name);
+    }
+
+    /** Every {@code ssl.*} setting for one listener, with listener overrides applied and defaults filled in. */
+    public Map<String, Object> sslSettings(ListenerName listener) {
+        Map<String, String> raw = new HashMap<>();
+        for (String name : SSL_DEFINITION.names()) {
+            String value = listenerSetting(listener, name);
+            if (value != null) {
+                raw.put(name, value);
+            }
+        }
+        return SSL_DEFINITION.parse(raw);
+    }
+
+    /** Whether any ssl keystore setting was given for this listener (else Kafkalite generates certificates). */
+    public boolean hasKeystore(ListenerName listener) {
+        return listenerSetting(listener, "ssl.keystore.location") != null
+                || listenerSetting(listener, "ssl.keystore.certificate.chain") != null;
+    }
+
+    /** The typed value of a setting (its default when not given). */
+    public Object value(String name) {
+        return values.get(name);
+    }
+
+    /** The typed value of a setting, with a listener's own value winning (for ssl.*, sasl.* and such). */
+    public Object listenerValue(ListenerName listener, String name) {
+        String own = listenerSetting(listener, name);
+        return own == null ? values.get(name) : ConfigDef.parseType(name, own, DEFINITION.configKeys().get(name).type);
+    }
+
+    /** The listeners to bind, in configuration order; the first is the one {@code bootstrapServers()} names. */
+    public List<Listener> listeners() {
+        return listeners;
     }
 
     public int nodeId() {
@@ -191,6 +328,10 @@ public final class BrokerConfig {
 
     public int socketRequestMaxBytes() {
         return (Integer) values.get(SOCKET_REQUEST_MAX_BYTES);
+    }
+
+    public int connectionFailedAuthenticationDelayMs() {
+        return (Integer) values.get(CONNECTION_FAILED_AUTHENTICATION_DELAY_MS);
     }
 
     public long retentionCheckIntervalMs() {

@@ -15,11 +15,19 @@ import java.util.Map;
 import io.kafkalite.log.EntryStore;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * The persisted history of broker metadata: topics, configs, log start offsets, producer id blocks, committed
- * offsets of consumer groups (transactional ones too), the state of transactional ids, group configs and the
- * delivery state of share groups' partitions, one event per entry, replayed on start. A broker without durable storage keeps no journal.
+ * offsets of consumer groups (transactional ones too), the state of transactional ids, SCRAM credentials,
+ * ACLs, group configs and the delivery state of share groups' partitions, one event per entry, replayed on start
+ * (and by a restart(): a broker in a temporary directory keeps its journal on the heap).
  */
 public final class MetadataJournal implements AutoCloseable {
 
@@ -42,11 +50,16 @@ public final class MetadataJournal implements AutoCloseable {
     // Transaction coordinator events.
     private static final byte TRANSACTION = 24;
     private static final byte TRANSACTIONAL_ID_EXPIRED = 25;
+    // Security events.
+    private static final byte SCRAM_CREDENTIAL = 32;
+    private static final byte SCRAM_CREDENTIAL_DELETED = 33;
+    private static final byte ACL_CREATED = 34;
+    private static final byte ACL_DELETED = 35;
     // Group configs and share-partition state (what Kafka's share coordinator keeps).
-    private static final byte GROUP_CONFIGURED = 32;
-    private static final byte SHARE_STATE_INITIALIZED = 33;
-    private static final byte SHARE_STATE_WRITTEN = 34;
-    private static final byte SHARE_STATE_DELETED = 35;
+    private static final byte GROUP_CONFIGURED = 40;
+    private static final byte SHARE_STATE_INITIALIZED = 41;
+    private static final byte SHARE_STATE_WRITTEN = 42;
+    private static final byte SHARE_STATE_DELETED = 43;
 
     private final EntryStore store;
 
@@ -94,6 +107,11 @@ public final class MetadataJournal implements AutoCloseable {
                     in.readBoolean());
             case TRANSACTION -> listener.onTransaction(readTransaction(in));
             case TRANSACTIONAL_ID_EXPIRED -> listener.onTransactionalIdExpired(in.readUTF());
+            case SCRAM_CREDENTIAL -> listener.onScramCredential(in.readUTF(), in.readByte(), readBytes(in), readBytes(in),
+                    readBytes(in), in.readInt());
+            case SCRAM_CREDENTIAL_DELETED -> listener.onScramCredentialDeleted(in.readUTF(), in.readByte());
+            case ACL_CREATED -> listener.onAclCreated(readAcl(in));
+            case ACL_DELETED -> listener.onAclDeleted(readAcl(in));
             case GROUP_CONFIGURED -> listener.onGroupConfigured(in.readUTF(), readMap(in));
             case SHARE_STATE_INITIALIZED -> listener.onShareStateInitialized(in.readUTF(), in.readUTF(), in.readInt(),
                     in.readLong());
@@ -284,6 +302,71 @@ public final class MetadataJournal implements AutoCloseable {
         });
     }
 
+    /** Records a user's SCRAM credential for a mechanism (Admin's ScramMechanism type byte). */
+    public void scramCredential(String user, byte mechanism, byte[] salt, byte[] storedKey, byte[] serverKey,
+                                int iterations) {
+        write(out -> {
+            out.writeByte(SCRAM_CREDENTIAL);
+            out.writeUTF(user);
+            out.writeByte(mechanism);
+            writeBytes(out, salt);
+            writeBytes(out, storedKey);
+            writeBytes(out, serverKey);
+            out.writeInt(iterations);
+        });
+    }
+
+    public void scramCredentialDeleted(String user, byte mechanism) {
+        write(out -> {
+            out.writeByte(SCRAM_CREDENTIAL_DELETED);
+            out.writeUTF(user);
+            out.writeByte(mechanism);
+        });
+    }
+
+    public void aclCreated(AclBinding acl) {
+        write(out -> {
+            out.writeByte(ACL_CREATED);
+            writeAcl(out, acl);
+        });
+    }
+
+    public void aclDeleted(AclBinding acl) {
+        write(out -> {
+            out.writeByte(ACL_DELETED);
+            writeAcl(out, acl);
+        });
+    }
+
+    private static void writeAcl(DataOutputStream out, AclBinding acl) throws IOException {
+        out.writeByte(acl.pattern().resourceType().code());
+        out.writeUTF(acl.pattern().name());
+        out.writeByte(acl.pattern().patternType().code());
+        out.writeUTF(acl.entry().principal());
+        out.writeUTF(acl.entry().host());
+        out.writeByte(acl.entry().operation().code());
+        out.writeByte(acl.entry().permissionType().code());
+    }
+
+    private static AclBinding readAcl(DataInputStream in) throws IOException {
+        ResourcePattern pattern = new ResourcePattern(ResourceType.fromCode(in.readByte()), in.readUTF(),
+                PatternType.fromCode(in.readByte()));
+        return new AclBinding(pattern, new AccessControlEntry(in.readUTF(), in.readUTF(),
+                AclOperation.fromCode(in.readByte()), AclPermissionType.fromCode(in.readByte())));
+    }
+
+    private static void writeBytes(DataOutputStream out, byte[] bytes) throws IOException {
+        out.writeInt(bytes.length);
+        out.write(bytes);
+    }
+
+    private static byte[] readBytes(DataInputStream in) throws IOException {
+        byte[] bytes = new byte[in.readInt()];
+        in.readFully(bytes);
+        return bytes;
+    }
+
+
     /** Records the configs set on a group (all of them, replacing the previous ones). */
     public void groupConfigured(String group, Map<String, String> configs) {
         write(out -> {
@@ -434,6 +517,19 @@ public final class MetadataJournal implements AutoCloseable {
         }
 
         default void onTransactionalIdExpired(String transactionalId) {
+        }
+
+        default void onScramCredential(String user, byte mechanism, byte[] salt, byte[] storedKey, byte[] serverKey,
+                                       int iterations) {
+        }
+
+        default void onScramCredentialDeleted(String user, byte mechanism) {
+        }
+
+        default void onAclCreated(AclBinding acl) {
+        }
+
+        default void onAclDeleted(AclBinding acl) {
         }
 
         default void onGroupConfigured(String group, Map<String, String> configs) {

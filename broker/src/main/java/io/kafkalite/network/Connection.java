@@ -7,7 +7,9 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 
 import io.kafkalite.api.ApiRequest;
+import io.kafkalite.api.ClientSession;
 import io.kafkalite.api.ResponseSink;
+import org.apache.kafka.common.network.ByteBufferSend;
 import org.apache.kafka.common.network.Send;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.SendBuilder;
@@ -25,29 +27,69 @@ final class Connection implements ResponseSink {
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
 
     private final SocketServer server;
-    private final SocketChannel channel;
+    private final ClientSession session;
     private final SelectionKey key;
     private final String remoteAddress;
     private final ByteBuffer sizeBuffer = ByteBuffer.allocate(4);
-    private final SocketTransferableChannel transferable;
+    private final Transport transport;
     private ByteBuffer frame;
     private Send outgoing;
+    /** Set for the answer to a failed authentication: the connection closes once it is written. */
+    private boolean closeAfterWrite;
     /** The answer to the request in flight, handed over from the broker loop. */
     private volatile PendingResponse pending;
     private volatile boolean open = true;
     /** Set by the broker loop when the request in flight was unacceptable; the network thread closes. */
     private volatile String closeReason;
 
-    Connection(SocketServer server, SocketChannel channel, SelectionKey key) throws IOException {
+    Connection(SocketServer server, SocketChannel channel, SelectionKey key, ClientSession session, Transport transport)
+            throws IOException {
         this.server = server;
-        this.channel = channel;
+        this.session = session;
         this.key = key;
         this.remoteAddress = String.valueOf(channel.getRemoteAddress());
-        this.transferable = new SocketTransferableChannel(channel);
+        this.transport = transport;
+    }
+
+    /** The socket is readable: the TLS handshake goes first, then request frames. */
+    void onReadable() throws IOException {
+        if (handshakeDone()) {
+            readFrames();
+        }
+    }
+
+    /** The socket takes more bytes: the handshake's or the pending response's. */
+    void onWritable() throws IOException {
+        if (outgoing != null) {
+            writePending();
+        } else if (handshakeDone() && transport.hasBufferedInput()) {
+            readFrames();
+        }
+    }
+
+    /** Advances the TLS handshake; once complete, the session learns the client's certificate. */
+    private boolean handshakeDone() throws IOException {
+        if (session.isTransportReady()) {
+            return true;
+        }
+        boolean done;
+        try {
+            done = transport.handshake();
+        } catch (IOException e) {
+            LOG.info("TLS handshake with {} failed: {}", remoteAddress, e.getMessage());
+            throw e;
+        }
+        if (!done) {
+            key.interestOps(transport.handshakeWantsWrite() ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+            return false;
+        }
+        key.interestOps(SelectionKey.OP_READ);
+        session.transportReady(transport.tlsSession());
+        return true;
     }
 
     /** Reads until one whole frame is in, then hands it on and stops reading until it is answered. */
-    void readFrames() throws IOException {
+    private void readFrames() throws IOException {
         if (frame == null) {
             read(sizeBuffer);
             if (sizeBuffer.hasRemaining()) {
@@ -55,9 +97,10 @@ final class Connection implements ResponseSink {
             }
             int size = sizeBuffer.flip().getInt();
             sizeBuffer.clear();
-            if (size < 0 || size > server.maxFrameBytes()) {
-                reject("request frame of " + size + " bytes is outside 0.." + server.maxFrameBytes()
-                        + " (socket.request.max.bytes)");
+            int limit = session.maxFrameBytes(server.maxFrameBytes());
+            if (size < 0 || size > limit) {
+                reject("request frame of " + size + " bytes is outside 0.." + limit + (session.isAuthenticated()
+                        ? " (socket.request.max.bytes)" : " (sasl.server.max.receive.size, before authentication)"));
                 return;
             }
             frame = ByteBuffer.allocate(size);
@@ -73,7 +116,7 @@ final class Connection implements ResponseSink {
     }
 
     private void read(ByteBuffer buffer) throws IOException {
-        if (channel.read(buffer) < 0) {
+        if (transport.read(buffer) < 0) {
             throw new EOFException("closed by client");
         }
     }
@@ -85,13 +128,25 @@ final class Connection implements ResponseSink {
 
     @Override
     public void send(ApiRequest request, ApiMessage response, short version) {
-        pending = new PendingResponse(request, response, version);
+        pending = new PendingResponse(request, response, version, null, false);
+        server.responseReady(this);
+    }
+
+    @Override
+    public void sendAndClose(ApiRequest request, ApiMessage response, short version) {
+        pending = new PendingResponse(request, response, version, null, true);
+        server.responseReady(this);
+    }
+
+    @Override
+    public void sendRawToken(byte[] token) {
+        pending = new PendingResponse(null, null, (short) 0, ByteBuffer.wrap(token), false);
         server.responseReady(this);
     }
 
     @Override
     public void sendNothing(ApiRequest request) {
-        pending = new PendingResponse(request, null, (short) 0);
+        pending = new PendingResponse(request, null, (short) 0, null, false);
         server.responseReady(this);
     }
 
@@ -112,12 +167,13 @@ final class Connection implements ResponseSink {
         if (!open || response == null) {
             return;
         }
-        if (response.body == null) {
+        if (response.body == null && response.rawToken == null) {
             unmute();
             return;
         }
+        closeAfterWrite = response.closeAfter;
         try {
-            outgoing = serialize(response);
+            outgoing = response.rawToken != null ? ByteBufferSend.sizePrefixed(response.rawToken) : serialize(response);
         } catch (RuntimeException e) {
             LOG.error("Cannot serialise the response to {}; closing the connection", response.request, e);
             close();
@@ -131,22 +187,34 @@ final class Connection implements ResponseSink {
         }
     }
 
-    void writePending() throws IOException {
+    private void writePending() throws IOException {
         if (outgoing == null) {
             return;
         }
-        outgoing.writeTo(transferable);
+        outgoing.writeTo(transport);
         if (!outgoing.completed()) {
             key.interestOps(SelectionKey.OP_WRITE);
+        } else if (closeAfterWrite) {
+            close(); // the answer to a failed authentication is out; the failure itself was logged
         } else {
             outgoing = null;
             unmute();
         }
     }
 
+    /** Reads again; requests a TLS record already brought in are read now, as no OP_READ will announce them. */
     private void unmute() {
-        if (key.isValid()) {
-            key.interestOps(SelectionKey.OP_READ);
+        if (!key.isValid()) {
+            return;
+        }
+        key.interestOps(SelectionKey.OP_READ);
+        if (transport.hasBufferedInput()) {
+            try {
+                readFrames();
+            } catch (IOException e) {
+                LOG.debug("Connection {} closed: {}", remoteAddress, e.getMessage());
+                close();
+            }
         }
     }
 
@@ -168,7 +236,7 @@ final class Connection implements ResponseSink {
         open = false;
         key.cancel();
         try {
-            channel.close();
+            transport.close();
         } catch (IOException e) {
             LOG.debug("Error closing connection {}", remoteAddress, e);
         }
@@ -185,6 +253,13 @@ final class Connection implements ResponseSink {
         return remoteAddress;
     }
 
-    private record PendingResponse(ApiRequest request, ApiMessage body, short version) {
+    @Override
+    public ClientSession session() {
+        return session;
+    }
+
+    /** A response body, or a bare SASL token (after a v0 handshake), or neither (nothing to send). */
+    private record PendingResponse(ApiRequest request, ApiMessage body, short version, ByteBuffer rawToken,
+                                   boolean closeAfter) {
     }
 }

@@ -14,12 +14,16 @@ import java.util.Iterator;
 import java.util.List;
 
 import io.kafkalite.api.BrokerLoop;
+import io.kafkalite.api.ClientSession;
+import io.kafkalite.metadata.Listener;
+import io.kafkalite.security.BrokerSecurity;
+import io.kafkalite.security.TlsServerContext;
 import org.agrona.concurrent.ManyToOneConcurrentLinkedQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The listening socket and every client connection, served by one selector thread. It reads size-prefixed
+ * The listening sockets (one per listener) and every client connection, served by one selector thread. It reads size-prefixed
  * frames, hands them to the broker loop and writes the responses back; decoding happens on the loop.
  *
  * <p>Like Kafka, a connection is muted while its request is in flight, so responses leave in request order even
@@ -30,47 +34,65 @@ public final class SocketServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SocketServer.class);
 
     private final Selector selector;
-    private final ServerSocketChannel serverChannel;
+    private final List<ServerSocketChannel> serverChannels;
+    private final List<Listener> listeners;
     private final int maxFrameBytes;
+    private final BrokerSecurity security;
     private BrokerLoop loop;
     private final ManyToOneConcurrentLinkedQueue<Connection> responded = new ManyToOneConcurrentLinkedQueue<>();
     private final List<Connection> connections = new ArrayList<>();
     private volatile boolean running;
     private Thread thread;
 
-    private SocketServer(Selector selector, ServerSocketChannel serverChannel, int maxFrameBytes) {
+    private SocketServer(Selector selector, List<ServerSocketChannel> serverChannels, List<Listener> listeners,
+                         int maxFrameBytes, BrokerSecurity security) {
         this.selector = selector;
-        this.serverChannel = serverChannel;
+        this.security = security;
+        this.serverChannels = serverChannels;
+        this.listeners = listeners;
         this.maxFrameBytes = maxFrameBytes;
     }
 
     /**
-     * Binds the listening socket (port 0 picks a free port) without accepting yet, so the port is known
-     * before the broker state that advertises it is built.
+     * Binds every listener's socket (port 0 picks a free port) without accepting yet, so the ports are known
+     * before the broker state that advertises them is built. One selector thread serves all listeners.
      *
      * @throws UncheckedIOException naming the address when it cannot be bound (e.g. the port is in use)
      */
-    public static SocketServer bind(String host, int port, int maxFrameBytes) {
+    public static SocketServer bind(List<Listener> listeners, int maxFrameBytes, BrokerSecurity security) {
         Selector selector = null;
-        ServerSocketChannel channel = null;
+        List<ServerSocketChannel> channels = new ArrayList<>();
+        List<Listener> bound = new ArrayList<>();
+        Listener binding = null;
         try {
             selector = Selector.open();
-            channel = ServerSocketChannel.open();
-            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            channel.bind(new InetSocketAddress(host, port));
-            channel.configureBlocking(false);
-            channel.register(selector, SelectionKey.OP_ACCEPT);
-            return new SocketServer(selector, channel, maxFrameBytes);
-        } catch (IOException e) {
-            closeQuietly(channel);
+            for (Listener listener : listeners) {
+                binding = listener;
+                ServerSocketChannel channel = ServerSocketChannel.open();
+                channels.add(channel);
+                channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                channel.bind(listener.bindHost().isEmpty() ? new InetSocketAddress(listener.bindPort())
+                        : new InetSocketAddress(listener.bindHost(), listener.bindPort()));
+                channel.configureBlocking(false);
+                Listener boundListener = listener.bound(((InetSocketAddress) channel.getLocalAddress()).getPort());
+                channel.register(selector, SelectionKey.OP_ACCEPT, boundListener);
+                bound.add(boundListener);
+            }
+            return new SocketServer(selector, channels, List.copyOf(bound), maxFrameBytes, security);
+        } catch (IOException | RuntimeException e) {
+            channels.forEach(SocketServer::closeQuietly);
             closeQuietly(selector);
-            throw new UncheckedIOException("Cannot listen on " + host + ":" + port + ": " + e.getMessage()
-                    + (port != 0 ? " (is another broker using that port? port 0 picks a free one)" : ""), e);
+            String where = binding == null ? "" : binding.name().value() + " listener "
+                    + Listener.hostAndPort(binding.bindHost(), binding.bindPort());
+            String message = "Cannot listen on " + where + ": " + e.getMessage() + (binding != null && binding.bindPort() != 0
+                    ? " (is another broker using that port? port 0 picks a free one)" : "");
+            throw new UncheckedIOException(message, e instanceof IOException io ? io : new IOException(e));
         }
     }
 
-    public int port() {
-        return ((InetSocketAddress) serverChannel.socket().getLocalSocketAddress()).getPort();
+    /** The listeners with their bound ports, in configuration order. */
+    public List<Listener> listeners() {
+        return listeners;
     }
 
     /** Starts accepting connections; their request frames go to {@code loop}. */
@@ -113,16 +135,16 @@ public final class SocketServer implements AutoCloseable {
             return;
         }
         if (key.isAcceptable()) {
-            accept();
+            accept((ServerSocketChannel) key.channel(), (Listener) key.attachment());
             return;
         }
         Connection connection = (Connection) key.attachment();
         try {
             if (key.isReadable()) {
-                connection.readFrames();
+                connection.onReadable();
             }
             if (key.isValid() && key.isWritable()) {
-                connection.writePending();
+                connection.onWritable();
             }
         } catch (IOException e) {
             LOG.debug("Connection {} closed: {}", connection.remoteAddress(), e.getMessage());
@@ -130,20 +152,37 @@ public final class SocketServer implements AutoCloseable {
         }
     }
 
-    private void accept() {
+    private void accept(ServerSocketChannel serverChannel, Listener listener) {
         try {
             SocketChannel channel;
             while ((channel = serverChannel.accept()) != null) {
                 channel.configureBlocking(false);
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 SelectionKey key = channel.register(selector, SelectionKey.OP_READ);
-                Connection connection = new Connection(this, channel, key);
+                TlsServerContext tls = security.tls(listener.name());
+                Transport transport;
+                try {
+                    transport = tls == null ? new PlaintextTransport(channel) : new TlsTransport(channel, newEngine(tls, channel));
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("Cannot start TLS with {}: {}", channel.getRemoteAddress(), e.getMessage());
+                    key.cancel();
+                    channel.close();
+                    continue;
+                }
+                Connection connection = new Connection(this, channel, key, new ClientSession(listener,
+                        ((InetSocketAddress) channel.getRemoteAddress()).getAddress().getHostAddress(), tls,
+                        security.sasl(listener.name())), transport);
                 key.attach(connection);
                 connections.add(connection);
             }
         } catch (IOException e) {
             LOG.warn("Failed to accept a connection: {}", e.getMessage());
         }
+    }
+
+    private static javax.net.ssl.SSLEngine newEngine(TlsServerContext tls, SocketChannel channel) throws IOException {
+        InetSocketAddress peer = (InetSocketAddress) channel.getRemoteAddress();
+        return tls.newEngine(peer.getHostString(), peer.getPort());
     }
 
     BrokerLoop loop() {
@@ -176,7 +215,7 @@ public final class SocketServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        closeQuietly(serverChannel);
+        serverChannels.forEach(SocketServer::closeQuietly);
         closeQuietly(selector);
     }
 

@@ -496,7 +496,7 @@ public final class TransactionCoordinator implements MetadataJournal.Listener {
     /**
      * ListTransactions: every transactional id matching all given filters (empty filters match everything).
      *
-     * @param minDurationMs only transactions open at least this long, or -1
+     * @param minDurationMs only transactions that started longer ago than this, or -1
      * @param idPattern a regular expression the transactional id must match, or null
      */
     public List<TransactionView> list(Set<String> states, Set<Long> producerIdFilter, long minDurationMs,
@@ -506,8 +506,7 @@ public final class TransactionCoordinator implements MetadataJournal.Listener {
         for (Transaction transaction : transactions.values()) {
             if (!states.isEmpty() && !states.contains(transaction.state.kafkaName())
                     || !producerIdFilter.isEmpty() && !producerIdFilter.contains(transaction.producerId)
-                    || minDurationMs >= 0 && (transaction.state != TransactionState.ONGOING
-                        || now - transaction.startTimestamp < minDurationMs)
+                    || minDurationMs >= 0 && now - transaction.startTimestamp <= minDurationMs
                     || idPattern != null && !idPattern.matcher(transaction.transactionalId).matches()) {
                 continue;
             }

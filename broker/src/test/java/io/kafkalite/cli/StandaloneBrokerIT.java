@@ -46,6 +46,32 @@ class StandaloneBrokerIT {
     }
 
     @Test
+    void secureListenersFromTheCommandLine() throws Exception {
+        try (StandaloneBroker broker = StandaloneBroker.launch("--config",
+                "listeners=PLAINTEXT://127.0.0.1:0,SASL_SSL://127.0.0.1:0", "--add-scram",
+                "SCRAM-SHA-512=[name=alice,password=alice-secret]")) {
+            broker.awaitReady();
+            java.util.regex.Matcher listener = java.util.regex.Pattern.compile("listener SASL_SSL at (\\S+)")
+                    .matcher(broker.output());
+            java.util.regex.Matcher truststore = java.util.regex.Pattern.compile("ssl.truststore.location=(\\S+)")
+                    .matcher(broker.output());
+            assertThat(listener.find() && truststore.find()).as(broker.output()).isTrue();
+            Properties props = new Properties();
+            props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, listener.group(1));
+            props.put("security.protocol", "SASL_SSL");
+            props.put("sasl.mechanism", "SCRAM-SHA-512");
+            props.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required "
+                    + "username=\"alice\" password=\"alice-secret\";");
+            props.put("ssl.truststore.location", truststore.group(1));
+            props.put("ssl.truststore.password", "kafkalite");
+            try (Admin admin = Admin.create(props)) {
+                assertThat(admin.describeCluster().nodes().get()).singleElement()
+                        .satisfies(n -> assertThat(n.host() + ":" + n.port()).isEqualTo(listener.group(1)));
+            }
+        }
+    }
+
+    @Test
     void acknowledgedRecordsTopicsAndConfigsSurviveAKilledProcess() throws Exception {
         try (StandaloneBroker broker = StandaloneBroker.launch("--port", "0", "--data-dir", dataDir.toString())) {
             String bootstrap = broker.awaitReady();

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 import io.kafkalite.KafkaLite;
@@ -25,20 +26,36 @@ final class ClusterResource implements KafkaCluster, ExtensionContext.Store.Clos
 
     private final KafkaLite broker;
     private final String bootstrapServers;
+    /** The secure set-up of an embedded broker, or null. */
+    private final ClusterSecurity security;
+    /** The user's own client settings for an external cluster (empty for an embedded one). */
+    private final Map<String, Object> externalClientConfig;
     private Admin admin;
     private boolean closed;
 
-    private ClusterResource(KafkaLite broker, String bootstrapServers) {
+    private ClusterResource(KafkaLite broker, String bootstrapServers, ClusterSecurity security,
+                            Map<String, Object> externalClientConfig) {
         this.broker = broker;
         this.bootstrapServers = bootstrapServers;
+        this.security = security;
+        this.externalClientConfig = externalClientConfig;
     }
 
     static ClusterResource embedded(KafkaLite broker) {
-        return new ClusterResource(broker, broker.bootstrapServers());
+        return embedded(broker, null);
+    }
+
+    /** An embedded broker started with {@code security} (null: none); its declared ACLs are created now. */
+    static ClusterResource embedded(KafkaLite broker, ClusterSecurity security) {
+        ClusterResource cluster = new ClusterResource(broker, broker.bootstrapServers(), security, Map.of());
+        if (security != null) {
+            security.createAcls(cluster.clientConfig());
+        }
+        return cluster;
     }
 
     static ClusterResource external(String bootstrapServers) {
-        return new ClusterResource(null, bootstrapServers);
+        return new ClusterResource(null, bootstrapServers, null, ExternalClientConfig.fromSystem());
     }
 
     /** The embedded broker, or null for an external cluster. */
@@ -60,7 +77,20 @@ final class ClusterResource implements KafkaCluster, ExtensionContext.Store.Clos
 
     @Override
     public Map<String, Object> clientConfig() {
-        Map<String, Object> config = new HashMap<>();
+        Map<String, Object> config = new HashMap<>(externalClientConfig);
+        if (security != null) {
+            config.putAll(security.clientConfig(broker, null));
+        }
+        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return config;
+    }
+
+    @Override
+    public Map<String, Object> clientConfig(String user) {
+        if (security == null) {
+            return KafkaCluster.super.clientConfig(user);
+        }
+        Map<String, Object> config = security.clientConfig(broker, user);
         config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         return config;
     }
@@ -68,6 +98,11 @@ final class ClusterResource implements KafkaCluster, ExtensionContext.Store.Clos
     @Override
     public boolean isEmbedded() {
         return broker != null;
+    }
+
+    @Override
+    public Optional<KafkaLite> embeddedBroker() {
+        return Optional.ofNullable(broker);
     }
 
     @Override

@@ -40,7 +40,8 @@ final class InjectedClients {
                          ExtensionContext.Store store) {
         Parameter parameter = parameterContext.getParameter();
         Class<?> type = parameter.getType();
-        Map<String, Object> config = cluster.clientConfig();
+        Map<String, Object> config = parameterContext.findAnnotation(KafkaUser.class)
+                .map(user -> cluster.clientConfig(user.value())).orElseGet(cluster::clientConfig);
         AutoCloseable client;
         if (ADMINS.contains(type)) {
             config.putAll(properties(parameterContext));

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 import io.kafkalite.KafkaLite;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
@@ -35,8 +36,8 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * {@value #EXTERNAL_BOOTSTRAP_ENV}) to a bootstrap address runs the same tests against that Kafka cluster instead
  * of an embedded broker.
  */
-public final class KafkaLiteExtension implements BeforeAllCallback, BeforeEachCallback, ParameterResolver,
-        TestExecutionExceptionHandler {
+public final class KafkaLiteExtension implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback,
+        ParameterResolver, TestExecutionExceptionHandler {
 
     /** System property naming an external cluster to test against instead of the embedded broker. */
     public static final String EXTERNAL_BOOTSTRAP_PROPERTY = "kafkalite.external.bootstrap.servers";
@@ -78,6 +79,15 @@ public final class KafkaLiteExtension implements BeforeAllCallback, BeforeEachCa
         state.beforeTest();
     }
 
+    /** Removes the test's fault rules and brings a paused or stopped broker back, before its clients close. */
+    @Override
+    public void afterEach(ExtensionContext context) {
+        TestState state = context.getStore(NAMESPACE).get(CLASS_STATE, TestState.class);
+        if (state != null) {
+            state.cluster.embeddedBroker().ifPresent(TestControl::restore);
+        }
+    }
+
     private Configuration configuration(ExtensionContext context) {
         Optional<KafkaLiteTest> annotation = context.getTestClass()
                 .flatMap(c -> AnnotationSupport.findAnnotation(c, KafkaLiteTest.class));
@@ -96,8 +106,10 @@ public final class KafkaLiteExtension implements BeforeAllCallback, BeforeEachCa
         for (String spec : test.topics()) {
             topics.add(TopicSpec.parse(spec, origin));
         }
+        ClusterSecurity security = ClusterSecurity.of(test.sasl(), test.tls(), List.of(test.users()), List.of(test.acls()),
+                origin);
         return new Configuration(topics, Settings.parse(test.brokerConfig(), origin), test.resetBetweenTests(),
-                test.shared());
+                test.shared(), security, test.manualClock());
     }
 
     private static TestState start(ExtensionContext context, Configuration configuration) {
@@ -108,7 +120,8 @@ public final class KafkaLiteExtension implements BeforeAllCallback, BeforeEachCa
         if (cluster == null) {
             cluster = configuration.shared()
                     ? context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(
-                            "shared-broker " + new TreeMap<>(configuration.brokerConfig()),
+                            "shared-broker " + new TreeMap<>(configuration.brokerConfig()) + " " + configuration.security()
+                                    + (configuration.manualClock() ? " manual clock" : ""),
                             key -> startBroker(configuration), ClusterResource.class)
                     : store.getOrComputeIfAbsent("broker", key -> startBroker(configuration), ClusterResource.class);
         } else {
@@ -120,7 +133,17 @@ public final class KafkaLiteExtension implements BeforeAllCallback, BeforeEachCa
 
     private static ClusterResource startBroker(Configuration configuration) {
         try {
-            return ClusterResource.embedded(KafkaLite.builder().brokerConfigs(configuration.brokerConfig()).start());
+            KafkaLite.Builder builder = KafkaLite.builder();
+            ClusterSecurity security = configuration.security();
+            if (security == null) {
+                builder.brokerConfigs(configuration.brokerConfig());
+            } else {
+                security.configure(builder, configuration.brokerConfig());
+            }
+            if (configuration.manualClock()) {
+                builder.manualClock();
+            }
+            return ClusterResource.embedded(builder.start(), security);
         } catch (IllegalArgumentException e) {
             throw new ExtensionConfigurationException("Bad broker config: " + e.getMessage(), e);
         }
@@ -176,6 +199,8 @@ public final class KafkaLiteExtension implements BeforeAllCallback, BeforeEachCa
     public void handleTestExecutionException(ExtensionContext context, Throwable throwable) throws Throwable {
         TestState state = context.getStore(NAMESPACE).get(CLASS_STATE, TestState.class);
         if (state != null) {
+            // the snapshot's own clients must get through: report the faults, then lift them and any pause
+            state.cluster.embeddedBroker().ifPresent(broker -> throwable.addSuppressed(TestControl.reportAndRestore(broker)));
             throwable.addSuppressed(BrokerSnapshot.of(state.cluster));
         }
         throw throwable;
@@ -183,7 +208,7 @@ public final class KafkaLiteExtension implements BeforeAllCallback, BeforeEachCa
 
     /** What a test class asked for. */
     private record Configuration(List<TopicSpec> topics, Map<String, String> brokerConfig, boolean reset,
-                                 boolean shared) {
+                                 boolean shared, ClusterSecurity security, boolean manualClock) {
     }
 
     /** The cluster of a class and whether its next test needs a reset. */
@@ -213,8 +238,37 @@ public final class KafkaLiteExtension implements BeforeAllCallback, BeforeEachCa
         private final Map<String, String> brokerConfig = new LinkedHashMap<>();
         private boolean resetBetweenTests = true;
         private boolean shared;
+        private String sasl = "";
+        private boolean tls;
+        private final List<String> users = new ArrayList<>();
+        private final List<String> acls = new ArrayList<>();
+        private boolean manualClock;
 
         private Builder() {
+        }
+
+        /** A SASL mechanism the broker requires; see {@link KafkaLiteTest#sasl()}. */
+        public Builder sasl(String mechanism) {
+            this.sasl = mechanism;
+            return this;
+        }
+
+        /** TLS with a generated certificate; see {@link KafkaLiteTest#tls()}. */
+        public Builder tls(boolean tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        /** A user who can log in (see {@link KafkaUser}); the password may be empty over TLS alone or OAUTHBEARER. */
+        public Builder user(String name, String password) {
+            users.add(name + ":" + password);
+            return this;
+        }
+
+        /** An ACL in {@link KafkaLiteTest#acls()} notation, e.g. {@code "ALLOW User:alice READ TOPIC orders"}. */
+        public Builder acl(String acl) {
+            acls.add(acl);
+            return this;
         }
 
         /** A topic created before the first test and recreated empty before each test. */
@@ -249,9 +303,19 @@ public final class KafkaLiteExtension implements BeforeAllCallback, BeforeEachCa
             return this;
         }
 
+        /**
+         * Runs the broker on a clock that only moves when the test calls {@link KafkaCluster#advanceClock}, so
+         * session timeouts, retention and delayed responses happen at once instead of after real waits.
+         */
+        public Builder manualClock() {
+            this.manualClock = true;
+            return this;
+        }
+
         public KafkaLiteExtension build() {
             return new KafkaLiteExtension(new Configuration(List.copyOf(topics), Map.copyOf(brokerConfig),
-                    resetBetweenTests, shared));
+                    resetBetweenTests, shared, ClusterSecurity.of(sasl, tls, users, acls, "KafkaLiteExtension.builder()"),
+                    manualClock));
         }
     }
 }

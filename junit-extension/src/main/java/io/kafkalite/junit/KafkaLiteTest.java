@@ -46,4 +46,35 @@ public @interface KafkaLiteTest {
      * Shared brokers suit classes that run one after another; with parallel classes, keep a broker per class.
      */
     boolean shared() default false;
+
+    /**
+     * A SASL mechanism the broker requires: {@code PLAIN}, {@code SCRAM-SHA-256}, {@code SCRAM-SHA-512} or
+     * {@code OAUTHBEARER} (Kafka's unsecured tokens). Injected clients and {@link KafkaCluster#clientConfig()} log in as
+     * a super user; {@link KafkaUser} on a parameter (or {@link KafkaCluster#clientConfig(String)}) logs in as one of
+     * {@link #users()}. Empty (the default): no SASL.
+     */
+    String sasl() default "";
+
+    /**
+     * TLS with a certificate the broker generates: clients get its CA as their truststore. With {@link #sasl()} the
+     * listener is SASL_SSL; without, it is SSL with client certificates ({@code CN=name} is the principal
+     * {@code User:name}).
+     */
+    boolean tls() default false;
+
+    /** Users, {@code "name:password"} (just {@code "name"} over TLS without SASL or with OAUTHBEARER). */
+    String[] users() default {};
+
+    /**
+     * ACLs, which switch the broker's authorizer on (Kafka's StandardAuthorizer semantics):
+     * {@code "ALLOW User:alice READ,WRITE TOPIC orders"}, {@code "ALLOW alice READ GROUP billing- PREFIXED"},
+     * {@code "DENY User:bob ALL TOPIC payments HOST=10.0.0.1"}. The extension's super user is exempt.
+     */
+    String[] acls() default {};
+
+    /**
+     * Run the broker on a manual clock that only moves when the test calls {@link KafkaCluster#advanceClock}:
+     * session timeouts, retention and delayed responses then take no real time (default false).
+     */
+    boolean manualClock() default false;
 }

@@ -7,12 +7,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -60,12 +62,25 @@ public final class EventProcessor implements Runnable, AutoCloseable {
                             record.value() + " flagged: " + r)));
                 }
                 producer.flush();
-                consumer.commitSync(); // at least once: alerts are out before the offsets move
+                commit();
             }
         } finally {
             if (!hung.get()) {
                 closeClients();
             }
+        }
+    }
+
+    /**
+     * At least once: alerts are out before the offsets move. A commit refused because the group moved on (this
+     * instance was expelled, or a rebalance is under way) is not fatal: the next poll rejoins, and the records since
+     * the last commit are processed again by whoever owns them now.
+     */
+    private void commit() {
+        try {
+            consumer.commitSync();
+        } catch (CommitFailedException | RebalanceInProgressException e) {
+            // the group rebalanced under us; see above
         }
     }
 

@@ -38,8 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 @KafkaLiteTest(topics = {EventCounter.EVENTS + ":2", EventCounter.COUNTS + ":2"})
 class ExactlyOnceCounterTest {
 
-    private static final int KEYS = 4;
-    private static final int PER_KEY = 300;
+    static final int KEYS = 4;
+    static final int PER_KEY = 300;
 
     @TempDir
     Path stateDir;
@@ -83,7 +83,7 @@ class ExactlyOnceCounterTest {
         }
     }
 
-    private static void send(Producer<String, String> producer, int from, int to) throws Exception {
+    static void send(Producer<String, String> producer, int from, int to) throws Exception {
         for (int i = from; i < to; i++) {
             for (int key = 0; key < KEYS; key++) {
                 producer.send(new ProducerRecord<>(EventCounter.EVENTS, "key-" + key, "event-" + i));
@@ -111,7 +111,7 @@ class ExactlyOnceCounterTest {
     }
 
     /** Reads the counts topic with read_committed until {@code total} counts arrived; returns them per key in order. */
-    private static Map<String, List<Long>> awaitCommittedCounts(KafkaCluster kafka, int total, Duration timeout) {
+    static Map<String, List<Long>> awaitCommittedCounts(KafkaCluster kafka, int total, Duration timeout) {
         Map<String, Object> config = new HashMap<>(kafka.clientConfig());
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);

@@ -3,7 +3,6 @@ package io.kafkalite.examples.game;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -21,27 +20,15 @@ class FraudDetectionTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    private final List<EventProcessor> processors = new ArrayList<>();
-    private final List<Thread> threads = new ArrayList<>();
+    private final RunningProcessors processors = new RunningProcessors();
 
     @AfterEach
     void stopProcessors() throws InterruptedException {
-        processors.forEach(EventProcessor::close);
-        for (Thread thread : threads) {
-            thread.join();
-        }
-        processors.forEach(EventProcessor::close); // releases hung instances once their threads ended
+        processors.close();
     }
 
     private EventProcessor startProcessor(KafkaCluster kafka, String name, Map<String, Object> overrides) {
-        Map<String, Object> config = kafka.clientConfig();
-        config.putAll(overrides);
-        EventProcessor processor = new EventProcessor(config, name);
-        Thread thread = new Thread(processor, name);
-        thread.start();
-        processors.add(processor);
-        threads.add(thread);
-        return processor;
+        return processors.start(kafka, name, overrides);
     }
 
     private static void send(Producer<String, String> producer, String player, GameEvent event) throws Exception {

@@ -5,15 +5,40 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 
-import org.apache.kafka.common.network.TransferableChannel;
+import javax.net.ssl.SSLSession;
 
-/** A plain socket as the channel kafka-clients' {@code Send} objects write to (gathering writes, no TLS). */
-final class SocketTransferableChannel implements TransferableChannel {
+/** A plain socket: gathering writes and reads straight to and from the channel. */
+final class PlaintextTransport implements Transport {
 
     private final SocketChannel socket;
 
-    SocketTransferableChannel(SocketChannel socket) {
+    PlaintextTransport(SocketChannel socket) {
         this.socket = socket;
+    }
+
+    @Override
+    public boolean handshake() {
+        return true;
+    }
+
+    @Override
+    public boolean handshakeWantsWrite() {
+        return false;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        return socket.read(dst);
+    }
+
+    @Override
+    public boolean hasBufferedInput() {
+        return false;
+    }
+
+    @Override
+    public SSLSession tlsSession() {
+        return null;
     }
 
     @Override

@@ -1,0 +1,33 @@
+package io.kafkalite.api;
+
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.message.AlterUserScramCredentialsRequestData;
+import org.apache.kafka.common.message.DescribeUserScramCredentialsRequestData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+
+/** DescribeUserScramCredentials and AlterUserScramCredentials: Admin's management of SCRAM users. */
+final class ScramCredentialsHandler implements ApiHandler {
+
+    private final BrokerState state;
+
+    ScramCredentialsHandler(BrokerState state) {
+        this.state = state;
+    }
+
+    @Override
+    public void handle(ApiRequest request) {
+        boolean describe = request.apiKey() == ApiKeys.DESCRIBE_USER_SCRAM_CREDENTIALS;
+        if (!state.authorization().allowsCluster(request, describe ? AclOperation.DESCRIBE : AclOperation.ALTER)) {
+            request.respond(request.body().getErrorResponse(0, Errors.CLUSTER_AUTHORIZATION_FAILED.exception()).data());
+            return;
+        }
+        if (describe) {
+            DescribeUserScramCredentialsRequestData data = request.data();
+            request.respond(state.scramCredentials().describe(data.users()));
+        } else {
+            AlterUserScramCredentialsRequestData data = request.data();
+            request.respond(state.scramCredentials().alter(data));
+        }
+    }
+}
