@@ -19,6 +19,7 @@ import io.kafkalite.share.ShareSessions;
 import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.ShareAcknowledgeRequestData;
 import org.apache.kafka.common.message.ShareAcknowledgeResponseData;
@@ -27,6 +28,7 @@ import org.apache.kafka.common.message.ShareFetchResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * ShareFetch and ShareAcknowledge (KIP-932): share sessions, piggybacked and explicit acknowledgements, and the
@@ -35,7 +37,8 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
  * real time, as for Fetch: see {@link io.kafkalite.time.BrokerTimer}). A session whose connection is gone, or whose
  * member left its group, ends and what its consumer held is released, as in Kafka.
  *
- * <p>No ACL checks yet: Kafka authorizes READ on the group and on each topic here.
+ * <p>ACLs as Kafka checks them: READ on the group (else the whole request fails) and READ on each topic (else that
+ * partition gets TOPIC_AUTHORIZATION_FAILED, for fetching and acknowledging).
  */
 final class ShareFetchHandler implements ApiHandler {
 
@@ -81,6 +84,10 @@ final class ShareFetchHandler implements ApiHandler {
             request.respond(fetchError(Errors.INVALID_REQUEST, invalid));
             return;
         }
+        if (!state.authorization().allows(request, AclOperation.READ, ResourceType.GROUP, data.groupId())) {
+            request.respond(fetchError(Errors.GROUP_AUTHORIZATION_FAILED, null));
+            return;
+        }
         Map<TopicIdPartition, ShareFetchResponseData.PartitionData> answered = new LinkedHashMap<>();
         List<TopicIdPartition> added = new ArrayList<>();
         boolean hasAcknowledgements = false;
@@ -88,7 +95,7 @@ final class ShareFetchHandler implements ApiHandler {
             Topic topic = state.topics().get(fetchTopic.topicId());
             for (ShareFetchRequestData.FetchPartition fp : fetchTopic.partitions()) {
                 hasAcknowledgements |= !fp.acknowledgementBatches().isEmpty();
-                Errors error = check(topic, fp.partitionIndex());
+                Errors error = access(request, topic, fp.partitionIndex());
                 TopicIdPartition id = new TopicIdPartition(fetchTopic.topicId(), fp.partitionIndex(),
                         topic == null ? null : topic.name());
                 if (error == Errors.NONE) {
@@ -122,8 +129,8 @@ final class ShareFetchHandler implements ApiHandler {
                 List<SharePartition.AckBatch> batches = new ArrayList<>();
                 fp.acknowledgementBatches().forEach(b -> batches.add(
                         new SharePartition.AckBatch(b.firstOffset(), b.lastOffset(), b.acknowledgeTypes())));
-                ShareAcknowledgeResponseData.PartitionData result = acknowledge(data.groupId(), data.memberId(), topic,
-                        fp.partitionIndex(), batches, request.version(), renew);
+                ShareAcknowledgeResponseData.PartitionData result = acknowledge(request, data.groupId(), data.memberId(),
+                        topic, fp.partitionIndex(), batches, renew);
                 TopicIdPartition id = new TopicIdPartition(topic.id(), fp.partitionIndex(), topic.name());
                 answered.computeIfAbsent(id, k -> emptyPartition(fp.partitionIndex()))
                         .setAcknowledgeErrorCode(result.errorCode())
@@ -164,7 +171,7 @@ final class ShareFetchHandler implements ApiHandler {
         for (int i = 0; i < partitions.size(); i++) {
             TopicIdPartition id = partitions.get((first + i) % partitions.size());
             Topic topic = state.topics().get(id.topicId());
-            Errors error = check(topic, id.partition());
+            Errors error = access(request, topic, id.partition());
             if (error != Errors.NONE) {
                 response.put(id, partitionError(id.partition(), error));
                 continue;
@@ -310,6 +317,10 @@ final class ShareFetchHandler implements ApiHandler {
                     .setErrorMessage(invalid));
             return;
         }
+        if (!state.authorization().allows(request, AclOperation.READ, ResourceType.GROUP, data.groupId())) {
+            request.respond(new ShareAcknowledgeResponseData().setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code()));
+            return;
+        }
         ShareSessions.Session session;
         try {
             session = sessions.forAcknowledge(data.groupId(), data.memberId(), data.shareSessionEpoch());
@@ -333,8 +344,8 @@ final class ShareFetchHandler implements ApiHandler {
                     List<SharePartition.AckBatch> batches = new ArrayList<>();
                     ap.acknowledgementBatches().forEach(b -> batches.add(
                             new SharePartition.AckBatch(b.firstOffset(), b.lastOffset(), b.acknowledgeTypes())));
-                    result = acknowledge(data.groupId(), data.memberId(), topic, ap.partitionIndex(), batches,
-                            request.version(), renew);
+                    result = acknowledge(request, data.groupId(), data.memberId(), topic, ap.partitionIndex(), batches,
+                            renew);
                 }
                 topicResponse.partitions().add(result);
             }
@@ -347,14 +358,14 @@ final class ShareFetchHandler implements ApiHandler {
     }
 
     /** Validates and applies one partition's acknowledgements (Kafka's checks, then all or none). */
-    private ShareAcknowledgeResponseData.PartitionData acknowledge(String groupId, String memberId, Topic topic,
-                                                                 int partition, List<SharePartition.AckBatch> batches,
-                                                                 short version, boolean renew) {
-        Errors error = check(topic, partition);
+    private ShareAcknowledgeResponseData.PartitionData acknowledge(ApiRequest request, String groupId, String memberId,
+                                                                 Topic topic, int partition,
+                                                                 List<SharePartition.AckBatch> batches, boolean renew) {
+        Errors error = access(request, topic, partition);
         if (error != Errors.NONE) {
             return ackError(partition, error, null);
         }
-        String invalid = invalidBatches(batches, version >= RENEW_VERSION, renew);
+        String invalid = invalidBatches(batches, request.version() >= RENEW_VERSION, renew);
         if (invalid != null) {
             return ackError(partition, Errors.INVALID_REQUEST, invalid);
         }
@@ -417,6 +428,16 @@ final class ShareFetchHandler implements ApiHandler {
             return "Invalid member id in the request.";
         }
         return null;
+    }
+
+    /** {@link #check}, then READ on the topic, as Kafka's share fetch checks it. */
+    private Errors access(ApiRequest request, Topic topic, int partition) {
+        Errors error = check(topic, partition);
+        if (error == Errors.NONE
+                && !state.authorization().allows(request, AclOperation.READ, ResourceType.TOPIC, topic.name())) {
+            return Errors.TOPIC_AUTHORIZATION_FAILED;
+        }
+        return error;
     }
 
     private static Errors check(Topic topic, int partition) {

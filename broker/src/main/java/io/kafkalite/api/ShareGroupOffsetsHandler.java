@@ -10,6 +10,7 @@ import io.kafkalite.metadata.Topic;
 import io.kafkalite.share.SharePartitions;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.AlterShareGroupOffsetsRequestData;
 import org.apache.kafka.common.message.AlterShareGroupOffsetsResponseData;
 import org.apache.kafka.common.message.DeleteShareGroupOffsetsRequestData;
@@ -21,13 +22,15 @@ import org.apache.kafka.common.message.DescribeShareGroupOffsetsResponseData.Des
 import org.apache.kafka.common.message.DescribeShareGroupOffsetsResponseData.DescribeShareGroupOffsetsResponseTopic;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * Share group offsets for Admin: DescribeShareGroupOffsets ({@code listShareGroupOffsets}: each share-partition's
  * start offset and lag), AlterShareGroupOffsets and DeleteShareGroupOffsets (only while the group has no members,
  * as in Kafka). A partition the group has no state for has start offset -1.
  *
- * <p>No ACL checks yet: Kafka authorizes DESCRIBE, READ or DELETE on the group and on each topic here.
+ * <p>ACLs as Kafka checks them: DESCRIBE on the group and the topics to list offsets, READ on the group and the
+ * topics to alter them, DELETE on the group and READ on the topics to delete them.
  */
 final class ShareGroupOffsetsHandler implements ApiHandler {
 
@@ -44,21 +47,24 @@ final class ShareGroupOffsetsHandler implements ApiHandler {
         if (request.apiKey() == ApiKeys.DESCRIBE_SHARE_GROUP_OFFSETS) {
             DescribeShareGroupOffsetsRequestData data = request.data();
             DescribeShareGroupOffsetsResponseData response = new DescribeShareGroupOffsetsResponseData();
-            data.groups().forEach(group -> response.groups().add(describe(group)));
+            data.groups().forEach(group -> response.groups().add(describe(request, group)));
             request.respond(response);
         } else if (request.apiKey() == ApiKeys.ALTER_SHARE_GROUP_OFFSETS) {
-            request.respond(alter(request.data()));
+            request.respond(alter(request, request.data()));
         } else {
-            request.respond(delete(request.data()));
+            request.respond(delete(request, request.data()));
         }
     }
 
-    private DescribeShareGroupOffsetsResponseGroup describe(
+    private DescribeShareGroupOffsetsResponseGroup describe(ApiRequest apiRequest,
             DescribeShareGroupOffsetsRequestData.DescribeShareGroupOffsetsRequestGroup request) {
         String groupId = request.groupId();
         DescribeShareGroupOffsetsResponseGroup response = new DescribeShareGroupOffsetsResponseGroup().setGroupId(groupId);
         if (groupId == null || groupId.isEmpty()) {
             return response.setErrorCode(Errors.INVALID_GROUP_ID.code()).setErrorMessage("GroupId can't be empty");
+        }
+        if (!allowed(apiRequest, AclOperation.DESCRIBE, ResourceType.GROUP, groupId)) {
+            return response.setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code());
         }
         Map<String, List<Integer>> wanted = new LinkedHashMap<>();
         if (request.topics() == null) {
@@ -74,7 +80,11 @@ final class ShareGroupOffsetsHandler implements ApiHandler {
             request.topics().forEach(t -> wanted.put(t.topicName(), t.partitions()));
         }
         wanted.forEach((name, partitions) -> {
-            Topic topic = state.topics().get(name);
+            boolean denied = !allowed(apiRequest, AclOperation.DESCRIBE, ResourceType.TOPIC, name);
+            if (denied && request.topics() == null) {
+                return; // listing everything: Kafka leaves out what the client may not describe
+            }
+            Topic topic = denied ? null : state.topics().get(name);
             DescribeShareGroupOffsetsResponseTopic topicResponse = new DescribeShareGroupOffsetsResponseTopic()
                     .setTopicName(name).setTopicId(topic == null ? Uuid.ZERO_UUID : topic.id());
             for (int partition : partitions) {
@@ -82,7 +92,10 @@ final class ShareGroupOffsetsHandler implements ApiHandler {
                         .setPartitionIndex(partition).setStartOffset(UNINITIALIZED).setLag(-1).setLeaderEpoch(0);
                 SharePartitions.Offsets offsets = topic == null || !topic.hasPartition(partition) ? null
                         : state.shares().offsets(groupId, topic, partition);
-                if (offsets != null) {
+                if (denied) {
+                    p.setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code())
+                            .setErrorMessage(Errors.TOPIC_AUTHORIZATION_FAILED.message());
+                } else if (offsets != null) {
                     p.setStartOffset(offsets.startOffset()).setLag(offsets.lag());
                 }
                 topicResponse.partitions().add(p);
@@ -92,7 +105,10 @@ final class ShareGroupOffsetsHandler implements ApiHandler {
         return response;
     }
 
-    private AlterShareGroupOffsetsResponseData alter(AlterShareGroupOffsetsRequestData request) {
+    private AlterShareGroupOffsetsResponseData alter(ApiRequest apiRequest, AlterShareGroupOffsetsRequestData request) {
+        if (!allowed(apiRequest, AclOperation.READ, ResourceType.GROUP, request.groupId())) {
+            return new AlterShareGroupOffsetsResponseData().setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code());
+        }
         Errors error = state.groups().validateShareOffsetsChange(request.groupId(), true);
         if (error != Errors.NONE) {
             return new AlterShareGroupOffsetsResponseData().setErrorCode(error.code())
@@ -100,6 +116,7 @@ final class ShareGroupOffsetsHandler implements ApiHandler {
         }
         AlterShareGroupOffsetsResponseData response = new AlterShareGroupOffsetsResponseData();
         for (AlterShareGroupOffsetsRequestData.AlterShareGroupOffsetsRequestTopic topicRequest : request.topics()) {
+            boolean denied = !allowed(apiRequest, AclOperation.READ, ResourceType.TOPIC, topicRequest.topicName());
             Topic topic = state.topics().get(topicRequest.topicName());
             AlterShareGroupOffsetsResponseData.AlterShareGroupOffsetsResponseTopic topicResponse =
                     new AlterShareGroupOffsetsResponseData.AlterShareGroupOffsetsResponseTopic()
@@ -109,7 +126,10 @@ final class ShareGroupOffsetsHandler implements ApiHandler {
                 AlterShareGroupOffsetsResponseData.AlterShareGroupOffsetsResponsePartition partitionResponse =
                         new AlterShareGroupOffsetsResponseData.AlterShareGroupOffsetsResponsePartition()
                                 .setPartitionIndex(p.partitionIndex());
-                if (topic == null || !topic.hasPartition(p.partitionIndex())) {
+                if (denied) {
+                    partitionResponse.setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code())
+                            .setErrorMessage(Errors.TOPIC_AUTHORIZATION_FAILED.message());
+                } else if (topic == null || !topic.hasPartition(p.partitionIndex())) {
                     partitionResponse.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code())
                             .setErrorMessage(Errors.UNKNOWN_TOPIC_OR_PARTITION.message());
                 } else if (p.startOffset() < 0) {
@@ -126,7 +146,10 @@ final class ShareGroupOffsetsHandler implements ApiHandler {
         return response.setErrorCode(Errors.NONE.code());
     }
 
-    private DeleteShareGroupOffsetsResponseData delete(DeleteShareGroupOffsetsRequestData request) {
+    private DeleteShareGroupOffsetsResponseData delete(ApiRequest apiRequest, DeleteShareGroupOffsetsRequestData request) {
+        if (!allowed(apiRequest, AclOperation.DELETE, ResourceType.GROUP, request.groupId())) {
+            return new DeleteShareGroupOffsetsResponseData().setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code());
+        }
         Errors error = state.groups().validateShareOffsetsChange(request.groupId(), false);
         if (error != Errors.NONE) {
             return new DeleteShareGroupOffsetsResponseData().setErrorCode(error.code())
@@ -139,6 +162,11 @@ final class ShareGroupOffsetsHandler implements ApiHandler {
                     new DeleteShareGroupOffsetsResponseData.DeleteShareGroupOffsetsResponseTopic()
                             .setTopicName(topicRequest.topicName())
                             .setTopicId(topic == null ? Uuid.ZERO_UUID : topic.id());
+            if (!allowed(apiRequest, AclOperation.READ, ResourceType.TOPIC, topicRequest.topicName())) {
+                response.responses().add(topicResponse.setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code())
+                        .setErrorMessage(Errors.TOPIC_AUTHORIZATION_FAILED.message()));
+                continue;
+            }
             boolean deleted = false;
             if (topic != null) {
                 for (int p = 0; p < topic.partitionCount(); p++) {
@@ -155,6 +183,10 @@ final class ShareGroupOffsetsHandler implements ApiHandler {
             response.responses().add(topicResponse);
         }
         return response.setErrorCode(Errors.NONE.code());
+    }
+
+    private boolean allowed(ApiRequest request, AclOperation operation, ResourceType type, String name) {
+        return state.authorization().allows(request, operation, type, name);
     }
 
     private static String groupErrorMessage(String groupId, Errors error) {
