@@ -128,6 +128,37 @@ class StreamsGroupProtocolTest {
     }
 
     @Test
+    void aStatefulTaskGetsAStandbyOnAnotherProcess() throws Exception {
+        admin.incrementalAlterConfigs(java.util.Map.of(
+                new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.GROUP,
+                        "replicated"),
+                List.of(new org.apache.kafka.clients.admin.AlterConfigOp(new org.apache.kafka.clients.admin.ConfigEntry(
+                        "streams.num.standby.replicas", "1"), org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET))))
+                .all().get();
+        try (RawClient client = new RawClient(broker.host(), broker.port())) {
+            StreamsGroupHeartbeatResponseData a = client.send(ApiKeys.STREAMS_GROUP_HEARTBEAT, (short) 1,
+                    join("replicated", "a", "process-a", topology("replicated", "clicks")));
+            StreamsGroupHeartbeatResponseData b = client.send(ApiKeys.STREAMS_GROUP_HEARTBEAT, (short) 1,
+                    join("replicated", "b", "process-b", topology("replicated", "clicks")));
+            // a gives up one task; once it reported that, b gets it and each holds a standby of the other's task
+            StreamsGroupHeartbeatResponseData revoke = client.send(ApiKeys.STREAMS_GROUP_HEARTBEAT, (short) 1,
+                    heartbeat("replicated", "a", a.memberEpoch(), 0, 1));
+            int kept = active(revoke).get(0);
+            StreamsGroupHeartbeatResponseData settled = client.send(ApiKeys.STREAMS_GROUP_HEARTBEAT, (short) 1,
+                    heartbeat("replicated", "a", a.memberEpoch(), kept));
+            StreamsGroupHeartbeatResponseData other = client.send(ApiKeys.STREAMS_GROUP_HEARTBEAT, (short) 1,
+                    heartbeat("replicated", "b", b.memberEpoch()));
+            assertThat(active(other)).containsExactly(1 - kept);
+            assertThat(other.standbyTasks()).singleElement().satisfies(t -> assertThat(t.partitions()).containsExactly(kept));
+            StreamsGroupHeartbeatResponseData standbyForA = client.send(ApiKeys.STREAMS_GROUP_HEARTBEAT, (short) 1,
+                    heartbeat("replicated", "a", settled.memberEpoch(), kept));
+            List<StreamsGroupHeartbeatResponseData.TaskIds> standby = standbyForA.standbyTasks() != null
+                    ? standbyForA.standbyTasks() : settled.standbyTasks();
+            assertThat(standby).singleElement().satisfies(t -> assertThat(t.partitions()).containsExactly(1 - kept));
+        }
+    }
+
+    @Test
     void badTopologiesAndUnknownGroupsGetKafkasErrors() throws Exception {
         try (RawClient client = new RawClient(broker.host(), broker.port())) {
             StreamsGroupHeartbeatResponseData internal = client.send(ApiKeys.STREAMS_GROUP_HEARTBEAT, (short) 0,

@@ -135,10 +135,12 @@ public final class GroupConfigs implements MetadataJournal.Listener {
                 definition(name).type), TopicConfigs.ConfigValue.Source.DEFAULT);
     }
 
+    /** An int config of the group, its own or the broker's. */
     public int intValue(String group, String name) {
         return Integer.parseInt(describe(group, name).value());
     }
 
+    /** A config of the group as text, its own or the broker's. */
     public String stringValue(String group, String name) {
         return describe(group, name).value();
     }

@@ -312,6 +312,7 @@ public final class SharePartitions implements MetadataJournal.Listener {
     public record Offsets(long startOffset, long lag) {
     }
 
+    /** The share-partition's start offset and lag, or null if the group has no state for the partition. */
     public Offsets offsets(String groupId, Topic topic, int partition) {
         SharePartition share = byKey.get(new Key(groupId, new TopicPartition(topic.name(), partition)));
         if (share == null) {

@@ -39,6 +39,7 @@ public final class ShareSessions {
             this.key = key;
         }
 
+        /** The group and member the session belongs to. */
         public Key key() {
             return key;
         }
@@ -52,11 +53,14 @@ public final class ShareSessions {
     private final int maxSessions;
     private final Map<Key, Session> sessions = new LinkedHashMap<>();
 
+    /** @param maxSessions {@code group.share.max.share.sessions}: sessions beyond it are refused */
     public ShareSessions(int maxSessions) {
         this.maxSessions = maxSessions;
     }
 
+    /** The share session epoch that opens a session. */
     public static final int INITIAL_EPOCH = 0;
+    /** The share session epoch that closes a session. */
     public static final int FINAL_EPOCH = -1;
 
     /**
@@ -161,6 +165,7 @@ public final class ShareSessions {
         return removed;
     }
 
+    /** Whether no share session is open. */
     public boolean isEmpty() {
         return sessions.isEmpty();
     }
