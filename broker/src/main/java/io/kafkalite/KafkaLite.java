@@ -209,7 +209,8 @@ public final class KafkaLite implements AutoCloseable {
 
     /**
      * Moves the broker's manual clock forward and runs everything that became due: group session and rebalance
-     * timeouts, transaction timeouts, retention, delayed responses (a long poll's max wait runs in real time).
+     * timeouts, share groups' acquisition locks, transaction timeouts, retention, delayed responses (a long poll's
+     * max wait runs in real time).
      * Returns once those have run, so a test can assert on their effects right away. A stopped or paused broker's
      * clock moves too; what fell due runs when it is restarted or resumed.
      *

@@ -202,6 +202,38 @@ class ShareGroupAdminTest {
         }
     }
 
+    @Test
+    void whatADisconnectedConsumerHeldGoesToTheOthersWithoutWaitingForTheLock() throws Exception {
+        ShareGroupTest.readFromEarliest(admin, "gone");
+        Uuid topicId = admin.describeTopics(List.of("raw")).allTopicNames().get().get("raw").topicId();
+        String dead = Uuid.randomUuid().toString();
+        String alive = Uuid.randomUuid().toString();
+        try (RawClient survivor = new RawClient(broker.host(), broker.port())) {
+            try (RawClient doomed = new RawClient(broker.host(), broker.port())) {
+                heartbeat(doomed, "gone", dead, 0);
+                ShareFetchResponseData held = doomed.send(ApiKeys.SHARE_FETCH, (short) 1,
+                        fetch("gone", dead, 0, topicId, List.of()));
+                assertThat(held.responses().iterator().next().partitions().get(0).acquiredRecords()).isNotEmpty();
+            } // the process dies: its connection closes with the records still acquired
+            heartbeat(survivor, "gone", alive, 0);
+            List<ShareFetchResponseData.AcquiredRecords> acquired = new ArrayList<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            int epoch = 0;
+            while (acquired.isEmpty() && System.nanoTime() < deadline) {
+                ShareFetchResponseData fetched = survivor.send(ApiKeys.SHARE_FETCH, (short) 1,
+                        fetch("gone", alive, epoch, topicId, List.of()).setMaxWaitMs(200));
+                epoch++;
+                fetched.responses().forEach(t -> t.partitions().forEach(p -> acquired.addAll(p.acquiredRecords())));
+            }
+            // no clock moved: the broker released them when the connection closed, as Kafka does
+            assertThat(acquired).singleElement().satisfies(a -> {
+                assertThat(a.firstOffset()).isZero();
+                assertThat(a.lastOffset()).isEqualTo(9);
+                assertThat(a.deliveryCount()).isEqualTo((short) 2);
+            });
+        }
+    }
+
     private static ShareGroupHeartbeatResponseData heartbeat(RawClient client, String group, String member, int epoch)
             throws Exception {
         return client.send(ApiKeys.SHARE_GROUP_HEARTBEAT, (short) 1, new ShareGroupHeartbeatRequestData()
