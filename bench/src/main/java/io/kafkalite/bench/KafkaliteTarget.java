@@ -1,22 +1,29 @@
 package io.kafkalite.bench;
 
+import java.nio.file.Path;
+import java.util.Map;
+
 import io.kafkalite.KafkaLite;
 
-/** Kafkalite embedded, with its defaults. */
+/** Kafkalite embedded, with its defaults unless configs say otherwise. */
 final class KafkaliteTarget implements Target {
 
-    static final String NAME = "kafkalite";
-
+    private final Path dataDirectory;
+    private final Map<String, String> configs;
     private KafkaLite broker;
 
-    @Override
-    public String name() {
-        return NAME;
+    KafkaliteTarget(Path dataDirectory, Map<String, String> configs) {
+        this.dataDirectory = dataDirectory;
+        this.configs = configs;
     }
 
     @Override
     public void start() {
-        broker = KafkaLite.start();
+        KafkaLite.Builder builder = KafkaLite.builder().brokerConfigs(configs);
+        if (dataDirectory != null) {
+            builder.dataDirectory(dataDirectory);
+        }
+        broker = builder.start();
     }
 
     @Override

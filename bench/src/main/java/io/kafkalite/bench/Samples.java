@@ -37,6 +37,10 @@ final class Samples {
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
     }
 
+    List<Double> values() {
+        return List.copyOf(values);
+    }
+
     int size() {
         return values.size();
     }

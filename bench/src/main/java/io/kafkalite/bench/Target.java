@@ -1,10 +1,7 @@
 package io.kafkalite.bench;
 
-/** A broker under test: Kafkalite or the real Kafka broker, started and stopped the same way. */
+/** A broker started and stopped inside the current JVM, the same way for Kafkalite and the real Kafka broker. */
 interface Target extends AutoCloseable {
-
-    /** Name for the results table. */
-    String name();
 
     /** Starts the broker; returns when it accepts connections. */
     void start();
@@ -13,12 +10,4 @@ interface Target extends AutoCloseable {
 
     @Override
     void close();
-
-    static Target create(String name) {
-        return switch (name) {
-            case KafkaliteTarget.NAME -> new KafkaliteTarget();
-            case RealKafkaTarget.NAME -> new RealKafkaTarget();
-            default -> throw new IllegalArgumentException("unknown broker '" + name + "'");
-        };
-    }
 }

@@ -1,8 +1,11 @@
 package io.kafkalite.bench;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -33,67 +36,41 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.kstream.Consumed;
 
 /**
- * Kafka 4.2's new groups, Kafkalite beside Apache Kafka's broker: share-group consume throughput (3
- * {@link KafkaShareConsumer}s with implicit acknowledgement on a 2-partition topic) and the time a new Kafka Streams
- * application on the streams rebalance protocol (a stateful count: a changelog to create, tasks to assign) takes
- * from {@code start()} to its first processed record. Both brokers get the same group configs through Admin
- * ({@code share.auto.offset.reset=earliest}, {@code streams.initial.rebalance.delay.ms=0}); everything else is each
+ * Client workloads of Kafka 4.2's new groups (scenario group {@code new-groups}): share-group consume throughput
+ * with three {@link KafkaShareConsumer}s (implicit acknowledgement) on a 2-partition topic, and the time a new Kafka
+ * Streams application on the streams rebalance protocol (a stateful count: a changelog to create, tasks to assign)
+ * takes from {@code start()} to its first processed record. Both brokers get the same group configs through Admin
+ * ({@code share.auto.offset.reset=earliest}, {@code streams.initial.rebalance.delay.ms=0}); all else is each
  * broker's default.
- *
- * <pre>
- * mvn -B -Pbench -DskipTests package -pl bench -am
- * java $CHRONICLE_FLAGS -cp "$(cat bench/target/classpath)" io.kafkalite.bench.NewGroupsBenchmark [repetitions] [records]
- * </pre>
  */
-public final class NewGroupsBenchmark {
+final class NewGroupWorkloads {
 
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
     private static final int RECORD_BYTES = 100;
 
-    private NewGroupsBenchmark() {
+    private NewGroupWorkloads() {
     }
 
-    public static void main(String[] args) throws Exception {
-        int repetitions = args.length > 0 ? Integer.parseInt(args[0]) : 3;
-        int records = args.length > 1 ? Integer.parseInt(args[1]) : 200_000;
-        Report report = new Report();
-        for (String name : List.of(KafkaliteTarget.NAME, RealKafkaTarget.NAME)) {
-            try (Target target = Target.create(name)) {
-                measure(target, report, repetitions, records);
-            } catch (Exception | AssertionError e) {
-                report.failure(name + ": " + e);
-            }
-        }
-        System.out.println(report.table());
-        report.failures().forEach(f -> System.out.println("FAILED " + f));
+    /** Fills a 2-partition topic, then 3 share consumers drain it: records/s from subscribe to the last record. */
+    static Map<String, Double> shareConsume(WorkloadContext context) throws Exception {
+        String bootstrap = context.bootstrap();
+        shareConsumeRate(bootstrap, context.intParam("count") / 10); // warm-up
+        long cpuBefore = context.brokerCpuNanos();
+        int count = context.intParam("count");
+        double rate = shareConsumeRate(bootstrap, count);
+        double cpuUs = (context.brokerCpuNanos() - cpuBefore) / 1e3 / count;
+        return Map.of("shareRate", rate, "shareCpuUs", cpuUs);
     }
 
-    private static void measure(Target target, Report report, int repetitions, int records) throws Exception {
-        target.start();
-        String bootstrap = target.bootstrapServers();
-        try (Admin admin = Clients.admin(bootstrap)) {
-            shareConsumeRate(bootstrap, admin, records / 10); // warm-up
-            streamsJoinMillis(bootstrap, admin);
-            Samples share = new Samples();
-            Samples join = new Samples();
-            for (int i = 0; i < repetitions; i++) {
-                share.add(shareConsumeRate(bootstrap, admin, records));
-                join.add(streamsJoinMillis(bootstrap, admin));
-            }
-            report.add("share group: 3 consumers, 2 partitions, " + records + " x " + RECORD_BYTES + " B",
-                    "records/s", target.name(), share);
-            report.add("streams group: new app, start() to first processed record", "ms", target.name(), join);
-        }
-    }
-
-    /** Fills a 2-partition topic, then 3 share consumers drain it; returns records/s from subscribe to the last. */
-    static double shareConsumeRate(String bootstrap, Admin admin, int count) throws Exception {
+    private static double shareConsumeRate(String bootstrap, int count) throws Exception {
         String id = UUID.randomUUID().toString().substring(0, 8);
         String topic = "share-" + id;
         String group = "share-group-" + id;
-        Clients.createTopic(admin, topic, 2);
+        try (Admin admin = Clients.admin(bootstrap)) {
+            Clients.createTopic(admin, topic, 2);
+            setGroupConfig(admin, group, "share.auto.offset.reset", "earliest");
+        }
         Clients.awaitWritable(bootstrap, topic, 2);
-        setGroupConfig(admin, group, "share.auto.offset.reset", "earliest");
         try (KafkaProducer<byte[], byte[]> producer = Clients.producer(bootstrap, Map.of())) {
             byte[] value = new byte[RECORD_BYTES];
             for (int i = 0; i < count; i++) {
@@ -106,6 +83,7 @@ public final class NewGroupsBenchmark {
         ExecutorService pool = Executors.newFixedThreadPool(3);
         try {
             long start = System.nanoTime();
+            long[] done = new long[1];
             List<Future<?>> consumers = new ArrayList<>();
             for (int c = 0; c < 3; c++) {
                 consumers.add(pool.submit(() -> {
@@ -117,19 +95,20 @@ public final class NewGroupsBenchmark {
                                 seen.add(((long) record.partition() << 40) | record.offset());
                             }
                         }
+                        synchronized (done) {
+                            if (done[0] == 0 && seen.size() >= expected) {
+                                done[0] = System.nanoTime();
+                            }
+                        }
                     }
                     return null;
                 }));
             }
-            long done = 0;
             for (Future<?> consumer : consumers) {
                 consumer.get(TIMEOUT.toMillis() + 30_000, TimeUnit.MILLISECONDS);
-                if (done == 0 && seen.size() >= expected) {
-                    done = System.nanoTime();
-                }
             }
             Workloads.require(seen.size() >= expected, "share consumers received " + seen.size() + " of " + expected);
-            return count / ((done - start) / 1e9);
+            return count / ((done[0] - start) / 1e9);
         } finally {
             pool.shutdownNow();
         }
@@ -144,18 +123,27 @@ public final class NewGroupsBenchmark {
         return new KafkaShareConsumer<>(props);
     }
 
-    /** A new stateful Streams application on the streams protocol: ms from start() to its first record. */
-    static double streamsJoinMillis(String bootstrap, Admin admin) throws Exception {
+    /** New stateful Streams apps on the streams protocol: the first of the JVM, then the median of further ones. */
+    static Map<String, Double> streamsJoin(WorkloadContext context) throws Exception {
+        double first = streamsJoinMillis(context.bootstrap());
+        Samples warm = new Samples();
+        for (int i = 0; i < context.intParam("joins"); i++) {
+            warm.add(streamsJoinMillis(context.bootstrap()));
+        }
+        return Map.of("firstStreamsJoinMs", first, "streamsJoinMs", warm.median());
+    }
+
+    private static double streamsJoinMillis(String bootstrap) throws Exception {
         String id = UUID.randomUUID().toString().substring(0, 8);
         String topic = "streams-" + id;
         String application = "streams-join-" + id;
-        Clients.createTopic(admin, topic, 2);
-        Clients.awaitWritable(bootstrap, topic, 2);
-        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(bootstrap, Map.of())) {
-            producer.send(new ProducerRecord<>(topic, "key".getBytes(), new byte[RECORD_BYTES])).get(); // counted
+        try (Admin admin = Clients.admin(bootstrap)) {
+            Clients.createTopic(admin, topic, 2);
+            setGroupConfig(admin, application, "streams.initial.rebalance.delay.ms", "0");
         }
-        Path stateDir = java.nio.file.Files.createTempDirectory("kafkalite-bench-streams");
-        setGroupConfig(admin, application, "streams.initial.rebalance.delay.ms", "0");
+        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(bootstrap, Map.of())) {
+            producer.send(new ProducerRecord<>(topic, "key".getBytes(), new byte[RECORD_BYTES])).get();
+        }
         CountDownLatch processed = new CountDownLatch(1);
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream(topic, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
@@ -163,6 +151,7 @@ public final class NewGroupsBenchmark {
                 .count()
                 .toStream()
                 .foreach((key, count) -> processed.countDown());
+        Path stateDir = Files.createTempDirectory("kafkalite-bench-streams");
         Properties config = new Properties();
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, application);
@@ -184,19 +173,19 @@ public final class NewGroupsBenchmark {
         }
     }
 
-    private static void deleteRecursively(Path directory) throws java.io.IOException {
-        if (!java.nio.file.Files.exists(directory)) {
-            return;
-        }
-        try (var paths = java.nio.file.Files.walk(directory)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                java.nio.file.Files.deleteIfExists(p);
-            }
-        }
-    }
-
     private static void setGroupConfig(Admin admin, String group, String name, String value) throws Exception {
         admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, group),
                 List.of(new AlterConfigOp(new ConfigEntry(name, value), AlterConfigOp.OpType.SET)))).all().get();
+    }
+
+    private static void deleteRecursively(Path directory) throws IOException {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (var paths = Files.walk(directory)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 }

@@ -1,0 +1,114 @@
+package io.kafkalite.bench;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A broker running in a JVM of its own ({@link BrokerHost}), seen from the benchmark. */
+final class BrokerProcess implements AutoCloseable {
+
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Broker broker;
+    private final ChildJvm jvm;
+    private final String bootstrap;
+    private final double startMs;
+
+    private BrokerProcess(Broker broker, ChildJvm jvm, String bootstrap, double startMs) {
+        this.broker = broker;
+        this.jvm = jvm;
+        this.bootstrap = bootstrap;
+        this.startMs = startMs;
+    }
+
+    /** How a broker JVM is started: which broker, on which data, with which configs and file limit. */
+    record Spec(Broker broker, Path dataDirectory, Map<String, String> configs, int fileLimit) {
+
+        static Spec of(Broker broker) {
+            return new Spec(broker, null, Map.of(), 0);
+        }
+
+        Spec withDataDirectory(Path directory) {
+            return new Spec(broker, directory, configs, fileLimit);
+        }
+
+        Spec withFileLimit(int limit) {
+            return new Spec(broker, dataDirectory, configs, limit);
+        }
+    }
+
+    static BrokerProcess start(Spec spec, Harness harness) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>();
+        args.add(spec.broker().label());
+        if (spec.dataDirectory() != null) {
+            args.add("data-dir=" + spec.dataDirectory());
+        }
+        spec.configs().forEach((name, value) -> args.add("config:" + name + "=" + value));
+        ChildJvm jvm = ChildJvm.start("broker-" + spec.broker().label(), harness.brokerClasspath(spec.broker()),
+                BrokerHost.class.getName(), args, spec.fileLimit(), List.of());
+        try {
+            Map<String, String> ready = jvm.await("ready", START_TIMEOUT);
+            return new BrokerProcess(spec.broker(), jvm, ready.get("bootstrap"), Double.parseDouble(ready.get("startMs")));
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            jvm.close();
+            throw e;
+        }
+    }
+
+    Broker broker() {
+        return broker;
+    }
+
+    String bootstrapServers() {
+        return bootstrap;
+    }
+
+    long pid() {
+        return jvm.pid();
+    }
+
+    /** Time {@code start()} took inside the broker JVM. */
+    double startMs() {
+        return startMs;
+    }
+
+    /** Heap after GC and the broker's own threads (from the broker JVM), RSS and open files (from the OS). */
+    Map<String, Double> stats() throws IOException, InterruptedException {
+        Map<String, Double> stats = new LinkedHashMap<>();
+        jvm.send("stats");
+        jvm.await("stats", Duration.ofSeconds(60)).forEach((k, v) -> stats.put(k, Double.parseDouble(v)));
+        stats.put("rssMb", OsProcess.rssMb(pid()));
+        stats.put("openFiles", (double) OsProcess.openFiles(pid()));
+        return stats;
+    }
+
+    /** Stops the broker cleanly; returns the time its {@code close()} took. Kills it if it does not stop. */
+    double stop() throws IOException, InterruptedException {
+        try {
+            jvm.send("stop");
+            double closeMs = Double.parseDouble(jvm.await("stopped", STOP_TIMEOUT).get("closeMs"));
+            jvm.awaitExit(Duration.ofSeconds(10));
+            return closeMs;
+        } finally {
+            jvm.close();
+        }
+    }
+
+    /** Stops the broker cleanly if it still runs (so it removes its temporary data), else kills it. */
+    @Override
+    public void close() {
+        if (jvm.isAlive()) {
+            try {
+                stop();
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                jvm.close();
+            }
+        }
+        jvm.close();
+    }
+}

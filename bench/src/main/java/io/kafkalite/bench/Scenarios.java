@@ -1,0 +1,247 @@
+package io.kafkalite.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static io.kafkalite.bench.Figure.higher;
+import static io.kafkalite.bench.Figure.lower;
+
+/**
+ * Every scenario of the benchmark, in the order they run. Adding a workload: a method in {@link Workloads}, a
+ * constant in {@link ClientWorkload}, and a {@code Scenario.client(...)} entry here naming its figures.
+ */
+final class Scenarios {
+
+    /** Groups that run only when asked for ({@code --only} or {@code --with}). */
+    static final Set<String> OPTIONAL_GROUPS = Set.of("txn", "new-groups");
+
+    private Scenarios() {
+    }
+
+    static List<Scenario> all(boolean quick) {
+        int reps = quick ? 3 : 5;
+        List<Scenario> all = new ArrayList<>();
+        all.add(coldStart(reps));
+        all.add(new Scenario("warm", "warm start", reps, Set.of(Broker.KAFKALITE, Broker.KAFKA), List.of(
+                lower("startMs", "warm start: start() returns (median of 10 in one JVM)", "ms"),
+                lower("toProduceMs", "warm start: to first acked produce", "ms")),
+                (broker, harness) -> probeTrial(harness, "warm-start", broker)));
+        all.add(Scenario.client("per-test", "per-test loop", ClientWorkload.PER_TEST)
+                .param("warmup", quick ? 2 : 3).param("loops", quick ? 6 : 15).repetitions(reps)
+                .figure(lower("perTestMs", "per-test loop (topic, producer, group consumer, 1 record, close)", "ms"))
+                .figure(lower("brokerCpuMsPerTest", "per-test loop: broker CPU per test", "ms"))
+                .build());
+        int small = quick ? 200_000 : 1_000_000;
+        int large = quick ? 20_000 : 100_000;
+        all.add(throughput(small, 100, reps));
+        all.add(throughput(large, 1024, reps));
+        all.add(Scenario.client("latency", "latency", ClientWorkload.LATENCY)
+                .param("count", quick ? 500 : 2000).repetitions(reps)
+                .figure(lower("p50Ms", "send-to-receipt latency p50", "ms"))
+                .figure(lower("p99Ms", "send-to-receipt latency p99", "ms"))
+                .figure(lower("maxMs", "send-to-receipt latency max", "ms"))
+                .build());
+        all.add(Scenario.client("join", "group join", ClientWorkload.GROUP_JOIN)
+                .param("joins", 5).repetitions(reps)
+                .figure(lower("firstJoinMs", "group join: first group of a fresh client JVM, to first record", "ms"))
+                .figure(lower("joinMs", "group join: further new groups (median of 5), to first record", "ms"))
+                .build());
+        all.add(Scenario.client("footprint", "footprint", ClientWorkload.PRODUCE_AND_CONSUME)
+                .param("count", 200_000).param("size", 100).freshBroker().brokerStats().repetitions(reps)
+                .figure(lower("before.heapMb", "idle broker: heap after GC", "MB"))
+                .figure(lower("before.rssMb", "idle broker: RSS of its JVM", "MB"))
+                .figure(lower("before.threads", "idle broker: its own threads", "threads"))
+                .figure(lower("after.heapMb", "after 200k records: heap after GC", "MB"))
+                .figure(lower("after.rssMb", "after 200k records: RSS of its JVM", "MB"))
+                .figure(lower("after.threads", "after 200k records: threads", "threads"))
+                .build());
+        int scaleTopics = quick ? 100 : 1000;
+        all.add(Scenario.client("scale", "partition creation", ClientWorkload.CREATE_PARTITIONS)
+                .param("topics", scaleTopics).param("partitions", 10).freshBroker().brokerStats()
+                .repetitions(quick ? 2 : 3) // a fresh Kafka broker per repetition takes minutes here
+                .figure(lower("seconds", "create " + scaleTopics * 10 + " partitions (" + scaleTopics + " topics x 10)",
+                        "s"))
+                .figure(lower("grown.heapMb", "heap grown by those partitions", "MB"))
+                .figure(lower("grown.openFiles", "open files grown by those partitions", "files"))
+                .build());
+        int firstWrites = quick ? 50 : 200;
+        all.add(Scenario.client("first-write", "first write to a new partition", ClientWorkload.FIRST_WRITE)
+                .param("partitions", firstWrites).repetitions(reps)
+                .figure(lower("firstWriteMs", "first write to a new partition (median of " + firstWrites + ")", "ms"))
+                .figure(lower("secondWriteMs", "second write to the same partition (median)", "ms"))
+                .build());
+        int newTopics = quick ? 50 : 200;
+        all.add(Scenario.client("new-partitions", "records to new partitions", ClientWorkload.NEW_PARTITIONS)
+                .param("topics", newTopics).param("partitions", 10).withoutWarmup().repetitions(reps)
+                .figure(lower("totalS", "one record to each of " + newTopics * 10
+                        + " new partitions (create + write)", "s"))
+                .figure(lower("writeS", "... of which the writes", "s"))
+                .build());
+        all.add(Scenario.client("fd-limit", "10,000 partitions under ulimit -n 1024",
+                        ClientWorkload.PARTITIONS_READ_BACK)
+                .param("topics", 1000).param("partitions", 10).param("budgetS", 180)
+                .freshBroker().fileLimit(1024).timeout(Duration.ofMinutes(6)).repetitions(1)
+                .figure(higher("works", "10,000 partitions written and read back, ulimit -n 1024 (1 = works)", "0/1"))
+                .figure(lower("brokerOpenFiles", "... broker's open files at the end", "files"))
+                .figure(lower("brokerRssMb", "... broker's RSS at the end", "MB"))
+                .build());
+        all.add(Scenario.client("reset", "reset between tests", ClientWorkload.RESET_BETWEEN_TESTS)
+                .param("topics", 5).param("partitions", 6)
+                .param("warmup", quick ? 2 : 3).param("loops", quick ? 6 : 15).repetitions(reps)
+                .figure(lower("resetMs", "reset between tests, 5 topics x 6 partitions (delete + recreate)", "ms"))
+                .build());
+        all.add(restart(quick, reps));
+        all.add(Scenario.client("txn", "transactional produce", ClientWorkload.TRANSACTIONAL_PRODUCE)
+                .param("count", quick ? 20_000 : 100_000).param("size", 100).param("perTransaction", 100)
+                .timeout(Duration.ofMinutes(3)).repetitions(reps)
+                .figure(higher("produceRate", "transactional produce " + (quick ? 20_000 : 100_000)
+                        + " x 100 B, 100 per transaction", "records/s"))
+                .figure(lower("produceCpuUs", "... broker CPU per record", "us"))
+                .build());
+        all.add(Scenario.client("txn", "transactional per-test loop", ClientWorkload.TRANSACTIONAL_PER_TEST)
+                .param("warmup", quick ? 2 : 3).param("loops", quick ? 6 : 15)
+                .timeout(Duration.ofMinutes(3)).repetitions(reps)
+                .figure(lower("perTestMs", "per-test loop with a transactional producer, read_committed", "ms"))
+                .build());
+        int shared = quick ? 50_000 : 200_000;
+        all.add(Scenario.client("new-groups", "share group consume", ClientWorkload.SHARE_CONSUME)
+                .param("count", shared).timeout(Duration.ofMinutes(4)).repetitions(reps)
+                .figure(higher("shareRate", "share group: 3 consumers, 2 partitions, " + shared + " x 100 B",
+                        "records/s"))
+                .figure(lower("shareCpuUs", "... broker CPU per record", "us"))
+                .build());
+        all.add(Scenario.client("new-groups", "streams group join", ClientWorkload.STREAMS_JOIN)
+                .param("joins", 3).timeout(Duration.ofMinutes(4)).repetitions(reps)
+                .figure(lower("firstStreamsJoinMs", "streams group: first new app of a client JVM, start() to first "
+                        + "processed record", "ms"))
+                .figure(lower("streamsJoinMs", "streams group: further new apps (median of 3)", "ms"))
+                .build());
+        return all;
+    }
+
+    private static Scenario throughput(int count, int size, int reps) {
+        String label = count + " x " + size + " B, 6 partitions";
+        return Scenario.client("throughput", "throughput " + size + " B", ClientWorkload.THROUGHPUT)
+                .param("count", count).param("size", size).repetitions(reps)
+                .figure(higher("produceRate", "produce " + label, "records/s"))
+                .figure(higher("produceRate", "", "").scaled(size / 1e6, "produce " + label + " (MB/s)", "MB/s"))
+                .figure(lower("produceCpuUs", "produce " + label + ": broker CPU per record", "us"))
+                .figure(higher("consumeRate", "consume " + label, "records/s"))
+                .figure(higher("consumeRate", "", "").scaled(size / 1e6, "consume " + label + " (MB/s)", "MB/s"))
+                .figure(lower("consumeCpuUs", "consume " + label + ": broker CPU per record", "us"))
+                .build();
+    }
+
+    /**
+     * Each repetition: a fresh JVM holding broker and client (start, first produce, close), then a fresh client
+     * JVM alone against a running broker of the same kind; the difference is the broker's share.
+     */
+    private static Scenario coldStart(int reps) {
+        return new Scenario("cold", "cold start", reps, Set.of(Broker.KAFKALITE, Broker.KAFKA), List.of(
+                lower("startMs", "cold start: start() returns (fresh JVM)", "ms"),
+                lower("firstProduceMs", "cold start: to first acked produce", "ms"),
+                lower("closeMs", "close after cold start", "ms"),
+                lower("clientOnlyMs", "client alone: fresh JVM to first acked produce", "ms"),
+                lower("brokerShareMs", "broker's share of cold first produce", "ms")),
+                (broker, harness) -> {
+                    BrokerProcess running = harness.startBroker(BrokerProcess.Spec.of(broker));
+                    try {
+                        harness.runClient(ClientWorkload.FIRST_PRODUCE, running, Map.of(), Duration.ofMinutes(2));
+                    } catch (Exception e) {
+                        running.close();
+                        throw e;
+                    }
+                    return new Scenario.Trial() {
+                        @Override
+                        public Map<String, Double> repetition() throws Exception {
+                            Map<String, Double> results = new LinkedHashMap<>(
+                                    harness.runProbe("cold-start", broker, Duration.ofMinutes(2)));
+                            double clientOnly = harness.runClient(ClientWorkload.FIRST_PRODUCE, running, Map.of(),
+                                    Duration.ofMinutes(2)).get("firstProduceMs");
+                            results.put("clientOnlyMs", clientOnly);
+                            results.put("brokerShareMs", results.get("firstProduceMs") - clientOnly);
+                            return results;
+                        }
+
+                        @Override
+                        public void close() {
+                            running.close();
+                        }
+                    };
+                });
+    }
+
+    private static Scenario.Trial probeTrial(Harness harness, String kind, Broker broker) {
+        return new Scenario.Trial() {
+            @Override
+            public Map<String, Double> repetition() throws Exception {
+                return harness.runProbe(kind, broker, Duration.ofMinutes(3));
+            }
+
+            @Override
+            public void close() {
+                // each probe JVM ended with its repetition
+            }
+        };
+    }
+
+    /**
+     * Kafkalite only (Kafka's test broker keeps its data in a directory of its own): one broker fills a data
+     * directory with records and offset commits; each repetition restarts a broker JVM on it and reads.
+     */
+    private static Scenario restart(boolean quick, int reps) {
+        int records = quick ? 100_000 : 1_000_000;
+        int commits = quick ? 100_000 : 1_000_000;
+        String label = "restart on " + records / 1000 + "k records + " + commits / 1000 + "k offset commits";
+        Map<String, Object> params = Map.of("records", records, "commits", commits, "partitions", 100);
+        return new Scenario("restart", "restart", reps, Set.of(Broker.KAFKALITE), List.of(
+                lower("startMs", label + ": start() returns", "ms"),
+                lower("launchToReadyMs", "... broker JVM launch to ready", "ms"),
+                lower("firstReadMs", "... then committed offsets + last record of 100 partitions read", "ms")),
+                (broker, harness) -> {
+                    Path data = Files.createTempDirectory("kafkalite-bench-restart");
+                    BrokerProcess.Spec spec = BrokerProcess.Spec.of(broker).withDataDirectory(data);
+                    try (BrokerProcess filler = harness.startBroker(spec)) {
+                        harness.runClient(ClientWorkload.FILL_FOR_RESTART, filler, params, Duration.ofMinutes(10));
+                        filler.stop();
+                    }
+                    return new Scenario.Trial() {
+                        @Override
+                        public Map<String, Double> repetition() throws Exception {
+                            long launch = System.nanoTime();
+                            try (BrokerProcess restarted = harness.startBroker(spec)) {
+                                double launchToReady = (System.nanoTime() - launch) / 1e6;
+                                Map<String, Double> results = new LinkedHashMap<>(harness.runClient(
+                                        ClientWorkload.READ_AFTER_RESTART, restarted, params, Duration.ofMinutes(3)));
+                                results.put("startMs", restarted.startMs());
+                                results.put("launchToReadyMs", launchToReady);
+                                restarted.stop();
+                                return results;
+                            }
+                        }
+
+                        @Override
+                        public void close() {
+                            deleteRecursively(data);
+                        }
+                    };
+                });
+    }
+
+    private static void deleteRecursively(Path directory) {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("[bench] could not delete " + directory + ": " + e);
+        }
+    }
+}
