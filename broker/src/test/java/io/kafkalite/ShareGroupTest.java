@@ -188,6 +188,37 @@ class ShareGroupTest {
     }
 
     @Test
+    void aReadCommittedShareGroupNeverSeesAbortedRecords() throws Exception {
+        KafkaLite broker = start(KafkaLite.builder(), "payments", 1);
+        Admin admin = (Admin) closeables.get(1);
+        readFromEarliest(admin, "committed-only");
+        admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, "committed-only"), List.of(
+                new AlterConfigOp(new ConfigEntry("share.isolation.level", "read_committed"), AlterConfigOp.OpType.SET))))
+                .all().get();
+        try (KafkaProducer<String, String> producer = Clients.producer(broker.bootstrapServers(),
+                Map.of("transactional.id", "payments-tx"))) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            for (String value : List.of("aborted-1", "aborted-2", "aborted-3")) {
+                producer.send(new ProducerRecord<>("payments", 0, null, value));
+            }
+            producer.abortTransaction();
+            producer.beginTransaction();
+            for (String value : List.of("paid-1", "paid-2")) {
+                producer.send(new ProducerRecord<>("payments", 0, null, value));
+            }
+            producer.commitTransaction();
+        }
+        KafkaShareConsumer<String, String> consumer = closeLater(shareConsumer(broker.bootstrapServers(),
+                "committed-only", Map.of()));
+        consumer.subscribe(List.of("payments"));
+        List<ConsumerRecord<String, String>> records = pollUntil(consumer, r -> r.size() >= 2);
+        consumer.commitSync();
+        assertThat(consumer.poll(Duration.ofMillis(300))).isEmpty();
+        assertThat(records).extracting(ConsumerRecord::value).containsExactly("paid-1", "paid-2");
+    }
+
+    @Test
     void acknowledgementsSurviveARestart(@TempDir Path dataDir) throws Exception {
         Set<String> acknowledged;
         try (KafkaLite broker = KafkaLite.builder().dataDirectory(dataDir).manualClock().start();
