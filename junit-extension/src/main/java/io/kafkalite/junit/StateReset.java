@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupListing;
+import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.extension.ExtensionConfigurationException;
  * an external cluster.
  *
  * <p>On the embedded broker every non-internal topic is deleted and the declared ones recreated (empty, offsets
- * from 0) and every consumer group is deleted. On an external cluster, which other people may use, only what
+ * from 0) and every group (consumer, share and streams groups) is deleted. On an external cluster, which other people may use, only what
  * this class owns is touched: declared topics are emptied with DeleteRecords, and topics and groups that
  * appeared since the class started are deleted.
  */
@@ -78,9 +79,14 @@ final class StateReset {
                 .filter(name -> !name.startsWith("__")).collect(Collectors.toSet());
     }
 
+    /** Every group: with kafka-clients 4.x share and streams groups too (Admin.listGroups), else consumer groups. */
     private static Set<String> groups(Admin admin) {
-        Collection<ConsumerGroupListing> listings = await(admin.listConsumerGroups().all());
-        return listings.stream().map(ConsumerGroupListing::groupId).collect(Collectors.toSet());
+        try {
+            return await(admin.listGroups().all()).stream().map(GroupListing::groupId).collect(Collectors.toSet());
+        } catch (NoSuchMethodError | NoClassDefFoundError olderClients) {
+            Collection<ConsumerGroupListing> listings = await(admin.listConsumerGroups().all());
+            return listings.stream().map(ConsumerGroupListing::groupId).collect(Collectors.toSet());
+        }
     }
 
     private static void deleteGroups(Admin admin, Set<String> groups) {
