@@ -28,11 +28,13 @@ import io.kafkalite.log.EntryStore;
 import io.kafkalite.log.MemoryStorage;
 import io.kafkalite.log.Storage;
 import io.kafkalite.metadata.BrokerConfig;
+import io.kafkalite.metadata.GroupConfigs;
 import io.kafkalite.metadata.Listener;
 import io.kafkalite.metadata.MetadataJournal;
 import io.kafkalite.metadata.TopicRegistry;
 import io.kafkalite.network.SocketServer;
 import io.kafkalite.partition.PartitionRegistry;
+import io.kafkalite.share.SharePartitions;
 import io.kafkalite.security.AclAuthorizer;
 import io.kafkalite.security.BrokerSecurity;
 import io.kafkalite.security.GeneratedCertificates;
@@ -247,7 +249,8 @@ public final class KafkaLite implements AutoCloseable {
 
     /**
      * Moves the broker's manual clock forward and runs everything that became due: group session and rebalance
-     * timeouts, transaction timeouts, retention, delayed responses (a long poll's max wait runs in real time).
+     * timeouts, share groups' acquisition locks, transaction timeouts, retention, delayed responses (a long poll's
+     * max wait runs in real time).
      * Returns once those have run, so a test can assert on their effects right away. A stopped or paused broker's
      * clock moves too; what fell due runs when it is restarted or resumed.
      *
@@ -510,7 +513,10 @@ public final class KafkaLite implements AutoCloseable {
         TopicRegistry topicRegistry = new TopicRegistry(config, journal);
         ProducerIdAllocator producerIds = new ProducerIdAllocator(journal);
         OffsetStore offsets = new OffsetStore(journal);
-        GroupCoordinator groups = new GroupCoordinator(GroupCoordinatorConfig.from(config), offsets, timer);
+        GroupConfigs groupConfigs = new GroupConfigs(config, journal);
+        SharePartitions shares = new SharePartitions(config, groupConfigs, topicRegistry, partitions, journal, timer);
+        GroupCoordinator groups = new GroupCoordinator(GroupCoordinatorConfig.from(config), offsets, timer,
+                groupConfigs);
         TransactionCoordinator transactions = new TransactionCoordinator(config, producerIds, topicRegistry,
                 partitions, groups, journal, timer);
         String[] clusterId = new String[1];
@@ -527,8 +533,10 @@ public final class KafkaLite implements AutoCloseable {
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
-        journal.replay(clusterIdReader, topicRegistry, partitions, producerIds, offsets, transactions, scram, authorizer);
+        journal.replay(clusterIdReader, topicRegistry, partitions, producerIds, offsets, transactions, scram, authorizer,
+                groupConfigs, shares);
         groups.recover();
+        groups.recoverShareGroups(shares.groups());
         for (ScramUser user : scramUsers) {
             ScramCredential existing = scram.get(user.name(), user.mechanism());
             if (existing == null || !user.matches(existing)) {
@@ -551,7 +559,7 @@ public final class KafkaLite implements AutoCloseable {
         }
         transactions.recover();
         return new BrokerState(config, clusterId[0], timer, topicRegistry, partitions, producerIds, groups,
-                transactions, scram, authorizer);
+                transactions, scram, authorizer, groupConfigs, shares);
     }
 
     private static void deleteRecursively(Path directory) {

@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupListing;
+import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -36,7 +37,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>When no other class or test is active on the cluster, a reset deletes the consumer groups and the undeclared
  * topics the run created (on the embedded broker: all of them) and empties the class's declared topics (deletes
- * their records, see {@link #empty}).
+ * their records, see {@link #empty}). Groups are all groups: consumer, share and streams groups.
  * While others are active (parallel test methods or classes, a shared broker), it only empties the declared
  * topics no other active test claims, and deletes nothing: it cannot know which of the other groups and topics
  * are in use.
@@ -371,9 +372,14 @@ final class StateReset {
                 .filter(name -> !name.startsWith("__")).collect(Collectors.toSet());
     }
 
+    /** Every group: with kafka-clients 4.x share and streams groups too (Admin.listGroups), else consumer groups. */
     static Set<String> groups(Admin admin) {
-        Collection<ConsumerGroupListing> listings = await(admin.listConsumerGroups().all());
-        return listings.stream().map(ConsumerGroupListing::groupId).collect(Collectors.toSet());
+        try {
+            return await(admin.listGroups().all()).stream().map(GroupListing::groupId).collect(Collectors.toSet());
+        } catch (NoSuchMethodError | NoClassDefFoundError olderClients) {
+            Collection<ConsumerGroupListing> listings = await(admin.listConsumerGroups().all());
+            return listings.stream().map(ConsumerGroupListing::groupId).collect(Collectors.toSet());
+        }
     }
 
     private static void pause() {

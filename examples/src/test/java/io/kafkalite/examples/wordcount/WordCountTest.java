@@ -14,6 +14,7 @@ import io.kafkalite.junit.KafkaLiteTest;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
@@ -27,13 +28,27 @@ class WordCountTest {
 
     @Test
     void countsEveryWordAcrossLines(KafkaCluster kafka, Producer<String, String> producer) throws Exception {
+        countWords(kafka, producer, Map.of());
+    }
+
+    /** The same application on the streams rebalance protocol (KIP-1071): the broker assigns the tasks. */
+    @Test
+    void countsEveryWordWithTheStreamsRebalanceProtocol(KafkaCluster kafka, Producer<String, String> producer)
+            throws Exception {
+        countWords(kafka, producer, Map.of(StreamsConfig.GROUP_PROTOCOL_CONFIG, "streams"));
+    }
+
+    private void countWords(KafkaCluster kafka, Producer<String, String> producer, Map<String, Object> extra)
+            throws Exception {
         Properties config = new Properties();
         config.putAll(kafka.clientConfig());
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, "word-count");
         config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         config.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0); // emit every update
-        try (KafkaStreams streams = new KafkaStreams(WordCount.topology(), config)) {
+        config.putAll(extra);
+        KafkaStreams streams = new KafkaStreams(WordCount.topology(), config);
+        try {
             streams.start();
             for (String line : List.of("the quick brown fox", "jumps over the lazy dog", "The dog barks")) {
                 producer.send(new ProducerRecord<>(WordCount.LINES, line)).get();
@@ -48,6 +63,10 @@ class WordCountTest {
             }
             assertThat(latest).containsEntry("the", 3L).containsEntry("dog", 2L).containsEntry("quick", 1L)
                     .containsEntry("barks", 1L).hasSize(9);
+        } finally {
+            // Kafka Streams stays in its group on close unless told to leave; the next test deletes groups
+            streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(Duration.ofSeconds(30)));
         }
     }
 }
