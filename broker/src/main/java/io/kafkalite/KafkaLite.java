@@ -118,12 +118,20 @@ public final class KafkaLite implements AutoCloseable {
         this.groups = new Groups(this::onLoop);
     }
 
-    /** A builder with test-friendly defaults: 127.0.0.1, a free port, a temporary data directory. */
+    /**
+     * A builder with test-friendly defaults: 127.0.0.1, a free port, a temporary data directory.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Starts a broker with every default. */
+    /**
+     * Starts a broker with every default.
+     *
+     * @return the running broker
+     */
     public static KafkaLite start() {
         return builder().start();
     }
@@ -131,6 +139,8 @@ public final class KafkaLite implements AutoCloseable {
     /**
      * {@code host:port} of the first listener (by default the only one, PLAINTEXT), for the clients'
      * {@code bootstrap.servers}.
+     *
+     * @return {@code host:port}
      */
     public String bootstrapServers() {
         return listeners.get(0).advertisedAddress();
@@ -139,6 +149,8 @@ public final class KafkaLite implements AutoCloseable {
     /**
      * {@code host:port} that the listener of this name advertises, e.g. {@code bootstrapServers("SASL_SSL")}.
      *
+     * @param listenerName a listener's name, e.g. {@code PLAINTEXT}
+     * @return {@code host:port}
      * @throws IllegalArgumentException naming the listeners there are when none has this name
      */
     public String bootstrapServers(String listenerName) {
@@ -148,6 +160,9 @@ public final class KafkaLite implements AutoCloseable {
     /**
      * The port the listener of this name is bound to, which differs from what it advertises when
      * {@code advertised.listeners} names another port (e.g. one mapped into a container).
+     *
+     * @param listenerName a listener's name
+     * @return the bound port
      */
     public int boundPort(String listenerName) {
         return listener(listenerName).bindPort();
@@ -165,6 +180,7 @@ public final class KafkaLite implements AutoCloseable {
      * {@link GeneratedCertificates#clientTrustSettings()} (or the truststore file), and for mutual TLS a
      * {@link GeneratedCertificates#clientCertificate(String)}.
      *
+     * @return the generated CA and certificates
      * @throws IllegalStateException when no listener uses generated certificates (none is TLS, or each has its own
      *     keystore)
      */
@@ -177,32 +193,56 @@ public final class KafkaLite implements AutoCloseable {
         return generated;
     }
 
-    /** Whether some TLS listener uses certificates this broker generated (see {@link #certificates()}). */
+    /**
+     * Whether some TLS listener uses certificates this broker generated (see {@link #certificates()}).
+     *
+     * @return true if {@link #certificates()} has something to give
+     */
     public boolean hasGeneratedCertificates() {
         return security.generatedCertificates() != null;
     }
 
-    /** The listener names in configuration order (the first is the one {@link #bootstrapServers()} names). */
+    /**
+     * The listener names in configuration order (the first is the one {@link #bootstrapServers()} names).
+     *
+     * @return the names
+     */
     public List<String> listenerNames() {
         return listeners.stream().map(l -> l.name().value()).toList();
     }
 
-    /** The host the first listener advertises. */
+    /**
+     * The host the first listener advertises.
+     *
+     * @return the host
+     */
     public String host() {
         return listeners.get(0).advertisedHost();
     }
 
-    /** The port the first listener advertises (its bound port unless advertised.listeners says otherwise). */
+    /**
+     * The port the first listener advertises (its bound port unless advertised.listeners says otherwise).
+     *
+     * @return the port
+     */
     public int port() {
         return listeners.get(0).advertisedPort();
     }
 
-    /** Where partitions live; deleted on close unless it was given to the builder. */
+    /**
+     * Where partitions live; deleted on close unless it was given to the builder.
+     *
+     * @return the data directory
+     */
     public Path dataDirectory() {
         return dataDirectory;
     }
 
-    /** Whether records live in Chronicle Queue files (true) or on the heap (the fallback without JVM flags). */
+    /**
+     * Whether records live in Chronicle Queue files or on the heap (the fallback without Chronicle's JVM flags).
+     *
+     * @return true for Chronicle Queue files
+     */
     public boolean isChronicleBacked() {
         return durable;
     }
@@ -218,6 +258,7 @@ public final class KafkaLite implements AutoCloseable {
      * fail over from a member that went silent, advance by less than the session timeout, wait for the others'
      * heartbeats ({@link Groups#awaitHeartbeat}), then advance past it.
      *
+     * @param duration how far to move the clock
      * @throws IllegalStateException unless the broker was built with {@link Builder#manualClock()}
      * @throws IllegalArgumentException for a negative duration
      */
@@ -242,12 +283,20 @@ public final class KafkaLite implements AutoCloseable {
         }
     }
 
-    /** Fault injection: rules that fail, delay, throttle, cut off or silence requests. */
+    /**
+     * Fault injection: rules that fail, delay, throttle, cut off or silence requests.
+     *
+     * @return the broker's fault rules
+     */
     public Faults faults() {
         return faults;
     }
 
-    /** Consumer groups: members and assignments, removing a member, forcing a rebalance. */
+    /**
+     * Consumer groups: members and assignments, removing a member, forcing a rebalance.
+     *
+     * @return the broker's consumer groups
+     */
     public Groups groups() {
         return groups;
     }
@@ -289,7 +338,11 @@ public final class KafkaLite implements AutoCloseable {
         }
     }
 
-    /** Whether the broker serves requests (false after {@link #stop()} and {@link #close()}; true while paused). */
+    /**
+     * Whether the broker serves requests (false after {@link #stop()} and {@link #close()}; true while paused).
+     *
+     * @return whether the broker answers requests (not stopped)
+     */
     public boolean isRunning() {
         return running != null;
     }
@@ -323,7 +376,11 @@ public final class KafkaLite implements AutoCloseable {
         LOG.info("Kafkalite at {} resumed", bootstrapServers());
     }
 
-    /** Whether the broker is paused. */
+    /**
+     * Whether the broker is paused.
+     *
+     * @return whether the broker is paused
+     */
     public boolean isPaused() {
         Incarnation broker = running;
         return broker != null && await(broker.loop.call(broker.loop::isPaused));
@@ -539,6 +596,9 @@ public final class KafkaLite implements AutoCloseable {
          * Address the one PLAINTEXT listener binds and advertises; default {@code 127.0.0.1}. For several listeners,
          * or a bind address apart from the advertised one, use the {@code listeners} and {@code advertised.listeners}
          * broker configs instead.
+         *
+         * @param host a host name or IP address
+         * @return this builder
          */
         public Builder host(String host) {
             this.host = host;
@@ -546,7 +606,12 @@ public final class KafkaLite implements AutoCloseable {
             return this;
         }
 
-        /** Port of the one PLAINTEXT listener; default 0, a free port chosen by the OS. See {@link #host(String)}. */
+        /**
+         * Port of the one PLAINTEXT listener; default 0, a free port chosen by the OS. See {@link #host(String)}.
+         *
+         * @param port 0 to 65535
+         * @return this builder
+         */
         public Builder port(int port) {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
@@ -559,6 +624,9 @@ public final class KafkaLite implements AutoCloseable {
         /**
          * Keeps partitions and metadata in this directory (created if missing), kept on close and reopened by the
          * next broker given the same directory. Requires Chronicle Queue's JVM flags.
+         *
+         * @param dataDirectory the directory
+         * @return this builder
          */
         public Builder dataDirectory(Path dataDirectory) {
             this.dataDirectory = dataDirectory;
@@ -569,18 +637,32 @@ public final class KafkaLite implements AutoCloseable {
          * Runs the broker on a clock that stands still until {@link KafkaLite#advanceClock} moves it, so that
          * session timeouts, transaction timeouts and retention happen when the test says, not after real waits.
          * Record timestamps the broker assigns (LogAppendTime) follow the same clock.
+         *
+         * @return this builder
          */
         public Builder manualClock() {
             this.manualClock = true;
             return this;
         }
 
-        /** A broker setting by its Kafka name, e.g. {@code auto.create.topics.enable=false}. */
+        /**
+         * A broker setting by its Kafka name, e.g. {@code auto.create.topics.enable=false}; checked at start.
+         *
+         * @param name the config's Kafka name
+         * @param value its value
+         * @return this builder
+         */
         public Builder brokerConfig(String name, String value) {
             brokerConfigs.put(name, value);
             return this;
         }
 
+        /**
+         * Several broker settings at once, as {@link #brokerConfig(String, String)} takes them.
+         *
+         * @param configs values by Kafka name
+         * @return this builder
+         */
         public Builder brokerConfigs(Map<String, String> configs) {
             brokerConfigs.putAll(configs);
             return this;
@@ -590,6 +672,10 @@ public final class KafkaLite implements AutoCloseable {
          * A SASL user who can log in with PLAIN on every SASL listener and with SCRAM-SHA-256 and SCRAM-SHA-512 (their
          * SCRAM credentials are set at start, 4096 iterations). Kafka's own ways work too: {@code user_NAME} entries in
          * {@code listener.name.<listener>.plain.sasl.jaas.config}, and Admin's {@code alterUserScramCredentials}.
+         *
+         * @param name the user's name
+         * @param password the user's password
+         * @return this builder
          */
         public Builder user(String name, String password) {
             if (name == null || name.isEmpty() || password == null || password.isEmpty()) {
@@ -605,6 +691,10 @@ public final class KafkaLite implements AutoCloseable {
          * A SCRAM credential set at start, as {@code kafka-storage format --add-scram
          * 'SCRAM-SHA-256=[name=alice,password=alice-secret,iterations=8192]'} declares one for a KRaft cluster.
          *
+         * @param name the user's name
+         * @param password the user's password
+         * @param iterations the SCRAM iteration count
+         * @return this builder
          * @param mechanism {@code SCRAM-SHA-256} or {@code SCRAM-SHA-512}
          */
         public Builder scramCredential(String mechanism, String name, String password, int iterations) {
@@ -620,12 +710,25 @@ public final class KafkaLite implements AutoCloseable {
             return this;
         }
 
-        /** A topic created at start (kept if it already exists in the data directory). */
+        /**
+         * A topic created at start (kept if it already exists in the data directory).
+         *
+         * @param name the topic's name
+         * @param partitions its partition count
+         * @return this builder
+         */
         public Builder topic(String name, int partitions) {
             return topic(name, partitions, Map.of());
         }
 
-        /** A topic with topic configs by Kafka name, e.g. {@code cleanup.policy=compact}. */
+        /**
+         * A topic with topic configs by Kafka name, e.g. {@code cleanup.policy=compact}.
+         *
+         * @param name the topic's name
+         * @param partitions its partition count
+         * @param configs topic configs by Kafka name
+         * @return this builder
+         */
         public Builder topic(String name, int partitions, Map<String, String> configs) {
             topics.put(name, new TopicSpec(partitions, Map.copyOf(configs)));
             return this;
@@ -634,6 +737,7 @@ public final class KafkaLite implements AutoCloseable {
         /**
          * Starts the broker; it accepts connections when this returns.
          *
+         * @return the running broker; close it to stop it
          * @throws IllegalArgumentException for an unknown broker config, a bad value or a bad topic
          * @throws IllegalStateException when a data directory was given but Chronicle's JVM flags are missing
          * @throws UncheckedIOException when the address cannot be bound or the data directory is not usable

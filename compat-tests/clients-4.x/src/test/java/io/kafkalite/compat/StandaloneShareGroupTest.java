@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
+import io.kafkalite.testsupport.Clients;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
@@ -35,7 +36,7 @@ class StandaloneShareGroupTest {
             admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, "workers"), List.of(
                     new AlterConfigOp(new ConfigEntry("share.auto.offset.reset", "earliest"), AlterConfigOp.OpType.SET))))
                     .all().get();
-            try (KafkaProducer<byte[], byte[]> producer = Broker.producer(broker.bootstrapServers(), Map.of())) {
+            try (KafkaProducer<byte[], byte[]> producer = Clients.bytesProducer(broker.bootstrapServers(), Map.of())) {
                 for (int i = 0; i < 200; i++) {
                     producer.send(new ProducerRecord<>("jobs", i % 2, null, ("job-" + i).getBytes()));
                 }

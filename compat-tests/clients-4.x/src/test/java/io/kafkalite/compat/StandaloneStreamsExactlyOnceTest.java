@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 
+import io.kafkalite.testsupport.Clients;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -69,7 +70,7 @@ class StandaloneStreamsExactlyOnceTest {
             config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
             config.putAll(extra);
             try (KafkaStreams streams = new KafkaStreams(builder.build(), config);
-                 KafkaProducer<byte[], byte[]> producer = Broker.producer(bootstrap, Map.of())) {
+                 KafkaProducer<byte[], byte[]> producer = Clients.bytesProducer(bootstrap, Map.of())) {
                 streams.start();
                 for (String line : List.of("to be or not to be", "that is the question", "to be")) {
                     producer.send(new ProducerRecord<>("lines", line.getBytes(StandardCharsets.UTF_8)));
