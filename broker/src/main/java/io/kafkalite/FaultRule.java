@@ -63,19 +63,31 @@ public final class FaultRule {
         this.millis = millis;
     }
 
-    /** The rule's number, as logs and {@link Faults#firings()} name it. */
+    /**
+     * The rule's number, as logs and {@link Faults#firings()} name it.
+     *
+     * @return the rule's id, unique in its broker
+     */
     public int id() {
         return id;
     }
 
-    /** How many requests the rule acted on so far. */
+    /**
+     * How many requests the rule acted on so far.
+     *
+     * @return how often the rule has fired so far
+     */
     public int timesFired() {
         synchronized (owner) {
             return fired;
         }
     }
 
-    /** Whether the rule may still fire: installed and not yet through its {@link Faults.RuleBuilder#times}. */
+    /**
+     * Whether the rule may still fire: installed and not yet through its {@link Faults.RuleBuilder#times}.
+     *
+     * @return whether the rule still fires
+     */
     public boolean isActive() {
         synchronized (owner) {
             return !removed && (times == 0 || fired < times);
@@ -96,6 +108,8 @@ public final class FaultRule {
      * Waits until the rule has fired {@code count} times in all, so a test can assert on what a client does once
      * the fault happened.
      *
+     * @param count how many firings to wait for
+     * @param timeout how long to wait
      * @throws AssertionError after {@code timeout}, saying how often it fired
      */
     public void awaitFired(int count, Duration timeout) {

@@ -65,6 +65,8 @@ public final class Faults {
      * {@code "Fetch"}, {@code "JoinGroup"}, {@code "ConsumerGroupHeartbeat"}...) or as constants
      * ({@code "LIST_OFFSETS"}); case does not matter.
      *
+     * @param apiNames Kafka API names, e.g. {@code Produce}, {@code Fetch}
+     * @return a builder for the rule
      * @throws IllegalArgumentException for a name that is no Kafka API
      */
     public RuleBuilder on(String... apiNames) {
@@ -78,17 +80,29 @@ public final class Faults {
         return new RuleBuilder(apis);
     }
 
-    /** Starts a rule for requests of every API the broker serves (narrow it with {@link RuleBuilder#clientId}). */
+    /**
+     * Starts a rule for requests of every API the broker serves (narrow it with {@link RuleBuilder#clientId}).
+     *
+     * @return a builder for the rule
+     */
     public RuleBuilder onAnyApi() {
         return new RuleBuilder(null);
     }
 
-    /** Every installed rule in firing order, including those that have acted on all their requests. */
+    /**
+     * Every installed rule in firing order, including those that have acted on all their requests.
+     *
+     * @return the rules, oldest first
+     */
     public synchronized List<FaultRule> rules() {
         return List.copyOf(rules);
     }
 
-    /** What fired so far, oldest first (the last 1000 firings). */
+    /**
+     * What fired so far, oldest first (the last 1000 firings).
+     *
+     * @return the firings, oldest first
+     */
     public synchronized List<Firing> firings() {
         return List.copyOf(firings);
     }
@@ -106,7 +120,11 @@ public final class Faults {
         removed.forEach(onRemoved);
     }
 
-    /** The rules and the last firings, as the JUnit extension shows them when a test fails. */
+    /**
+     * The rules and the last firings, as the JUnit extension shows them when a test fails.
+     *
+     * @return the report, one line per rule and firing
+     */
     public synchronized String report() {
         if (rules.isEmpty() && firings.isEmpty()) {
             return "no fault rules";
@@ -334,13 +352,21 @@ public final class Faults {
          * Only requests naming this topic. For Produce, Fetch and ListOffsets an error goes to this topic's
          * partitions alone, the others are served (a partial failure); for Metadata to this topic alone; other
          * APIs fail as a whole when they name it.
+         *
+         * @param name the topic's name
+         * @return this builder
          */
         public RuleBuilder topic(String name) {
             this.topic = requireText(name, "topic");
             return this;
         }
 
-        /** Only this partition of {@link #topic}: with Produce, one partition of a multi-partition request fails. */
+        /**
+         * Only this partition of {@link #topic}: with Produce, one partition of a multi-partition request fails.
+         *
+         * @param index the partition's index
+         * @return this builder
+         */
         public RuleBuilder partition(int index) {
             if (index < 0) {
                 throw new IllegalArgumentException("partition must be 0 or more, got " + index);
@@ -349,25 +375,45 @@ public final class Faults {
             return this;
         }
 
-        /** Only requests naming this consumer group (JoinGroup, Heartbeat, OffsetCommit, FindCoordinator...). */
+        /**
+         * Only requests naming this consumer group (JoinGroup, Heartbeat, OffsetCommit, FindCoordinator...).
+         *
+         * @param groupId the consumer group's id
+         * @return this builder
+         */
         public RuleBuilder group(String groupId) {
             this.group = requireText(groupId, "group");
             return this;
         }
 
-        /** Only requests naming this transactional id (InitProducerId, EndTxn, FindCoordinator...). */
+        /**
+         * Only requests naming this transactional id (InitProducerId, EndTxn, FindCoordinator...).
+         *
+         * @param id the transactional id
+         * @return this builder
+         */
         public RuleBuilder transactionalId(String id) {
             this.transactionalId = requireText(id, "transactionalId");
             return this;
         }
 
-        /** Only requests from clients with this {@code client.id}. */
+        /**
+         * Only requests from clients with this {@code client.id}.
+         *
+         * @param id the client id
+         * @return this builder
+         */
         public RuleBuilder clientId(String id) {
             this.clientId = requireText(id, "clientId");
             return this;
         }
 
-        /** Act on the next {@code count} matching requests only. */
+        /**
+         * Act on the next {@code count} matching requests only.
+         *
+         * @param count how many matching requests the rule fires on
+         * @return this builder
+         */
         public RuleBuilder times(int count) {
             if (count < 1) {
                 throw new IllegalArgumentException("times must be 1 or more, got " + count);
@@ -379,6 +425,9 @@ public final class Faults {
         /**
          * Act on about this fraction of matching requests, chosen by a random generator seeded with {@link #seed}
          * (1 unless set), so a run repeats exactly. Combines with {@link #times}.
+         *
+         * @param share the share of matching requests, from 0 to 1
+         * @return this builder
          */
         public RuleBuilder fraction(double share) {
             if (!(share > 0 && share <= 1)) {
@@ -388,7 +437,12 @@ public final class Faults {
             return this;
         }
 
-        /** Seed of the generator behind {@link #fraction}. */
+        /**
+         * Seed of the generator behind {@link #fraction}.
+         *
+         * @param value the seed
+         * @return this builder
+         */
         public RuleBuilder seed(long value) {
             this.seed = value;
             return this;
@@ -399,6 +453,8 @@ public final class Faults {
          * request: nothing is appended, committed or joined. With {@link #topic}/{@link #partition} on Produce,
          * Fetch and ListOffsets only those partitions fail.
          *
+         * @param errorName a Kafka error name, e.g. {@code NOT_LEADER_OR_FOLLOWER}
+         * @return the rule, active from now on
          * @throws IllegalArgumentException for an unknown error or one these APIs never return
          */
         public FaultRule respondWith(String errorName) {
@@ -409,6 +465,9 @@ public final class Faults {
          * Applies the request at once but holds its response for {@code delay} on the broker clock (with a manual
          * clock, until the test advances it that far). Later requests on that connection wait behind it, as in
          * Kafka.
+         *
+         * @param delay how long to hold the response
+         * @return the rule, active from now on
          */
         public FaultRule delayResponse(Duration delay) {
             return install(this, FaultRule.Action.DELAY_RESPONSE, null, positiveMillis(delay, "delay"));
@@ -417,6 +476,9 @@ public final class Faults {
         /**
          * Sets {@code throttle_time_ms} in the response, as a broker enforcing a quota does; the client then
          * holds back its next requests on that connection for that long.
+         *
+         * @param throttleTime the throttle time the response names
+         * @return the rule, active from now on
          */
         public FaultRule throttle(Duration throttleTime) {
             long millis = positiveMillis(throttleTime, "throttle time");
@@ -426,7 +488,11 @@ public final class Faults {
             return install(this, FaultRule.Action.THROTTLE, null, millis);
         }
 
-        /** Closes the client's connection instead of applying the request: the client retries or fails. */
+        /**
+         * Closes the client's connection instead of applying the request: the client retries or fails.
+         *
+         * @return the rule, active from now on
+         */
         public FaultRule closeConnectionBeforeApplying() {
             return install(this, FaultRule.Action.CLOSE_BEFORE_APPLYING, null, 0);
         }
@@ -434,6 +500,8 @@ public final class Faults {
         /**
          * Applies the request, then closes the connection instead of answering: a produce acknowledged by the
          * broker whose acknowledgement the client never sees, the classic maker of duplicates.
+         *
+         * @return the rule, active from now on
          */
         public FaultRule closeConnectionAfterApplying() {
             return install(this, FaultRule.Action.CLOSE_AFTER_APPLYING, null, 0);
@@ -443,6 +511,8 @@ public final class Faults {
          * Never answers: the request is not applied and its connection stays open and silent (later requests on it
          * wait behind it), as with a hung broker or a network partition. Removing the rule closes those
          * connections, so the clients reconnect at once.
+         *
+         * @return the rule, active from now on
          */
         public FaultRule blackHole() {
             return install(this, FaultRule.Action.BLACK_HOLE, null, 0);

@@ -37,12 +37,21 @@ public final class Groups {
         this.onLoop = onLoop;
     }
 
-    /** The ids of every group the broker knows, with or without members (a group with only offsets too). */
+    /**
+     * The ids of every group the broker knows, with or without members (a group with only offsets too).
+     *
+     * @return the group ids
+     */
     public List<String> list() {
         return await(onLoop.call(state -> state.groups().groupIds()));
     }
 
-    /** The group with its members and their assignments, or empty when there is no such group. */
+    /**
+     * The group with its members and their assignments, or empty when there is no such group.
+     *
+     * @param groupId the group's id
+     * @return the group, or empty if there is none of that id
+     */
     public Optional<Description> describe(String groupId) {
         return Optional.ofNullable(await(onLoop.call(state -> {
             GroupView view = state.groups().view(groupId, new BrokerTopics(state));
@@ -54,6 +63,8 @@ public final class Groups {
      * Removes a member now, as its session expiring would: the group rebalances and the other members take over
      * its partitions. The client itself learns it is out at its next heartbeat and rejoins unless it is stuck.
      *
+     * @param groupId the group's id
+     * @param memberId the member's id
      * @throws IllegalArgumentException when the group has no such member
      */
     public void removeMember(String groupId, String memberId) {
@@ -68,6 +79,7 @@ public final class Groups {
      * assignors run again); a KIP-848 group moves its epoch and recomputes its target assignment, to which each
      * member reconciles on its next heartbeat.
      *
+     * @param groupId the group's id
      * @throws IllegalArgumentException when the group does not exist or has no members
      */
     public void forceRebalance(String groupId) {
@@ -82,6 +94,9 @@ public final class Groups {
      * clock last moved: advance by less than the session timeout, await the survivors' heartbeats, then advance
      * past the timeout of the member that went silent.
      *
+     * @param groupId the group's id
+     * @param clientId the member's client id
+     * @param timeout how long to wait
      * @throws AssertionError when no such heartbeat arrives within {@code timeout}
      */
     public void awaitHeartbeat(String groupId, String clientId, Duration timeout) {
@@ -134,6 +149,8 @@ public final class Groups {
         /**
          * The member whose client has this {@code client.id}.
          *
+         * @param clientId the member's client id
+         * @return the member
          * @throws IllegalArgumentException when no member has it
          */
         public Member memberWithClientId(String clientId) {
@@ -153,7 +170,11 @@ public final class Groups {
     public record Member(String memberId, String groupInstanceId, String clientId, String clientHost,
                          Map<String, List<Integer>> assignment) {
 
-        /** How many partitions the member owns. */
+        /**
+         * How many partitions the member owns.
+         *
+         * @return how many partitions the member is assigned
+         */
         public int partitionCount() {
             return assignment.values().stream().mapToInt(List::size).sum();
         }

@@ -30,12 +30,14 @@ import io.kafkalite.log.MemoryStorage;
 import io.kafkalite.log.PartitionLogs;
 import io.kafkalite.log.Storage;
 import io.kafkalite.metadata.BrokerConfig;
+import io.kafkalite.metadata.GroupConfigs;
 import io.kafkalite.metadata.Listener;
 import io.kafkalite.metadata.MetadataJournal;
 import io.kafkalite.metadata.Topic;
 import io.kafkalite.metadata.TopicRegistry;
 import io.kafkalite.network.SocketServer;
 import io.kafkalite.partition.PartitionRegistry;
+import io.kafkalite.share.SharePartitions;
 import io.kafkalite.security.AclAuthorizer;
 import io.kafkalite.security.BrokerSecurity;
 import io.kafkalite.security.GeneratedCertificates;
@@ -127,12 +129,20 @@ public final class KafkaLite implements AutoCloseable {
         this.groups = new Groups(this::onLoop);
     }
 
-    /** A builder with test-friendly defaults: 127.0.0.1, a free port, a temporary data directory. */
+    /**
+     * A builder with test-friendly defaults: 127.0.0.1, a free port, a temporary data directory.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Starts a broker with every default. */
+    /**
+     * Starts a broker with every default.
+     *
+     * @return the running broker
+     */
     public static KafkaLite start() {
         return builder().start();
     }
@@ -140,6 +150,8 @@ public final class KafkaLite implements AutoCloseable {
     /**
      * {@code host:port} of the first listener (by default the only one, PLAINTEXT), for the clients'
      * {@code bootstrap.servers}.
+     *
+     * @return {@code host:port}
      */
     public String bootstrapServers() {
         return listeners.get(0).advertisedAddress();
@@ -148,6 +160,8 @@ public final class KafkaLite implements AutoCloseable {
     /**
      * {@code host:port} that the listener of this name advertises, e.g. {@code bootstrapServers("SASL_SSL")}.
      *
+     * @param listenerName a listener's name, e.g. {@code PLAINTEXT}
+     * @return {@code host:port}
      * @throws IllegalArgumentException naming the listeners there are when none has this name
      */
     public String bootstrapServers(String listenerName) {
@@ -157,6 +171,9 @@ public final class KafkaLite implements AutoCloseable {
     /**
      * The port the listener of this name is bound to, which differs from what it advertises when
      * {@code advertised.listeners} names another port (e.g. one mapped into a container).
+     *
+     * @param listenerName a listener's name
+     * @return the bound port
      */
     public int boundPort(String listenerName) {
         return listener(listenerName).bindPort();
@@ -174,6 +191,7 @@ public final class KafkaLite implements AutoCloseable {
      * {@link GeneratedCertificates#clientTrustSettings()} (or the truststore file), and for mutual TLS a
      * {@link GeneratedCertificates#clientCertificate(String)}.
      *
+     * @return the generated CA and certificates
      * @throws IllegalStateException when no listener uses generated certificates (none is TLS, or each has its own
      *     keystore)
      */
@@ -186,39 +204,64 @@ public final class KafkaLite implements AutoCloseable {
         return generated;
     }
 
-    /** Whether some TLS listener uses certificates this broker generated (see {@link #certificates()}). */
+    /**
+     * Whether some TLS listener uses certificates this broker generated (see {@link #certificates()}).
+     *
+     * @return true if {@link #certificates()} has something to give
+     */
     public boolean hasGeneratedCertificates() {
         return security.generatedCertificates() != null;
     }
 
-    /** The listener names in configuration order (the first is the one {@link #bootstrapServers()} names). */
+    /**
+     * The listener names in configuration order (the first is the one {@link #bootstrapServers()} names).
+     *
+     * @return the names
+     */
     public List<String> listenerNames() {
         return listeners.stream().map(l -> l.name().value()).toList();
     }
 
-    /** The host the first listener advertises. */
+    /**
+     * The host the first listener advertises.
+     *
+     * @return the host
+     */
     public String host() {
         return listeners.get(0).advertisedHost();
     }
 
-    /** The port the first listener advertises (its bound port unless advertised.listeners says otherwise). */
+    /**
+     * The port the first listener advertises (its bound port unless advertised.listeners says otherwise).
+     *
+     * @return the port
+     */
     public int port() {
         return listeners.get(0).advertisedPort();
     }
 
-    /** Where partitions live; deleted on close unless it was given to the builder. */
+    /**
+     * Where partitions live; deleted on close unless it was given to the builder.
+     *
+     * @return the data directory
+     */
     public Path dataDirectory() {
         return dataDirectory;
     }
 
-    /** Whether records live in Chronicle Queue files (true) or on the heap (the fallback without JVM flags). */
+    /**
+     * Whether records live in Chronicle Queue files or on the heap (the fallback without Chronicle's JVM flags).
+     *
+     * @return true for Chronicle Queue files
+     */
     public boolean isChronicleBacked() {
         return durable;
     }
 
     /**
      * Moves the broker's manual clock forward and runs everything that became due: group session and rebalance
-     * timeouts, transaction timeouts, retention, delayed responses (a long poll's max wait runs in real time).
+     * timeouts, share groups' acquisition locks, transaction timeouts, retention, delayed responses (a long poll's
+     * max wait runs in real time).
      * Returns once those have run, so a test can assert on their effects right away. A stopped or paused broker's
      * clock moves too; what fell due runs when it is restarted or resumed.
      *
@@ -226,6 +269,7 @@ public final class KafkaLite implements AutoCloseable {
      * fail over from a member that went silent, advance by less than the session timeout, wait for the others'
      * heartbeats ({@link Groups#awaitHeartbeat}), then advance past it.
      *
+     * @param duration how far to move the clock
      * @throws IllegalStateException unless the broker was built with {@link Builder#manualClock()}
      * @throws IllegalArgumentException for a negative duration
      */
@@ -250,12 +294,20 @@ public final class KafkaLite implements AutoCloseable {
         }
     }
 
-    /** Fault injection: rules that fail, delay, throttle, cut off or silence requests. */
+    /**
+     * Fault injection: rules that fail, delay, throttle, cut off or silence requests.
+     *
+     * @return the broker's fault rules
+     */
     public Faults faults() {
         return faults;
     }
 
-    /** Consumer groups: members and assignments, removing a member, forcing a rebalance. */
+    /**
+     * Consumer groups: members and assignments, removing a member, forcing a rebalance.
+     *
+     * @return the broker's consumer groups
+     */
     public Groups groups() {
         return groups;
     }
@@ -297,7 +349,11 @@ public final class KafkaLite implements AutoCloseable {
         }
     }
 
-    /** Whether the broker serves requests (false after {@link #stop()} and {@link #close()}; true while paused). */
+    /**
+     * Whether the broker serves requests (false after {@link #stop()} and {@link #close()}; true while paused).
+     *
+     * @return whether the broker answers requests (not stopped)
+     */
     public boolean isRunning() {
         return running != null;
     }
@@ -331,7 +387,11 @@ public final class KafkaLite implements AutoCloseable {
         LOG.info("Kafkalite at {} resumed", bootstrapServers());
     }
 
-    /** Whether the broker is paused. */
+    /**
+     * Whether the broker is paused.
+     *
+     * @return whether the broker is paused
+     */
     public boolean isPaused() {
         Incarnation broker = running;
         return broker != null && await(broker.loop.call(broker.loop::isPaused));
@@ -540,7 +600,10 @@ public final class KafkaLite implements AutoCloseable {
         TopicRegistry topicRegistry = new TopicRegistry(config, journal);
         ProducerIdAllocator producerIds = new ProducerIdAllocator(journal);
         OffsetStore offsets = new OffsetStore(journal);
-        GroupCoordinator groups = new GroupCoordinator(GroupCoordinatorConfig.from(config), offsets, timer);
+        GroupConfigs groupConfigs = new GroupConfigs(config, journal);
+        SharePartitions shares = new SharePartitions(config, groupConfigs, topicRegistry, partitions, journal, timer);
+        GroupCoordinator groups = new GroupCoordinator(GroupCoordinatorConfig.from(config), offsets, timer,
+                groupConfigs);
         TransactionCoordinator transactions = new TransactionCoordinator(config, producerIds, topicRegistry,
                 partitions, groups, journal, timer);
         String[] clusterId = new String[1];
@@ -562,9 +625,11 @@ public final class KafkaLite implements AutoCloseable {
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
-        journal.replay(clusterIdReader, topicRegistry, partitions, producerIds, offsets, transactions, scram, authorizer);
+        journal.replay(clusterIdReader, topicRegistry, partitions, producerIds, offsets, transactions, scram, authorizer,
+                groupConfigs, shares);
         partitions.recover(topicRegistry::get);
         groups.recover();
+        groups.recoverShareGroups(shares.groups());
         for (ScramUser user : scramUsers) {
             ScramCredential existing = scram.get(user.name(), user.mechanism());
             if (existing == null || !user.matches(existing)) {
@@ -588,7 +653,7 @@ public final class KafkaLite implements AutoCloseable {
         transactions.recover();
         scheduleJournalSnapshots(timer, journal, config.retentionCheckIntervalMs());
         return new BrokerState(config, clusterId[0], timer, topicRegistry, partitions, producerIds, groups,
-                transactions, scram, authorizer);
+                transactions, scram, authorizer, groupConfigs, shares);
     }
 
     /**
@@ -648,6 +713,9 @@ public final class KafkaLite implements AutoCloseable {
          * Address the one PLAINTEXT listener binds and advertises; default {@code 127.0.0.1}. For several listeners,
          * or a bind address apart from the advertised one, use the {@code listeners} and {@code advertised.listeners}
          * broker configs instead.
+         *
+         * @param host a host name or IP address
+         * @return this builder
          */
         public Builder host(String host) {
             this.host = host;
@@ -655,7 +723,12 @@ public final class KafkaLite implements AutoCloseable {
             return this;
         }
 
-        /** Port of the one PLAINTEXT listener; default 0, a free port chosen by the OS. See {@link #host(String)}. */
+        /**
+         * Port of the one PLAINTEXT listener; default 0, a free port chosen by the OS. See {@link #host(String)}.
+         *
+         * @param port 0 to 65535
+         * @return this builder
+         */
         public Builder port(int port) {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
@@ -668,6 +741,9 @@ public final class KafkaLite implements AutoCloseable {
         /**
          * Keeps partitions and metadata in this directory (created if missing), kept on close and reopened by the
          * next broker given the same directory. Requires Chronicle Queue's JVM flags.
+         *
+         * @param dataDirectory the directory
+         * @return this builder
          */
         public Builder dataDirectory(Path dataDirectory) {
             this.dataDirectory = dataDirectory;
@@ -678,18 +754,32 @@ public final class KafkaLite implements AutoCloseable {
          * Runs the broker on a clock that stands still until {@link KafkaLite#advanceClock} moves it, so that
          * session timeouts, transaction timeouts and retention happen when the test says, not after real waits.
          * Record timestamps the broker assigns (LogAppendTime) follow the same clock.
+         *
+         * @return this builder
          */
         public Builder manualClock() {
             this.manualClock = true;
             return this;
         }
 
-        /** A broker setting by its Kafka name, e.g. {@code auto.create.topics.enable=false}. */
+        /**
+         * A broker setting by its Kafka name, e.g. {@code auto.create.topics.enable=false}; checked at start.
+         *
+         * @param name the config's Kafka name
+         * @param value its value
+         * @return this builder
+         */
         public Builder brokerConfig(String name, String value) {
             brokerConfigs.put(name, value);
             return this;
         }
 
+        /**
+         * Several broker settings at once, as {@link #brokerConfig(String, String)} takes them.
+         *
+         * @param configs values by Kafka name
+         * @return this builder
+         */
         public Builder brokerConfigs(Map<String, String> configs) {
             brokerConfigs.putAll(configs);
             return this;
@@ -699,6 +789,10 @@ public final class KafkaLite implements AutoCloseable {
          * A SASL user who can log in with PLAIN on every SASL listener and with SCRAM-SHA-256 and SCRAM-SHA-512 (their
          * SCRAM credentials are set at start, 4096 iterations). Kafka's own ways work too: {@code user_NAME} entries in
          * {@code listener.name.<listener>.plain.sasl.jaas.config}, and Admin's {@code alterUserScramCredentials}.
+         *
+         * @param name the user's name
+         * @param password the user's password
+         * @return this builder
          */
         public Builder user(String name, String password) {
             if (name == null || name.isEmpty() || password == null || password.isEmpty()) {
@@ -714,6 +808,10 @@ public final class KafkaLite implements AutoCloseable {
          * A SCRAM credential set at start, as {@code kafka-storage format --add-scram
          * 'SCRAM-SHA-256=[name=alice,password=alice-secret,iterations=8192]'} declares one for a KRaft cluster.
          *
+         * @param name the user's name
+         * @param password the user's password
+         * @param iterations the SCRAM iteration count
+         * @return this builder
          * @param mechanism {@code SCRAM-SHA-256} or {@code SCRAM-SHA-512}
          */
         public Builder scramCredential(String mechanism, String name, String password, int iterations) {
@@ -729,12 +827,25 @@ public final class KafkaLite implements AutoCloseable {
             return this;
         }
 
-        /** A topic created at start (kept if it already exists in the data directory). */
+        /**
+         * A topic created at start (kept if it already exists in the data directory).
+         *
+         * @param name the topic's name
+         * @param partitions its partition count
+         * @return this builder
+         */
         public Builder topic(String name, int partitions) {
             return topic(name, partitions, Map.of());
         }
 
-        /** A topic with topic configs by Kafka name, e.g. {@code cleanup.policy=compact}. */
+        /**
+         * A topic with topic configs by Kafka name, e.g. {@code cleanup.policy=compact}.
+         *
+         * @param name the topic's name
+         * @param partitions its partition count
+         * @param configs topic configs by Kafka name
+         * @return this builder
+         */
         public Builder topic(String name, int partitions, Map<String, String> configs) {
             topics.put(name, new TopicSpec(partitions, configs));
             return this;
@@ -743,6 +854,7 @@ public final class KafkaLite implements AutoCloseable {
         /**
          * Starts the broker; it accepts connections when this returns.
          *
+         * @return the running broker; close it to stop it
          * @throws IllegalArgumentException for an unknown broker config, a bad value or a bad topic
          * @throws IllegalStateException when a data directory was given but Chronicle's JVM flags are missing
          * @throws UncheckedIOException when the address cannot be bound or the data directory is not usable
@@ -867,6 +979,12 @@ public final class KafkaLite implements AutoCloseable {
      * @param configs e.g. {@code cleanup.policy=compact}; empty for the broker's defaults
      */
     public record TopicSpec(int partitions, Map<String, String> configs) {
+        /**
+         * Keeps its own copy of the configs.
+         *
+         * @param partitions at least 1
+         * @param configs e.g. {@code cleanup.policy=compact}; empty for the broker's defaults
+         */
         public TopicSpec {
             configs = Map.copyOf(configs);
         }

@@ -60,7 +60,16 @@ class AdvertisedVersionsTest {
             Map.entry("ALTER_USER_SCRAM_CREDENTIALS", "0-0"),
             Map.entry("CREATE_ACLS", "1-3"),
             Map.entry("DESCRIBE_ACLS", "1-3"),
-            Map.entry("DELETE_ACLS", "1-3")));
+            Map.entry("DELETE_ACLS", "1-3"),
+            Map.entry("SHARE_GROUP_HEARTBEAT", "1-1"),
+            Map.entry("SHARE_GROUP_DESCRIBE", "1-1"),
+            Map.entry("SHARE_FETCH", "1-2"),
+            Map.entry("SHARE_ACKNOWLEDGE", "1-2"),
+            Map.entry("DESCRIBE_SHARE_GROUP_OFFSETS", "0-1"),
+            Map.entry("ALTER_SHARE_GROUP_OFFSETS", "0-0"),
+            Map.entry("DELETE_SHARE_GROUP_OFFSETS", "0-0"),
+            Map.entry("STREAMS_GROUP_HEARTBEAT", "0-1"),
+            Map.entry("STREAMS_GROUP_DESCRIBE", "0-1")));
 
     @Test
     void advertisesExactlyTheVersionsItImplements() throws Exception {
@@ -72,9 +81,11 @@ class AdvertisedVersionsTest {
                 advertised.put(ApiKeys.forId(version.apiKey()).name(), version.minVersion() + "-" + version.maxVersion());
             }
             assertThat(advertised).isEqualTo(EXPECTED);
-            // the one finalized feature: transaction version 2 (KIP-890), which is implemented
-            assertThat(response.finalizedFeatures()).hasSize(1);
+            // finalized features, each implemented: transaction version 2 (KIP-890), share groups, streams groups
+            assertThat(response.finalizedFeatures()).hasSize(3);
             assertThat(response.finalizedFeatures().find("transaction.version").maxVersionLevel()).isEqualTo((short) 2);
+            assertThat(response.finalizedFeatures().find("share.version").maxVersionLevel()).isEqualTo((short) 1);
+            assertThat(response.finalizedFeatures().find("streams.version").maxVersionLevel()).isEqualTo((short) 1);
         }
     }
 

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 
+import io.kafkalite.testsupport.Clients;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;

@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 
 import io.kafkalite.security.CertificateAuthority;
 import io.kafkalite.security.GeneratedCertificates;
+import io.kafkalite.testsupport.Clients;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

@@ -21,7 +21,9 @@ enum ClientWorkload {
     FILL_FOR_RESTART(Workloads::fillForRestart),
     READ_AFTER_RESTART(Workloads::readAfterRestart),
     TRANSACTIONAL_PRODUCE(Workloads::transactionalProduce),
-    TRANSACTIONAL_PER_TEST(Workloads::transactionalPerTestLoop);
+    TRANSACTIONAL_PER_TEST(Workloads::transactionalPerTestLoop),
+    SHARE_CONSUME(NewGroupWorkloads::shareConsume),
+    STREAMS_JOIN(NewGroupWorkloads::streamsJoin);
 
     /** The body of a workload: runs in the client JVM and returns its results by name. */
     @FunctionalInterface

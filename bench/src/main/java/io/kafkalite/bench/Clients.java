@@ -2,20 +2,17 @@ package io.kafkalite.bench;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Default-configured kafka-clients, as a test suite would create them. */
 final class Clients {
@@ -24,26 +21,18 @@ final class Clients {
     }
 
     static KafkaProducer<byte[], byte[]> producer(String bootstrap, Map<String, Object> extra) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        props.putAll(extra);
-        return new KafkaProducer<>(props);
+        return io.kafkalite.testsupport.Clients.bytesProducer(bootstrap, extra);
     }
 
+    /** Auto-commit stays on, as in a default-configured consumer (the shared helper turns it off). */
     static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, Map<String, Object> extra) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.putAll(extra);
-        return new KafkaConsumer<>(props);
+        Map<String, Object> config = new HashMap<>(Map.of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, true));
+        config.putAll(extra);
+        return io.kafkalite.testsupport.Clients.bytesConsumer(bootstrap, config);
     }
 
     static Admin admin(String bootstrap) {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+        return io.kafkalite.testsupport.Clients.admin(bootstrap);
     }
 
     static void createTopic(Admin admin, String name, int partitions) {

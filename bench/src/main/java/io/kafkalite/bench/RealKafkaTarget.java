@@ -24,6 +24,9 @@ final class RealKafkaTarget implements Target {
         properties.put("transaction.state.log.min.isr", "1");
         properties.putAll(configs);
         broker = new EmbeddedKafkaKraftBroker(1, 1);
+        // one node: the share coordinator's state topic must fit on it too (share groups, KIP-932)
+        properties.putIfAbsent("share.coordinator.state.topic.replication.factor", "1");
+        properties.putIfAbsent("share.coordinator.state.topic.min.isr", "1");
         broker.brokerProperties(properties);
         broker.afterPropertiesSet();
     }

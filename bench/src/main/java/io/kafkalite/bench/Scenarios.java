@@ -22,7 +22,7 @@ import static io.kafkalite.bench.Figure.lower;
 final class Scenarios {
 
     /** Groups that run only when asked for ({@code --only} or {@code --with}). */
-    static final Set<String> OPTIONAL_GROUPS = Set.of("txn");
+    static final Set<String> OPTIONAL_GROUPS = Set.of("txn", "new-groups");
 
     private Scenarios() {
     }
@@ -111,6 +111,19 @@ final class Scenarios {
                 .param("warmup", quick ? 2 : 3).param("loops", quick ? 6 : 15)
                 .timeout(Duration.ofMinutes(3)).repetitions(reps)
                 .figure(lower("perTestMs", "per-test loop with a transactional producer, read_committed", "ms"))
+                .build());
+        int shared = quick ? 50_000 : 200_000;
+        all.add(Scenario.client("new-groups", "share group consume", ClientWorkload.SHARE_CONSUME)
+                .param("count", shared).timeout(Duration.ofMinutes(4)).repetitions(reps)
+                .figure(higher("shareRate", "share group: 3 consumers, 2 partitions, " + shared + " x 100 B",
+                        "records/s"))
+                .figure(lower("shareCpuUs", "... broker CPU per record", "us"))
+                .build());
+        all.add(Scenario.client("new-groups", "streams group join", ClientWorkload.STREAMS_JOIN)
+                .param("joins", 3).timeout(Duration.ofMinutes(4)).repetitions(reps)
+                .figure(lower("firstStreamsJoinMs", "streams group: first new app of a client JVM, start() to first "
+                        + "processed record", "ms"))
+                .figure(lower("streamsJoinMs", "streams group: further new apps (median of 3)", "ms"))
                 .build());
         return all;
     }

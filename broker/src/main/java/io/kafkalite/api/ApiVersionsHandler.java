@@ -1,5 +1,8 @@
 package io.kafkalite.api;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.ApiVersionsResponseData.ApiVersionCollection;
@@ -8,14 +11,20 @@ import org.apache.kafka.common.protocol.Errors;
 /**
  * ApiVersions. A request of a version too new to parse gets UNSUPPORTED_VERSION in a v0 body that still lists
  * the supported ranges, so the client can retry with a version both sides know. From v5 (KIP-1242) a client
- * naming another cluster or node id than this broker's gets REBOOTSTRAP_REQUIRED. The one finalized feature is
- * {@code transaction.version=2} (KIP-890), which 4.x producers see and use; older clients ignore it and use
- * transaction version 1. Both are implemented.
+ * naming another cluster or node id than this broker's gets REBOOTSTRAP_REQUIRED. Finalized features, each
+ * implemented: {@code transaction.version=2} (KIP-890), which 4.x producers see and use (older clients ignore it and
+ * use transaction version 1, also implemented); {@code share.version=1} (share groups, KIP-932) and
+ * {@code streams.version=1} (the streams rebalance protocol, KIP-1071), as a new Apache Kafka 4.2+ cluster has them.
  */
 final class ApiVersionsHandler implements ApiHandler {
 
     static final String TRANSACTION_VERSION = "transaction.version";
     static final short TRANSACTION_VERSION_LEVEL = 2;
+    /** Finalized feature levels, by name. */
+    private static final Map<String, Short> FEATURES = new LinkedHashMap<>(Map.of(
+            TRANSACTION_VERSION, TRANSACTION_VERSION_LEVEL,
+            "share.version", (short) 1,
+            "streams.version", (short) 1));
     /** Before v4 a client rejects a supported feature whose minimum version is 0 (KAFKA-17011). */
     private static final short ZERO_MIN_FEATURES_FROM = 4;
 
@@ -43,13 +52,15 @@ final class ApiVersionsHandler implements ApiHandler {
             request.respond(new ApiVersionsResponseData().setErrorCode(Errors.REBOOTSTRAP_REQUIRED.code()));
             return;
         }
-        if (request.version() >= ZERO_MIN_FEATURES_FROM) {
-            response.supportedFeatures().add(new ApiVersionsResponseData.SupportedFeatureKey()
-                    .setName(TRANSACTION_VERSION).setMinVersion((short) 0).setMaxVersion(TRANSACTION_VERSION_LEVEL));
-        }
-        response.setFinalizedFeaturesEpoch(1).finalizedFeatures().add(new ApiVersionsResponseData.FinalizedFeatureKey()
-                .setName(TRANSACTION_VERSION)
-                .setMinVersionLevel(TRANSACTION_VERSION_LEVEL).setMaxVersionLevel(TRANSACTION_VERSION_LEVEL));
+        response.setFinalizedFeaturesEpoch(1);
+        FEATURES.forEach((name, level) -> {
+            if (request.version() >= ZERO_MIN_FEATURES_FROM) {
+                response.supportedFeatures().add(new ApiVersionsResponseData.SupportedFeatureKey()
+                        .setName(name).setMinVersion((short) 0).setMaxVersion(level));
+            }
+            response.finalizedFeatures().add(new ApiVersionsResponseData.FinalizedFeatureKey()
+                    .setName(name).setMinVersionLevel(level).setMaxVersionLevel(level));
+        });
         request.respond(response.setErrorCode(Errors.NONE.code()));
     }
 }

@@ -1,5 +1,6 @@
 package io.kafkalite.api;
 
+import io.kafkalite.group.Group;
 import org.apache.kafka.common.protocol.ApiKeys;
 
 /** Builds the dispatch table: which handler serves which API, and the timed work that goes with them. */
@@ -26,6 +27,15 @@ public final class BrokerApis {
         ScramCredentialsHandler scram = new ScramCredentialsHandler(state);
         dispatcher.rawSaslTokens(sasl);
         AclHandler acls = new AclHandler(state.authorization());
+        ShareGroupHandler shareGroups = new ShareGroupHandler(state);
+        ShareFetchHandler shareFetch = new ShareFetchHandler(state);
+        ShareGroupOffsetsHandler shareOffsets = new ShareGroupOffsetsHandler(state);
+        StreamsGroupHandler streamsGroups = new StreamsGroupHandler(state);
+        state.groups().onGroupDeleted((groupId, type) -> {
+            if (type == Group.Type.SHARE) {
+                state.shares().deleteGroup(groupId);
+            }
+        });
         return dispatcher
                 .register(ApiKeys.API_VERSIONS, 5, new ApiVersionsHandler(dispatcher, state))
                 .register(ApiKeys.METADATA, 13, new MetadataHandler(state))
@@ -68,6 +78,15 @@ public final class BrokerApis {
                 .register(ApiKeys.ALTER_USER_SCRAM_CREDENTIALS, 0, scram)
                 .register(ApiKeys.CREATE_ACLS, 3, acls)
                 .register(ApiKeys.DESCRIBE_ACLS, 3, acls)
-                .register(ApiKeys.DELETE_ACLS, 3, acls);
+                .register(ApiKeys.DELETE_ACLS, 3, acls)
+                .register(ApiKeys.SHARE_GROUP_HEARTBEAT, 1, shareGroups)
+                .register(ApiKeys.SHARE_GROUP_DESCRIBE, 1, shareGroups)
+                .register(ApiKeys.SHARE_FETCH, 2, shareFetch)
+                .register(ApiKeys.SHARE_ACKNOWLEDGE, 2, shareFetch)
+                .register(ApiKeys.DESCRIBE_SHARE_GROUP_OFFSETS, 1, shareOffsets)
+                .register(ApiKeys.ALTER_SHARE_GROUP_OFFSETS, 0, shareOffsets)
+                .register(ApiKeys.DELETE_SHARE_GROUP_OFFSETS, 0, shareOffsets)
+                .register(ApiKeys.STREAMS_GROUP_HEARTBEAT, 1, streamsGroups)
+                .register(ApiKeys.STREAMS_GROUP_DESCRIBE, 1, streamsGroups);
     }
 }

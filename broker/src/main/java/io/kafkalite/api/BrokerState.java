@@ -2,10 +2,12 @@ package io.kafkalite.api;
 
 import io.kafkalite.group.GroupCoordinator;
 import io.kafkalite.metadata.BrokerConfig;
+import io.kafkalite.metadata.GroupConfigs;
 import io.kafkalite.metadata.Topic;
 import io.kafkalite.metadata.TopicRegistry;
 import io.kafkalite.partition.Partition;
 import io.kafkalite.partition.PartitionRegistry;
+import io.kafkalite.share.SharePartitions;
 import io.kafkalite.security.AclAuthorizer;
 import io.kafkalite.security.ScramCredentials;
 import io.kafkalite.time.BrokerClock;
@@ -26,11 +28,13 @@ public final class BrokerState {
     private final TransactionCoordinator transactions;
     private final ScramCredentials scramCredentials;
     private final Authorization authorization;
+    private final GroupConfigs groupConfigs;
+    private final SharePartitions shares;
 
     public BrokerState(BrokerConfig config, String clusterId, BrokerTimer timer, TopicRegistry topics,
                        PartitionRegistry partitions, ProducerIdAllocator producerIds, GroupCoordinator groups,
                        TransactionCoordinator transactions, ScramCredentials scramCredentials,
-                       AclAuthorizer authorizer) {
+                       AclAuthorizer authorizer, GroupConfigs groupConfigs, SharePartitions shares) {
         this.config = config;
         this.clusterId = clusterId;
         this.timer = timer;
@@ -41,6 +45,8 @@ public final class BrokerState {
         this.transactions = transactions;
         this.scramCredentials = scramCredentials;
         this.authorization = new Authorization(authorizer);
+        this.groupConfigs = groupConfigs;
+        this.shares = shares;
     }
 
     public BrokerConfig config() {
@@ -94,6 +100,16 @@ public final class BrokerState {
         return authorization;
     }
 
+    /** Group-level configs (Admin's GROUP config resource). */
+    public GroupConfigs groupConfigs() {
+        return groupConfigs;
+    }
+
+    /** Share groups' share-partitions: acquired, acknowledged and persisted delivery state. */
+    public SharePartitions shares() {
+        return shares;
+    }
+
     /** Partition {@code index} of {@code topic}, which must have it. */
     public Partition partition(Topic topic, int index) {
         return partitions.partition(topic, index);
@@ -104,5 +120,6 @@ public final class BrokerState {
         Topic topic = topics.delete(name);
         partitions.deleteTopic(topic);
         groups.onTopicDeleted(name);
+        shares.deleteTopic(name);
     }
 }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.kafkalite.metadata.BrokerConfig;
+import io.kafkalite.metadata.GroupConfigs;
 import io.kafkalite.metadata.Topic;
 import io.kafkalite.metadata.TopicConfigs;
 import org.apache.kafka.clients.admin.AlterConfigOp;
@@ -17,6 +18,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.ClusterAuthorizationException;
+import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.InvalidRequestException;
@@ -37,9 +39,9 @@ import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigType;
 import org.apache.kafka.common.resource.ResourceType;
 
 /**
- * DescribeConfigs, AlterConfigs and IncrementalAlterConfigs. Topic configs are dynamic, as in Kafka; broker
- * configs are reported with their defaults (clients and tools look up {@code num.partitions} and friends) but
- * are fixed at start.
+ * DescribeConfigs, AlterConfigs and IncrementalAlterConfigs. Topic and group configs are dynamic, as in Kafka;
+ * broker configs are reported with their defaults (clients and tools look up {@code num.partitions} and friends)
+ * but are fixed at start.
  */
 final class ConfigsHandler implements ApiHandler {
 
@@ -83,8 +85,10 @@ final class ConfigsHandler implements ApiHandler {
                 } else if (type == ConfigResource.Type.BROKER) {
                     requireThisBroker(resource.resourceName());
                     describeBroker(resource, data, result.configs());
+                } else if (type == ConfigResource.Type.GROUP) {
+                    describeGroup(resource, data, result.configs());
                 } else {
-                    throw new InvalidRequestException("Kafkalite describes TOPIC and BROKER configs, not " + type);
+                    throw new InvalidRequestException("Kafkalite describes TOPIC, BROKER and GROUP configs, not " + type);
                 }
             } catch (ApiException e) {
                 result.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());
@@ -116,6 +120,37 @@ final class ConfigsHandler implements ApiHandler {
                 entry.setSynonyms(topicSynonyms(name, topic));
             }
             out.add(entry);
+        }
+    }
+
+    /** A group's configs: its own settings, else the broker's {@code group.*} setting, else Kafka's default. */
+    private void describeGroup(DescribeConfigsResource resource, DescribeConfigsRequestData data,
+                               List<DescribeConfigsResourceResult> out) {
+        requireGroupId(resource.resourceName());
+        for (String name : requestedNames(resource, GroupConfigs.names())) {
+            if (!GroupConfigs.isKnown(name)) {
+                continue;
+            }
+            TopicConfigs.ConfigValue value = state.groupConfigs().describe(resource.resourceName(), name);
+            ConfigSource source = value.source() == TopicConfigs.ConfigValue.Source.TOPIC
+                    ? ConfigSource.GROUP_CONFIG : sourceOf(value.source());
+            DescribeConfigsResourceResult entry = new DescribeConfigsResourceResult()
+                    .setName(name)
+                    .setValue(value.value())
+                    .setReadOnly(false)
+                    .setConfigSource(source.id())
+                    .setIsSensitive(false)
+                    .setConfigType(typeOf(GroupConfigs.definition(name).type).id());
+            if (data.includeDocumentation()) {
+                entry.setDocumentation(GroupConfigs.definition(name).documentation);
+            }
+            out.add(entry);
+        }
+    }
+
+    private static void requireGroupId(String groupId) {
+        if (groupId == null || groupId.isEmpty()) {
+            throw new InvalidRequestException("A GROUP config resource needs a group id");
         }
     }
 
@@ -204,6 +239,14 @@ final class ConfigsHandler implements ApiHandler {
             try {
                 requireAllowed(request, AclOperation.ALTER_CONFIGS, ConfigResource.Type.forId(resource.resourceType()),
                         resource.resourceName());
+                if (ConfigResource.Type.forId(resource.resourceType()) == ConfigResource.Type.GROUP) {
+                    requireGroupId(resource.resourceName());
+                    Map<String, String> configs = new LinkedHashMap<>();
+                    resource.configs().forEach(c -> configs.put(c.name(), c.value()));
+                    state.groupConfigs().set(resource.resourceName(), configs, data.validateOnly());
+                    responses.add(response);
+                    continue;
+                }
                 Topic topic = requireAlterableTopic(resource.resourceType(), resource.resourceName());
                 Map<String, String> overrides = new LinkedHashMap<>();
                 for (AlterConfigsRequestData.AlterableConfig config : resource.configs()) {
@@ -232,6 +275,16 @@ final class ConfigsHandler implements ApiHandler {
             try {
                 requireAllowed(request, AclOperation.ALTER_CONFIGS, ConfigResource.Type.forId(resource.resourceType()),
                         resource.resourceName());
+                if (ConfigResource.Type.forId(resource.resourceType()) == ConfigResource.Type.GROUP) {
+                    requireGroupId(resource.resourceName());
+                    Map<String, String> configs = new LinkedHashMap<>(state.groupConfigs().overrides(resource.resourceName()));
+                    for (IncrementalAlterConfigsRequestData.AlterableConfig config : resource.configs()) {
+                        applyGroupOperation(configs, config);
+                    }
+                    state.groupConfigs().set(resource.resourceName(), configs, data.validateOnly());
+                    responses.add(response);
+                    continue;
+                }
                 Topic topic = requireAlterableTopic(resource.resourceType(), resource.resourceName());
                 Map<String, String> overrides = new LinkedHashMap<>(topic.configOverrides());
                 for (IncrementalAlterConfigsRequestData.AlterableConfig config : resource.configs()) {
@@ -286,7 +339,7 @@ final class ConfigsHandler implements ApiHandler {
         }
     }
 
-    /** Topic configs need the operation on the topic, broker configs on the cluster, as in Kafka. */
+    /** Topic configs need the operation on the topic, group configs on the group, broker configs on the cluster. */
     private void requireAllowed(ApiRequest request, AclOperation operation, ConfigResource.Type type, String name) {
         Authorization authorization = state.authorization();
         if (type == ConfigResource.Type.TOPIC && !authorization.allows(request, operation, ResourceType.TOPIC, name)) {
@@ -294,6 +347,30 @@ final class ConfigsHandler implements ApiHandler {
         }
         if (type == ConfigResource.Type.BROKER && !authorization.allowsCluster(request, operation)) {
             throw new ClusterAuthorizationException("Cluster authorization failed.");
+        }
+        if (type == ConfigResource.Type.GROUP && !authorization.allows(request, operation, ResourceType.GROUP, name)) {
+            throw new GroupAuthorizationException("Group authorization failed.");
+        }
+    }
+
+    /** SET and DELETE of a group config; group configs are no lists, so APPEND and SUBTRACT are refused. */
+    private static void applyGroupOperation(Map<String, String> configs,
+                                            IncrementalAlterConfigsRequestData.AlterableConfig config) {
+        AlterConfigOp.OpType op = AlterConfigOp.OpType.forId(config.configOperation());
+        if (!GroupConfigs.isKnown(config.name())) {
+            throw new InvalidConfigurationException("Unknown group config name: " + config.name()
+                    + ". Group configs are " + String.join(", ", GroupConfigs.names()));
+        }
+        if (op == AlterConfigOp.OpType.SET) {
+            if (config.value() == null) {
+                throw new InvalidConfigurationException("Null value not supported for group config '" + config.name() + "'");
+            }
+            configs.put(config.name(), config.value());
+        } else if (op == AlterConfigOp.OpType.DELETE) {
+            configs.remove(config.name());
+        } else {
+            throw new InvalidConfigurationException("Config '" + config.name() + "' is not a list; " + op
+                    + " applies only to list configs");
         }
     }
 

@@ -13,8 +13,10 @@ import org.apache.kafka.common.requests.FindCoordinatorRequest.CoordinatorType;
 import org.apache.kafka.common.resource.ResourceType;
 
 /**
- * FindCoordinator, single key (v0-3) or batched (v4+). This node coordinates every group and every transactional
- * id, answered with the listener the request came in on; share groups get COORDINATOR_NOT_AVAILABLE.
+ * FindCoordinator, single key (v0-3) or batched (v4+). This node coordinates every group (share groups
+ * included) and every transactional id, answered with the listener the request came in on. The SHARE key type,
+ * which Kafka's brokers use among themselves to find the share coordinator of a share-partition, gets
+ * COORDINATOR_NOT_AVAILABLE: share state lives inside this broker.
  */
 final class FindCoordinatorHandler implements ApiHandler {
 
@@ -65,7 +67,7 @@ final class FindCoordinatorHandler implements ApiHandler {
             message = "The transactional id must not be empty";
         } else if (keyType == CoordinatorType.SHARE.id()) {
             error = Errors.COORDINATOR_NOT_AVAILABLE;
-            message = "Share groups are not supported by Kafkalite";
+            message = "Kafkalite keeps share-partition state inside the broker: there is no share coordinator to find";
         } else {
             error = Errors.INVALID_REQUEST;
             message = "Unknown coordinator key type " + keyType;

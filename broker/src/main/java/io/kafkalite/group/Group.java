@@ -4,16 +4,18 @@ import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroup;
 
 /**
- * What the coordinator needs from any kind of group. Classic groups (JoinGroup/SyncGroup) implement it today;
- * KIP-848 consumer groups (ConsumerGroupHeartbeat) can sit beside them in the same registry, sharing committed
- * offsets and the admin APIs.
+ * What the coordinator needs from any kind of group: classic groups (JoinGroup/SyncGroup), KIP-848 consumer groups
+ * (ConsumerGroupHeartbeat), share groups (KIP-932) and streams groups (KIP-1071) sit in one registry, sharing
+ * committed offsets and the admin APIs.
  */
 public interface Group {
 
     /** The group types of ListGroups v5. */
     enum Type {
         CLASSIC("classic"),
-        CONSUMER("consumer");
+        CONSUMER("consumer"),
+        SHARE("share"),
+        STREAMS("streams");
 
         private final String label;
 
@@ -60,6 +62,23 @@ public interface Group {
 
     /** The group as DescribeGroups shows it. */
     DescribedGroup describe();
+
+    /**
+     * Whether DescribeGroups describes the group; Kafka answers it for share and streams groups as for a group that
+     * does not exist (they have their own describe APIs).
+     */
+    default boolean isDescribedByDescribeGroups() {
+        return true;
+    }
+
+    /**
+     * Checks a commit of one partition by a member whose epoch is older than its current one; by default any older
+     * epoch was already refused by {@link #validateOffsetCommit}.
+     *
+     * @throws ApiException with Kafka's error for the partition
+     */
+    default void validateCommittedPartition(String memberId, int memberEpoch, String topic, int partition) {
+    }
 
     /** Marks the group deleted, answering any parked request of its members. */
     void markDead();

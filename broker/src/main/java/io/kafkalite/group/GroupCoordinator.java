@@ -8,9 +8,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
+import io.kafkalite.metadata.BrokerConfig;
+import io.kafkalite.metadata.GroupConfigs;
 import io.kafkalite.time.BrokerTimer;
 import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
 import org.apache.kafka.common.TopicPartition;
@@ -43,6 +46,12 @@ import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchRespon
 import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
+import org.apache.kafka.common.message.ShareGroupDescribeResponseData;
+import org.apache.kafka.common.message.ShareGroupHeartbeatRequestData;
+import org.apache.kafka.common.message.ShareGroupHeartbeatResponseData;
+import org.apache.kafka.common.message.StreamsGroupDescribeResponseData;
+import org.apache.kafka.common.message.StreamsGroupHeartbeatRequestData;
+import org.apache.kafka.common.message.StreamsGroupHeartbeatResponseData;
 import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.SyncGroupResponseData;
 import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
@@ -54,8 +63,8 @@ import org.apache.kafka.common.message.TxnOffsetCommitResponseData.TxnOffsetComm
 import org.apache.kafka.common.protocol.Errors;
 
 /**
- * The group coordinator of this node: every group (classic, and KIP-848 consumer groups beside them), their
- * committed offsets, and the admin operations on both. Runs on the broker loop thread only;
+ * The group coordinator of this node: every group (classic, KIP-848 consumer groups, share groups and streams
+ * groups beside them), their committed offsets, and the admin operations on them. Runs on the broker loop thread only;
  * time comes from the injected clock, so tests drive it without sockets or sleeps.
  */
 public final class GroupCoordinator {
@@ -68,16 +77,35 @@ public final class GroupCoordinator {
     /** Test control waiting for a member's next heartbeat; usually empty. */
     private final List<HeartbeatWaiter> heartbeatWaiters = new ArrayList<>();
 
+    private final ShareGroupCoordinator share;
+    private final StreamsGroupCoordinator streams;
+    private final List<BiConsumer<String, Group.Type>> deletionListeners = new ArrayList<>();
+
+    /** A coordinator whose groups all take the broker's group settings (no group configs). */
+    public GroupCoordinator(GroupCoordinatorConfig config, OffsetStore offsets, BrokerTimer timer) {
+        this(config, offsets, timer, GroupConfigs.withoutOverrides());
+    }
+
     /**
      * @param offsets committed offsets; once the journal has been replayed into them, {@link #recover()} makes each
      *     group that has offsets exist (empty), as in Kafka after a restart
      * @param timer the broker's timer, whose clock the coordinator's timeouts follow
+     * @param groupConfigs group-level configs (share and streams session timeouts, heartbeat intervals, ...)
      */
-    public GroupCoordinator(GroupCoordinatorConfig config, OffsetStore offsets, BrokerTimer timer) {
+    public GroupCoordinator(GroupCoordinatorConfig config, OffsetStore offsets, BrokerTimer timer,
+                            GroupConfigs groupConfigs) {
         this.config = config;
         this.offsets = offsets;
         this.classic = new ClassicGroupCoordinator(groups, config, timer);
         this.consumer = new ConsumerGroupCoordinator(groups, config, timer);
+        this.share = new ShareGroupCoordinator(groups, groupConfigs,
+                groupConfigs.brokerInt(BrokerConfig.GROUP_SHARE_MAX_SIZE), timer);
+        this.streams = new StreamsGroupCoordinator(groups, groupConfigs, timer);
+    }
+
+    /** Told (group id, type) when DeleteGroups deleted a group, so state kept elsewhere (share state) goes too. */
+    public void onGroupDeleted(BiConsumer<String, Group.Type> listener) {
+        deletionListeners.add(listener);
     }
 
     /** After the journal was replayed: every group with committed or pending offsets exists, without members. */
@@ -85,6 +113,11 @@ public final class GroupCoordinator {
         for (String groupId : offsets.groups()) {
             groups.putIfAbsent(groupId, new ClassicGroup(groupId));
         }
+    }
+
+    /** After the journal was replayed: every share group with share-partition state exists, without members. */
+    public void recoverShareGroups(Set<String> groupIds) {
+        groupIds.forEach(share::recover);
     }
 
     /** The group, or null. */
@@ -138,6 +171,69 @@ public final class GroupCoordinator {
         return groupIds.stream().map(id -> consumer.describe(id, topics)).toList();
     }
 
+    // ---------------------------------------------------------------- share groups (KIP-932)
+
+    /** ShareGroupHeartbeat: join, leave, or heartbeat and receive the member's assignment. */
+    public ShareGroupHeartbeatResponseData shareGroupHeartbeat(ShareGroupHeartbeatRequestData request, String clientId,
+                                                               String clientHost, TopicLookup topics) {
+        return share.heartbeat(request, clientId, clientHost, topics);
+    }
+
+    /** ShareGroupDescribe of each group id. */
+    public List<ShareGroupDescribeResponseData.DescribedGroup> describeShareGroups(List<String> groupIds,
+                                                                                  TopicLookup topics) {
+        return groupIds.stream().map(id -> share.describe(id, topics)).toList();
+    }
+
+    /** The partitions a share group assigns to its members (each needs a share-partition start offset). */
+    public List<TopicPartition> assignedSharePartitions(String groupId, TopicLookup topics) {
+        return share.assignedPartitions(groupId, topics);
+    }
+
+    /** Told (group id, member id) when a share group member leaves or its session times out. */
+    public void onShareMemberRemoved(BiConsumer<String, String> listener) {
+        share.onMemberRemoved(listener);
+    }
+
+    /**
+     * Checks that Admin may change a share group's offsets: the group must be a share group without members. With
+     * {@code createIfMissing} (alterShareGroupOffsets) an unknown group is created empty, as in Kafka.
+     *
+     * @return the error, {@link Errors#NONE} if allowed
+     */
+    public Errors validateShareOffsetsChange(String groupId, boolean createIfMissing) {
+        if (groupId == null || groupId.isEmpty()) {
+            return Errors.INVALID_GROUP_ID;
+        }
+        Group group = createIfMissing ? share.shareGroupForAdmin(groupId) : groups.get(groupId);
+        if (group == null || group.isDead()) {
+            return Errors.GROUP_ID_NOT_FOUND;
+        }
+        if (group.type() != Group.Type.SHARE) {
+            return Errors.GROUP_ID_NOT_FOUND;
+        }
+        return share.isEmptyShareGroup(groupId) ? Errors.NONE : Errors.NON_EMPTY_GROUP;
+    }
+
+    // ---------------------------------------------------------------- streams groups (KIP-1071)
+
+    /**
+     * StreamsGroupHeartbeat: join (registering the topology), leave, or report owned tasks and receive the
+     * member's tasks. Missing internal topics are created through {@code internalTopics} before the answer.
+     */
+    public StreamsGroupHeartbeatResponseData streamsGroupHeartbeat(StreamsGroupHeartbeatRequestData request,
+                                                                   String clientId, String clientHost,
+                                                                   TopicLookup topics,
+                                                                   InternalTopicCreator internalTopics) {
+        return streams.heartbeat(request, clientId, clientHost, topics, internalTopics);
+    }
+
+    /** StreamsGroupDescribe of each group id. */
+    public List<StreamsGroupDescribeResponseData.DescribedGroup> describeStreamsGroups(List<String> groupIds,
+                                                                                      boolean includeTopologyDescription) {
+        return groupIds.stream().map(id -> streams.describe(id, includeTopologyDescription)).toList();
+    }
+
     // ---------------------------------------------------------------- offsets
 
     /**
@@ -153,6 +249,9 @@ public final class GroupCoordinator {
             for (OffsetCommitRequestPartition p : topic.partitions()) {
                 Errors error = partitionError(groupError, p.committedMetadata());
                 if (error == Errors.NONE) {
+                    error = committedPartitionError(request, topic.name(), p.partitionIndex());
+                }
+                if (error == Errors.NONE) {
                     offsets.commit(request.groupId(), new TopicPartition(topic.name(), p.partitionIndex()),
                             new CommittedOffset(p.committedOffset(), p.committedLeaderEpoch(), p.committedMetadata()));
                 }
@@ -162,6 +261,19 @@ public final class GroupCoordinator {
             response.topics().add(topicResponse);
         }
         return response;
+    }
+
+    /** A streams member with an older epoch may commit only partitions of tasks it has owned since then (KIP-1251). */
+    private Errors committedPartitionError(OffsetCommitRequestData request, String topic, int partition) {
+        Group group = groups.get(request.groupId());
+        try {
+            if (group != null) {
+                group.validateCommittedPartition(request.memberId(), request.generationIdOrMemberEpoch(), topic, partition);
+            }
+            return Errors.NONE;
+        } catch (ApiException e) {
+            return Errors.forException(e);
+        }
     }
 
     private Errors partitionError(Errors groupError, String metadata) {
@@ -382,7 +494,7 @@ public final class GroupCoordinator {
             Group group = groups.get(groupId);
             if (groupId == null || groupId.isEmpty()) {
                 described.add(emptyDescription(groupId).setErrorCode(Errors.INVALID_GROUP_ID.code()));
-            } else if (group == null || group.isDead()) {
+            } else if (group == null || group.isDead() || !group.isDescribedByDescribeGroups()) {
                 DescribedGroup dead = emptyDescription(groupId).setGroupState(ClassicGroupState.DEAD.toString());
                 if (version >= 6) {
                     dead.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code())
@@ -419,6 +531,7 @@ public final class GroupCoordinator {
                     group.markDead();
                     groups.remove(groupId);
                     offsets.deleteGroup(groupId);
+                    deletionListeners.forEach(l -> l.accept(groupId, group.type()));
                     result.setErrorCode(Errors.NONE.code());
                 } catch (ApiException e) {
                     result.setErrorCode(Errors.forException(e).code());

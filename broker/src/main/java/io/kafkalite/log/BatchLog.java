@@ -184,9 +184,44 @@ public final class BatchLog {
      * never gets stuck. The records are sent from the stored files where the store has them.
      */
     public BaseRecords read(long fetchOffset, long upperBound, int maxBytes, boolean minOneBatch) {
+        int[] chosen = chooseSlots(fetchOffset, upperBound, maxBytes, minOneBatch);
+        if (chosen.length == 0) {
+            return MemoryRecords.EMPTY;
+        }
+        long[] batchAddresses = new long[chosen.length];
+        int[] batchSizes = new int[chosen.length];
+        for (int n = 0; n < chosen.length; n++) {
+            batchAddresses[n] = addresses[chosen[n]];
+            batchSizes[n] = sizes[chosen[n]];
+        }
+        return store.records(batchAddresses, batchSizes, chosen.length);
+    }
+
+    /**
+     * The batches {@link #read} would return, copied into one heap buffer, for a caller on the broker loop that looks
+     * into them or sends only some of them (a share fetch acquires and slices records).
+     */
+    public MemoryRecords readCopy(long fetchOffset, long upperBound, int maxBytes, boolean minOneBatch) {
+        int[] chosen = chooseSlots(fetchOffset, upperBound, maxBytes, minOneBatch);
+        if (chosen.length == 0) {
+            return MemoryRecords.EMPTY;
+        }
+        int total = 0;
+        for (int slot : chosen) {
+            total += sizes[slot];
+        }
+        ByteBuffer copy = ByteBuffer.allocate(total);
+        for (int slot : chosen) {
+            copy.put(store.view(addresses[slot], sizes[slot]));
+        }
+        return MemoryRecords.readableRecords(copy.flip());
+    }
+
+    /** The live slots a read from {@code fetchOffset} takes, within {@code maxBytes} (see {@link #read}). */
+    private int[] chooseSlots(long fetchOffset, long upperBound, int maxBytes, boolean minOneBatch) {
         int first = slotHolding(fetchOffset);
         if (first < 0) {
-            return MemoryRecords.EMPTY;
+            return new int[0];
         }
         int total = 0;
         int count = 0;
@@ -203,19 +238,14 @@ public final class BatchLog {
             count++;
             last = i;
         }
-        if (count == 0) {
-            return MemoryRecords.EMPTY;
-        }
-        long[] batchAddresses = new long[count];
-        int[] batchSizes = new int[count];
+        int[] chosen = new int[count];
         int n = 0;
-        for (int i = first; i <= last; i++) {
+        for (int i = first; i <= last && n < count; i++) {
             if (sizes[i] != REMOVED) {
-                batchAddresses[n] = addresses[i];
-                batchSizes[n++] = sizes[i];
+                chosen[n++] = i;
             }
         }
-        return store.records(batchAddresses, batchSizes, count);
+        return chosen;
     }
 
     /**

@@ -20,39 +20,48 @@ public final class ChronicleRuntime {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChronicleRuntime.class);
 
-    /** Every flag Chronicle needs on the JVMs we support (17 to 25); the build and the jar manifest use the same. */
+    /**
+     * The JVM flags Chronicle Queue needs for what Kafkalite does with it (map queue files, release them, keep them
+     * open when a thread is interrupted), the same on Java 17, 21 and 25. This is the one list: the build's
+     * {@code argLine}, the standalone jar's manifest and the README copy it, and a test checks that they agree.
+     */
     public static final List<String> JVM_FLAGS = List.of(
-            "--add-opens=java.base/java.lang=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-            "--add-opens=java.base/java.io=ALL-UNNAMED",
-            "--add-opens=java.base/java.nio=ALL-UNNAMED",
-            "--add-opens=java.base/java.util=ALL-UNNAMED",
-            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-            "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
+            // FileChannelImpl.map0 / UnixFileDispatcherImpl.map0 map the queue files (without: read-only queues)
             "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-            "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
-            "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
-            "--add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED");
+            // jdk.internal.ref.Cleaner releases mapped buffers when a queue closes
+            "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
+            // keeps a queue's file channel open when the thread using it is interrupted
+            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED");
+
+    /**
+     * Flags that only Java 23 and later know (Java 17 to 22 refuse to start with them): they silence the
+     * "terminally deprecated method in sun.misc.Unsafe has been called" warning that Chronicle and Agrona trigger
+     * on Java 24+. The jar manifest cannot carry them, so they go on the command line.
+     */
+    public static final List<String> JAVA_23_PLUS_FLAGS = List.of("--sun-misc-unsafe-memory-access=allow");
 
     private ChronicleRuntime() {
     }
 
-    /** The flags from {@link #JVM_FLAGS} that Chronicle cannot do without and this JVM was not started with. */
+    /**
+     * The flags of {@link #JVM_FLAGS} this JVM was not started with (nor given through the jar manifest).
+     *
+     * @return the missing flags, empty when Chronicle can run
+     */
     public static List<String> missingJvmFlags() {
         Module self = ChronicleRuntime.class.getModule();
-        Module base = Object.class.getModule();
         List<String> missing = new ArrayList<>();
-        if (!base.isOpen("java.lang.reflect", self)) {
-            missing.add("--add-opens=java.base/java.lang.reflect=ALL-UNNAMED");
-        }
-        if (!base.isExported("sun.nio.ch", self)) {
-            missing.add("--add-exports=java.base/sun.nio.ch=ALL-UNNAMED");
-        }
-        if (!base.isExported("jdk.internal.ref", self)) {
-            missing.add("--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED");
-        }
-        if (Runtime.version().feature() >= 21 && !base.isOpen("java.lang", self)) {
-            missing.add("--add-opens=java.base/java.lang=ALL-UNNAMED");
+        for (String flag : JVM_FLAGS) {
+            // --add-exports=module/package=ALL-UNNAMED or --add-opens=module/package=ALL-UNNAMED
+            String[] option = flag.split("=", 3);
+            String[] target = option[1].split("/", 2);
+            Module module = ModuleLayer.boot().findModule(target[0]).orElse(null);
+            boolean granted = module != null && (option[0].equals("--add-opens")
+                    ? module.isOpen(target[1], self)
+                    : module.isExported(target[1], self));
+            if (!granted) {
+                missing.add(flag);
+            }
         }
         return missing;
     }

@@ -60,6 +60,21 @@ public final class BrokerConfig {
     public static final String GROUP_MAX_SESSION_TIMEOUT_MS = "group.max.session.timeout.ms";
     public static final String GROUP_CONSUMER_SESSION_TIMEOUT_MS = "group.consumer.session.timeout.ms";
     public static final String GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS = "group.consumer.heartbeat.interval.ms";
+    public static final String GROUP_SHARE_SESSION_TIMEOUT_MS = "group.share.session.timeout.ms";
+    public static final String GROUP_SHARE_HEARTBEAT_INTERVAL_MS = "group.share.heartbeat.interval.ms";
+    public static final String GROUP_SHARE_RECORD_LOCK_DURATION_MS = "group.share.record.lock.duration.ms";
+    public static final String GROUP_SHARE_MIN_RECORD_LOCK_DURATION_MS = "group.share.min.record.lock.duration.ms";
+    public static final String GROUP_SHARE_MAX_RECORD_LOCK_DURATION_MS = "group.share.max.record.lock.duration.ms";
+    public static final String GROUP_SHARE_DELIVERY_COUNT_LIMIT = "group.share.delivery.count.limit";
+    public static final String GROUP_SHARE_PARTITION_MAX_RECORD_LOCKS = "group.share.partition.max.record.locks";
+    public static final String GROUP_SHARE_MAX_SIZE = "group.share.max.size";
+    public static final String GROUP_SHARE_MAX_SHARE_SESSIONS = "group.share.max.share.sessions";
+    public static final String GROUP_STREAMS_SESSION_TIMEOUT_MS = "group.streams.session.timeout.ms";
+    public static final String GROUP_STREAMS_HEARTBEAT_INTERVAL_MS = "group.streams.heartbeat.interval.ms";
+    public static final String GROUP_STREAMS_NUM_STANDBY_REPLICAS = "group.streams.num.standby.replicas";
+    public static final String GROUP_STREAMS_MAX_STANDBY_REPLICAS = "group.streams.max.standby.replicas";
+    public static final String GROUP_STREAMS_INITIAL_REBALANCE_DELAY_MS = "group.streams.initial.rebalance.delay.ms";
+    public static final String GROUP_STREAMS_MAX_SIZE = "group.streams.max.size";
     public static final String OFFSETS_TOPIC_REPLICATION_FACTOR = "offsets.topic.replication.factor";
     public static final String OFFSETS_TOPIC_NUM_PARTITIONS = "offsets.topic.num.partitions";
     public static final String TRANSACTION_STATE_LOG_REPLICATION_FACTOR = "transaction.state.log.replication.factor";
@@ -157,6 +172,37 @@ public final class BrokerConfig {
             .define(GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS, Type.INT, 500, Range.atLeast(1), Importance.MEDIUM,
                     "How often consumer-protocol members heartbeat (Kafka's default is 5 s; tests want new "
                             + "assignments sooner).")
+            .define(GROUP_SHARE_SESSION_TIMEOUT_MS, Type.INT, 45000, Range.atLeast(1), Importance.MEDIUM,
+                    "Share group members that stop heartbeating leave the group after this.")
+            .define(GROUP_SHARE_HEARTBEAT_INTERVAL_MS, Type.INT, 500, Range.atLeast(1), Importance.MEDIUM,
+                    "How often share group members heartbeat (Kafka's default is 5 s; tests want assignments sooner).")
+            .define(GROUP_SHARE_RECORD_LOCK_DURATION_MS, Type.INT, 30000, Range.atLeast(1000), Importance.MEDIUM,
+                    "How long a share consumer holds records it acquired before they are delivered to another.")
+            .define(GROUP_SHARE_MIN_RECORD_LOCK_DURATION_MS, Type.INT, 15000, Range.atLeast(1000), Importance.LOW,
+                    "Smallest share.record.lock.duration.ms a group config may set.")
+            .define(GROUP_SHARE_MAX_RECORD_LOCK_DURATION_MS, Type.INT, 60000, Range.atLeast(1000), Importance.LOW,
+                    "Largest share.record.lock.duration.ms a group config may set.")
+            .define(GROUP_SHARE_DELIVERY_COUNT_LIMIT, Type.INT, 5, Range.between(2, 10), Importance.MEDIUM,
+                    "Deliveries of a record to share consumers before it is archived instead of delivered again.")
+            .define(GROUP_SHARE_PARTITION_MAX_RECORD_LOCKS, Type.INT, 2000, Range.atLeast(100), Importance.MEDIUM,
+                    "Records of a partition a share group may have in flight (acquired or awaiting redelivery).")
+            .define(GROUP_SHARE_MAX_SIZE, Type.INT, 200, Range.atLeast(1), Importance.MEDIUM,
+                    "Members a share group may have.")
+            .define(GROUP_SHARE_MAX_SHARE_SESSIONS, Type.INT, 2000, Range.atLeast(1), Importance.LOW,
+                    "Share sessions (one per share consumer) the broker keeps.")
+            .define(GROUP_STREAMS_SESSION_TIMEOUT_MS, Type.INT, 45000, Range.atLeast(1), Importance.MEDIUM,
+                    "Streams group members that stop heartbeating leave the group after this.")
+            .define(GROUP_STREAMS_HEARTBEAT_INTERVAL_MS, Type.INT, 500, Range.atLeast(1), Importance.MEDIUM,
+                    "How often streams group members heartbeat (Kafka's default is 5 s; tests want assignments sooner).")
+            .define(GROUP_STREAMS_NUM_STANDBY_REPLICAS, Type.INT, 0, Range.atLeast(0), Importance.MEDIUM,
+                    "Standby replicas of each stateful task in a streams group.")
+            .define(GROUP_STREAMS_MAX_STANDBY_REPLICAS, Type.INT, 2, Range.atLeast(0), Importance.LOW,
+                    "Largest streams.num.standby.replicas a group config may set.")
+            .define(GROUP_STREAMS_INITIAL_REBALANCE_DELAY_MS, Type.INT, 0, Range.atLeast(0), Importance.MEDIUM,
+                    "How long a new streams group waits for more members before its first assignment (Kafka's "
+                            + "default is 3 s; tests want tasks at once).")
+            .define(GROUP_STREAMS_MAX_SIZE, Type.INT, Integer.MAX_VALUE, Range.atLeast(1), Importance.LOW,
+                    "Members a streams group may have.")
             .define(OFFSETS_TOPIC_REPLICATION_FACTOR, Type.SHORT, (short) 1, Importance.LOW, "Accepted for compatibility.")
             .define(OFFSETS_TOPIC_NUM_PARTITIONS, Type.INT, 1, Range.atLeast(1), Importance.LOW, "Accepted for compatibility.")
             .define(TRANSACTION_STATE_LOG_REPLICATION_FACTOR, Type.SHORT, (short) 1, Importance.LOW,
@@ -355,6 +401,11 @@ public final class BrokerConfig {
 
     public int transactionalIdExpirationMs() {
         return (Integer) values.get(TRANSACTIONAL_ID_EXPIRATION_MS);
+    }
+
+    /** An int setting by name. */
+    public int intValue(String name) {
+        return (Integer) values.get(name);
     }
 
     public long retentionMs() {

@@ -30,9 +30,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The persisted history of broker metadata: topics, configs, log start offsets, producer id blocks, committed
- * offsets of consumer groups (transactional ones too), the state of transactional ids, SCRAM credentials and
- * ACLs, one event per entry, replayed on start (and by a restart(): a broker in a temporary directory keeps its
- * journal on the heap).
+ * offsets of consumer groups (transactional ones too), the state of transactional ids, SCRAM credentials,
+ * ACLs, group configs and the delivery state of share groups' partitions, one event per entry, replayed on start
+ * (and by a restart(): a broker in a temporary directory keeps its journal on the heap).
  *
  * <p>The journal is compacted by snapshots: once the events since the last snapshot outnumber what a snapshot
  * would hold, every {@link Participant} writes the events that rebuild its current state into a new generation of
@@ -70,6 +70,11 @@ public final class MetadataJournal implements AutoCloseable {
     private static final byte SCRAM_CREDENTIAL_DELETED = 33;
     private static final byte ACL_CREATED = 34;
     private static final byte ACL_DELETED = 35;
+    // Group configs and share-partition state (what Kafka's share coordinator keeps).
+    private static final byte GROUP_CONFIGURED = 40;
+    private static final byte SHARE_STATE_INITIALIZED = 41;
+    private static final byte SHARE_STATE_WRITTEN = 42;
+    private static final byte SHARE_STATE_DELETED = 43;
 
     private final Storage storage;
     private EntryStore store;
@@ -245,6 +250,12 @@ public final class MetadataJournal implements AutoCloseable {
             case SCRAM_CREDENTIAL_DELETED -> listener.onScramCredentialDeleted(in.readUTF(), in.readByte());
             case ACL_CREATED -> listener.onAclCreated(readAcl(in));
             case ACL_DELETED -> listener.onAclDeleted(readAcl(in));
+            case GROUP_CONFIGURED -> listener.onGroupConfigured(in.readUTF(), readMap(in));
+            case SHARE_STATE_INITIALIZED -> listener.onShareStateInitialized(in.readUTF(), in.readUTF(), in.readInt(),
+                    in.readLong());
+            case SHARE_STATE_WRITTEN -> listener.onShareStateWritten(in.readUTF(), in.readUTF(), in.readInt(), in.readLong(),
+                    readShareStateBatches(in));
+            case SHARE_STATE_DELETED -> listener.onShareStateDeleted(in.readUTF(), in.readUTF(), in.readInt());
             default -> throw new IOException("unknown metadata event type " + type
                     + ": the data directory was written by a newer Kafkalite");
         }
@@ -493,6 +504,71 @@ public final class MetadataJournal implements AutoCloseable {
         return bytes;
     }
 
+
+    /** Records the configs set on a group (all of them, replacing the previous ones). */
+    public void groupConfigured(String group, Map<String, String> configs) {
+        write(out -> {
+            out.writeByte(GROUP_CONFIGURED);
+            out.writeUTF(group);
+            writeMap(out, configs);
+        });
+    }
+
+    /**
+     * Records that a share group starts consuming a partition at {@code startOffset} with no record delivered yet
+     * (first assignment, or an Admin alterShareGroupOffsets), replacing any earlier state of that share-partition.
+     */
+    public void shareStateInitialized(String group, String topic, int partition, long startOffset) {
+        write(out -> {
+            out.writeByte(SHARE_STATE_INITIALIZED);
+            out.writeUTF(group);
+            out.writeUTF(topic);
+            out.writeInt(partition);
+            out.writeLong(startOffset);
+        });
+    }
+
+    /**
+     * Records a change of a share-partition's state, as Kafka's WriteShareGroupState does: its start offset and the
+     * delivery state and count of the record ranges that changed.
+     */
+    public void shareStateWritten(String group, String topic, int partition, long startOffset,
+                                  List<ShareStateBatch> batches) {
+        write(out -> {
+            out.writeByte(SHARE_STATE_WRITTEN);
+            out.writeUTF(group);
+            out.writeUTF(topic);
+            out.writeInt(partition);
+            out.writeLong(startOffset);
+            out.writeInt(batches.size());
+            for (ShareStateBatch batch : batches) {
+                out.writeLong(batch.firstOffset());
+                out.writeLong(batch.lastOffset());
+                out.writeByte(batch.deliveryState());
+                out.writeShort(batch.deliveryCount());
+            }
+        });
+    }
+
+    private static List<ShareStateBatch> readShareStateBatches(DataInputStream in) throws IOException {
+        int count = in.readInt();
+        List<ShareStateBatch> batches = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            batches.add(new ShareStateBatch(in.readLong(), in.readLong(), in.readByte(), in.readShort()));
+        }
+        return batches;
+    }
+
+    /** Records that a share group no longer has state for a partition (offsets deleted, group deleted). */
+    public void shareStateDeleted(String group, String topic, int partition) {
+        write(out -> {
+            out.writeByte(SHARE_STATE_DELETED);
+            out.writeUTF(group);
+            out.writeUTF(topic);
+            out.writeInt(partition);
+        });
+    }
+
     private void write(EventWriter writer) {
         if (store == null) {
             return;
@@ -608,6 +684,26 @@ public final class MetadataJournal implements AutoCloseable {
 
         default void onAclDeleted(AclBinding acl) {
         }
+
+        default void onGroupConfigured(String group, Map<String, String> configs) {
+        }
+
+        default void onShareStateInitialized(String group, String topic, int partition, long startOffset) {
+        }
+
+        default void onShareStateWritten(String group, String topic, int partition, long startOffset,
+                                         List<ShareStateBatch> batches) {
+        }
+
+        default void onShareStateDeleted(String group, String topic, int partition) {
+        }
+    }
+
+    /**
+     * The delivery state of the records {@code firstOffset..lastOffset} of a share-partition: Kafka's record state ids
+     * (0 available, 2 acknowledged, 4 archived) and how often they were delivered.
+     */
+    public record ShareStateBatch(long firstOffset, long lastOffset, byte deliveryState, short deliveryCount) {
     }
 
     /**

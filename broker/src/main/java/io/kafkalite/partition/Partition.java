@@ -172,6 +172,22 @@ public final class Partition {
         return new FetchedRecords(records, aborted);
     }
 
+    /**
+     * As {@link #read}, but with the batches copied onto the heap, for a caller that looks into them or sends only
+     * some of them (share fetches).
+     */
+    public FetchedRecords readCopy(long fetchOffset, int maxBytes, boolean minOneBatch, boolean readCommitted) {
+        BatchLog stored = storedIfAny();
+        if (stored == null || maxBytes <= 0) {
+            return FetchedRecords.NONE;
+        }
+        long upperBound = readCommitted ? lastStableOffset() : highWatermark();
+        MemoryRecords records = stored.readCopy(fetchOffset, upperBound, maxBytes, minOneBatch);
+        List<AbortedTransaction> aborted = readCommitted && records.sizeInBytes() > 0
+                ? abortedTransactions.overlapping(fetchOffset, upperBound) : List.of();
+        return new FetchedRecords(records, aborted);
+    }
+
     /** Bytes a fetch from {@code fetchOffset} would get, counted up to {@code enough}. */
     public long bytesAvailable(long fetchOffset, boolean readCommitted, long enough) {
         BatchLog stored = storedIfAny();

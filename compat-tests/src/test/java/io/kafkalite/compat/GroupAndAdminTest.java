@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.kafkalite.KafkaLite;
+import io.kafkalite.testsupport.Clients;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
@@ -51,7 +52,7 @@ class GroupAndAdminTest {
             ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, "managed");
             Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
             assertThat(config.get("retention.ms").value()).isEqualTo("3600000");
-            try (KafkaConsumer<byte[], byte[]> consumer = Broker.consumer(broker.bootstrapServers(), Map.of())) {
+            try (KafkaConsumer<byte[], byte[]> consumer = Clients.bytesConsumer(broker.bootstrapServers(), Map.of())) {
                 assertThat(consumer.partitionsFor("managed")).hasSize(3);
             }
             admin.deleteTopics(List.of("managed")).all().get();
@@ -65,16 +66,16 @@ class GroupAndAdminTest {
         try (Admin admin = admin()) {
             admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
         }
-        try (KafkaProducer<byte[], byte[]> producer = Broker.producer(broker.bootstrapServers(), Map.of())) {
+        try (KafkaProducer<byte[], byte[]> producer = Clients.bytesProducer(broker.bootstrapServers(), Map.of())) {
             for (int i = 0; i < 40; i++) {
                 producer.send(new ProducerRecord<>(topic, i % 2, null, ("r" + i).getBytes()));
             }
             producer.flush();
         }
         Map<String, Object> group = Map.of(ConsumerConfig.GROUP_ID_CONFIG, "compat-group");
-        try (KafkaConsumer<byte[], byte[]> consumer = Broker.consumer(broker.bootstrapServers(), group)) {
+        try (KafkaConsumer<byte[], byte[]> consumer = Clients.bytesConsumer(broker.bootstrapServers(), group)) {
             consumer.subscribe(Collections.singletonList(topic));
-            assertThat(Broker.poll(consumer, 40)).hasSize(40);
+            assertThat(Clients.poll(consumer, 40)).hasSize(40);
             consumer.commitSync();
         }
         try (Admin admin = admin()) {
@@ -83,12 +84,12 @@ class GroupAndAdminTest {
             assertThat(committed.get(new TopicPartition(topic, 0)).offset()).isEqualTo(20);
             assertThat(committed.get(new TopicPartition(topic, 1)).offset()).isEqualTo(20);
         }
-        try (KafkaProducer<byte[], byte[]> producer = Broker.producer(broker.bootstrapServers(), Map.of())) {
+        try (KafkaProducer<byte[], byte[]> producer = Clients.bytesProducer(broker.bootstrapServers(), Map.of())) {
             producer.send(new ProducerRecord<>(topic, 0, null, "after".getBytes())).get();
         }
-        try (KafkaConsumer<byte[], byte[]> consumer = Broker.consumer(broker.bootstrapServers(), group)) {
+        try (KafkaConsumer<byte[], byte[]> consumer = Clients.bytesConsumer(broker.bootstrapServers(), group)) {
             consumer.subscribe(Collections.singletonList(topic));
-            List<ConsumerRecord<byte[], byte[]>> resumed = Broker.poll(consumer, 1);
+            List<ConsumerRecord<byte[], byte[]>> resumed = Clients.poll(consumer, 1);
             assertThat(resumed).hasSize(1);
             assertThat(new String(resumed.get(0).value())).isEqualTo("after");
             assertThat(resumed.get(0).offset()).isEqualTo(20);

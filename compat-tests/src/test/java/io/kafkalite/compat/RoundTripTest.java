@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.kafkalite.KafkaLite;
+import io.kafkalite.testsupport.Clients;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -41,13 +42,13 @@ class RoundTripTest {
     @Test
     void defaultProducerRecordsAreReadBackInOrderPerPartition() throws Exception {
         String topic = "default-producer";
-        try (KafkaProducer<byte[], byte[]> producer = Broker.producer(broker.bootstrapServers(), Map.of())) {
+        try (KafkaProducer<byte[], byte[]> producer = Clients.bytesProducer(broker.bootstrapServers(), Map.of())) {
             for (int i = 0; i < 300; i++) {
                 producer.send(new ProducerRecord<>(topic, 0, bytes("k" + i), bytes("v" + i)));
             }
             producer.flush();
         }
-        List<ConsumerRecord<byte[], byte[]>> records = Broker.read(broker.bootstrapServers(), new TopicPartition(topic, 0), 300);
+        List<ConsumerRecord<byte[], byte[]>> records = Clients.read(broker.bootstrapServers(), new TopicPartition(topic, 0), 300);
         assertThat(records).hasSize(300);
         for (int i = 0; i < 300; i++) {
             assertThat(records.get(i).offset()).isEqualTo(i);
@@ -61,13 +62,13 @@ class RoundTripTest {
         String topic = "acks-" + acks;
         Map<String, Object> config = Map.of(ProducerConfig.ACKS_CONFIG, acks,
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, acks.equals("all"));
-        try (KafkaProducer<byte[], byte[]> producer = Broker.producer(broker.bootstrapServers(), config)) {
+        try (KafkaProducer<byte[], byte[]> producer = Clients.bytesProducer(broker.bootstrapServers(), config)) {
             for (int i = 0; i < 20; i++) {
                 producer.send(new ProducerRecord<>(topic, 0, null, bytes("m" + i)));
             }
             producer.flush();
         }
-        assertThat(Broker.read(broker.bootstrapServers(), new TopicPartition(topic, 0), 20))
+        assertThat(Clients.read(broker.bootstrapServers(), new TopicPartition(topic, 0), 20))
                 .extracting(r -> text(r.value())).containsExactly(expected("m", 20));
     }
 
@@ -75,14 +76,14 @@ class RoundTripTest {
     @ValueSource(strings = {"none", "gzip", "snappy", "lz4", "zstd"})
     void everyCompressionCodecRoundTrips(String codec) throws Exception {
         String topic = "codec-" + codec;
-        try (KafkaProducer<byte[], byte[]> producer = Broker.producer(broker.bootstrapServers(),
+        try (KafkaProducer<byte[], byte[]> producer = Clients.bytesProducer(broker.bootstrapServers(),
                 Map.of(ProducerConfig.COMPRESSION_TYPE_CONFIG, codec, ProducerConfig.LINGER_MS_CONFIG, 20))) {
             for (int i = 0; i < 50; i++) {
                 producer.send(new ProducerRecord<>(topic, 0, bytes("key-" + i), bytes("compressible value " + i + " ".repeat(100))));
             }
             producer.flush();
         }
-        List<ConsumerRecord<byte[], byte[]>> records = Broker.read(broker.bootstrapServers(), new TopicPartition(topic, 0), 50);
+        List<ConsumerRecord<byte[], byte[]>> records = Clients.read(broker.bootstrapServers(), new TopicPartition(topic, 0), 50);
         assertThat(records).hasSize(50);
         assertThat(text(records.get(49).key())).isEqualTo("key-49");
         assertThat(text(records.get(49).value())).isEqualTo("compressible value 49" + " ".repeat(100));
@@ -91,14 +92,14 @@ class RoundTripTest {
     @Test
     void headersNullKeysAndNullValuesSurvive() throws Exception {
         String topic = "headers";
-        try (KafkaProducer<byte[], byte[]> producer = Broker.producer(broker.bootstrapServers(), Map.of())) {
+        try (KafkaProducer<byte[], byte[]> producer = Clients.bytesProducer(broker.bootstrapServers(), Map.of())) {
             ProducerRecord<byte[], byte[]> withHeaders = new ProducerRecord<>(topic, 0, bytes("k"), bytes("v"),
                     List.of(new RecordHeader("trace", new byte[] {1, 2, 3}), new RecordHeader("empty", null)));
             producer.send(withHeaders).get();
             producer.send(new ProducerRecord<>(topic, 0, null, bytes("no key"))).get();
             producer.send(new ProducerRecord<>(topic, 0, bytes("tombstone"), null)).get();
         }
-        List<ConsumerRecord<byte[], byte[]>> records = Broker.read(broker.bootstrapServers(), new TopicPartition(topic, 0), 3);
+        List<ConsumerRecord<byte[], byte[]>> records = Clients.read(broker.bootstrapServers(), new TopicPartition(topic, 0), 3);
         assertThat(records.get(0).headers().lastHeader("trace").value()).containsExactly(1, 2, 3);
         assertThat(records.get(0).headers().lastHeader("empty").value()).isNull();
         assertThat(records.get(1).key()).isNull();
@@ -110,12 +111,12 @@ class RoundTripTest {
         byte[] value = new byte[1 << 20];
         Arrays.fill(value, (byte) 7);
         value[value.length - 1] = 42;
-        try (KafkaProducer<byte[], byte[]> producer = Broker.producer(broker.bootstrapServers(),
+        try (KafkaProducer<byte[], byte[]> producer = Clients.bytesProducer(broker.bootstrapServers(),
                 Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 << 20))) {
             RecordMetadata metadata = producer.send(new ProducerRecord<>("big", 0, null, value)).get(60, TimeUnit.SECONDS);
             assertThat(metadata.offset()).isZero();
         }
-        ConsumerRecord<byte[], byte[]> record = Broker.read(broker.bootstrapServers(), new TopicPartition("big", 0), 1).get(0);
+        ConsumerRecord<byte[], byte[]> record = Clients.read(broker.bootstrapServers(), new TopicPartition("big", 0), 1).get(0);
         assertThat(record.value()).hasSize(1 << 20);
         assertThat(record.value()[(1 << 20) - 1]).isEqualTo((byte) 42);
     }

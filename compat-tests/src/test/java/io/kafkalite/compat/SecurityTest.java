@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 
 import io.kafkalite.KafkaLite;
 import io.kafkalite.security.GeneratedCertificates;
+import io.kafkalite.testsupport.Clients;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -138,18 +139,18 @@ class SecurityTest {
     @Test
     void anUnauthorizedPrincipalGetsKafkasErrorsAndLearnsNothingAboutOtherTopics() throws Exception {
         Map<String, Object> alice = client("SASL_SSL", "SCRAM-SHA-256", "alice", "alice-secret");
-        try (KafkaProducer<byte[], byte[]> producer = Broker.producer(broker.bootstrapServers("SASL_SSL"), alice)) {
+        try (KafkaProducer<byte[], byte[]> producer = Clients.bytesProducer(broker.bootstrapServers("SASL_SSL"), alice)) {
             producer.send(new ProducerRecord<>("alice-orders", bytes("mine"))).get();
             assertThatThrownBy(() -> producer.send(new ProducerRecord<>("secret", bytes("x"))).get())
                     .cause().isInstanceOf(TopicAuthorizationException.class);
         }
-        try (KafkaConsumer<byte[], byte[]> consumer = Broker.consumer(broker.bootstrapServers("SASL_SSL"), alice)) {
+        try (KafkaConsumer<byte[], byte[]> consumer = Clients.bytesConsumer(broker.bootstrapServers("SASL_SSL"), alice)) {
             consumer.assign(List.of(new TopicPartition("secret", 0)));
             assertThatThrownBy(() -> consumer.poll(Duration.ofSeconds(10))).isInstanceOf(TopicAuthorizationException.class);
         }
         Map<String, Object> otherGroup = new HashMap<>(alice);
         otherGroup.put(ConsumerConfig.GROUP_ID_CONFIG, "someone-elses-group");
-        try (KafkaConsumer<byte[], byte[]> consumer = Broker.consumer(broker.bootstrapServers("SASL_SSL"), otherGroup)) {
+        try (KafkaConsumer<byte[], byte[]> consumer = Clients.bytesConsumer(broker.bootstrapServers("SASL_SSL"), otherGroup)) {
             consumer.subscribe(List.of("alice-orders"));
             assertThatThrownBy(() -> consumer.poll(Duration.ofSeconds(10))).isInstanceOf(GroupAuthorizationException.class);
             assertThatThrownBy(() -> consumer.commitSync(Collections.singletonMap(new TopicPartition("alice-orders", 0),
@@ -160,7 +161,7 @@ class SecurityTest {
             assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic("alice-new", 1, (short) 1))).all().get())
                     .cause().isInstanceOf(TopicAuthorizationException.class);
             for (String topic : List.of("secret", "no-such-topic")) {
-                try (KafkaConsumer<byte[], byte[]> consumer = Broker.consumer(broker.bootstrapServers("SASL_SSL"), alice)) {
+                try (KafkaConsumer<byte[], byte[]> consumer = Clients.bytesConsumer(broker.bootstrapServers("SASL_SSL"), alice)) {
                     assertThatThrownBy(() -> consumer.partitionsFor(topic)).isInstanceOf(TopicAuthorizationException.class);
                 }
                 assertThatThrownBy(() -> admin.listOffsets(Collections.singletonMap(new TopicPartition(topic, 0),
@@ -172,14 +173,14 @@ class SecurityTest {
     private static void roundTrip(Map<String, Object> security, String label) throws Exception {
         String topic = "security-" + label.toLowerCase().replace('_', '-');
         String bootstrap = (String) security.get("bootstrap.servers");
-        try (KafkaProducer<byte[], byte[]> producer = Broker.producer(bootstrap, security)) {
+        try (KafkaProducer<byte[], byte[]> producer = Clients.bytesProducer(bootstrap, security)) {
             producer.send(new ProducerRecord<>(topic, 0, bytes("k"), bytes("via " + label))).get();
         }
-        try (KafkaConsumer<byte[], byte[]> consumer = Broker.consumer(bootstrap, security)) {
+        try (KafkaConsumer<byte[], byte[]> consumer = Clients.bytesConsumer(bootstrap, security)) {
             TopicPartition partition = new TopicPartition(topic, 0);
             consumer.assign(List.of(partition));
             consumer.seekToBeginning(List.of(partition));
-            assertThat(Broker.poll(consumer, 1)).singleElement()
+            assertThat(Clients.poll(consumer, 1)).singleElement()
                     .satisfies(r -> assertThat(new String(r.value(), StandardCharsets.UTF_8)).isEqualTo("via " + label));
         }
     }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.kafkalite.KafkaLite;
+import io.kafkalite.testsupport.Clients;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -42,16 +43,16 @@ class TransactionalRoundTripTest {
     }
 
     private static KafkaProducer<byte[], byte[]> transactional(String transactionalId) {
-        return Broker.producer(broker.bootstrapServers(), Map.of("transactional.id", transactionalId));
+        return Clients.bytesProducer(broker.bootstrapServers(), Map.of("transactional.id", transactionalId));
     }
 
     private static List<String> readCommitted(TopicPartition partition, int count) {
-        try (KafkaConsumer<byte[], byte[]> consumer = Broker.consumer(broker.bootstrapServers(),
+        try (KafkaConsumer<byte[], byte[]> consumer = Clients.bytesConsumer(broker.bootstrapServers(),
                 Map.of("isolation.level", "read_committed"))) {
             consumer.assign(List.of(partition));
             consumer.seekToBeginning(List.of(partition));
             List<String> values = new ArrayList<>();
-            Broker.poll(consumer, count).forEach(r -> values.add(text(r.value())));
+            Clients.poll(consumer, count).forEach(r -> values.add(text(r.value())));
             consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(text(r.value())));
             return values;
         }
@@ -74,15 +75,15 @@ class TransactionalRoundTripTest {
             }
         }
         assertThat(readCommitted(log, 2)).containsExactly("commit", "commit");
-        assertThat(Broker.read(broker.bootstrapServers(), log, 3)).hasSize(3);
-        try (KafkaConsumer<byte[], byte[]> consumer = Broker.consumer(broker.bootstrapServers(), Map.of())) {
+        assertThat(Clients.read(broker.bootstrapServers(), log, 3)).hasSize(3);
+        try (KafkaConsumer<byte[], byte[]> consumer = Clients.bytesConsumer(broker.bootstrapServers(), Map.of())) {
             assertThat(consumer.endOffsets(List.of(log))).containsEntry(log, 6L); // three records, three markers
         }
     }
 
     @Test
     void consumeTransformProduceCommitsOutputAndOffsetsTogether() {
-        try (KafkaProducer<byte[], byte[]> seed = Broker.producer(broker.bootstrapServers(), Map.of())) {
+        try (KafkaProducer<byte[], byte[]> seed = Clients.bytesProducer(broker.bootstrapServers(), Map.of())) {
             for (int i = 0; i < 6; i++) {
                 seed.send(new ProducerRecord<>("tx-in", 0, bytes("k" + i), bytes("word" + i)));
             }
@@ -90,11 +91,11 @@ class TransactionalRoundTripTest {
         }
         TopicPartition in = new TopicPartition("tx-in", 0);
         try (KafkaProducer<byte[], byte[]> producer = transactional("transformer");
-             KafkaConsumer<byte[], byte[]> consumer = Broker.consumer(broker.bootstrapServers(),
+             KafkaConsumer<byte[], byte[]> consumer = Clients.bytesConsumer(broker.bootstrapServers(),
                      Map.of("group.id", "transformer", "isolation.level", "read_committed"))) {
             producer.initTransactions();
             consumer.subscribe(Collections.singletonList("tx-in"));
-            List<ConsumerRecord<byte[], byte[]>> batch = Broker.poll(consumer, 6);
+            List<ConsumerRecord<byte[], byte[]>> batch = Clients.poll(consumer, 6);
             assertThat(batch).hasSize(6);
             producer.beginTransaction();
             for (ConsumerRecord<byte[], byte[]> record : batch) {

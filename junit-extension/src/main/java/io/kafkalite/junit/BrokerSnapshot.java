@@ -2,8 +2,10 @@ package io.kafkalite.junit;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -18,7 +20,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * What the cluster held when a test failed: topics with record counts and their last records, consumer groups
  * with committed offsets and lag. Attached to the failure as a suppressed exception, so it shows in the test
- * output next to the assertion that failed.
+ * output next to the assertion that failed. On an external cluster it shows only what the test run declared or
+ * created, never what the cluster held before the run (other projects' topics and groups).
  */
 final class BrokerSnapshot extends RuntimeException {
 
@@ -40,13 +43,20 @@ final class BrokerSnapshot extends RuntimeException {
 
     private static void describe(ClusterResource cluster, StringBuilder out) {
         Admin admin = cluster.admin();
+        Set<String> topics = StateReset.topics(admin);
+        Collection<ConsumerGroupListing> groups = StateReset.await(admin.listConsumerGroups().all());
+        synchronized (cluster.usage()) {
+            topics.removeIf(t -> !cluster.usage().reportable(t));
+            groups = groups.stream().filter(g -> cluster.usage().groupCreatedByRun(g.groupId())).toList();
+        }
         Map<String, Object> config = cluster.clientConfig();
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
             out.append("\n topics:");
-            for (String topic : new TreeSet<>(StateReset.await(admin.listTopics().names()))) {
+            for (String topic : new TreeSet<>(topics)) {
                 List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                         .map(p -> new TopicPartition(topic, p.partition())).toList();
                 Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions);
@@ -59,7 +69,7 @@ final class BrokerSnapshot extends RuntimeException {
                 }
             }
             out.append("\n consumer groups:");
-            for (ConsumerGroupListing group : StateReset.await(admin.listConsumerGroups().all())) {
+            for (ConsumerGroupListing group : groups) {
                 out.append("\n  ").append(group.groupId());
                 Map<TopicPartition, OffsetAndMetadata> committed =
                         StateReset.await(admin.listConsumerGroupOffsets(group.groupId()).partitionsToOffsetAndMetadata());

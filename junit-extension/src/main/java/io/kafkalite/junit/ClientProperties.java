@@ -17,6 +17,10 @@ import java.lang.annotation.Target;
 @Documented
 public @interface ClientProperties {
 
-    /** {@code "name=value"} pairs. */
+    /**
+     * {@code "name=value"} pairs.
+     *
+     * @return {@code "name=value"} pairs
+     */
     String[] value();
 }

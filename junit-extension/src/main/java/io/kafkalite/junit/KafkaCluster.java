@@ -10,31 +10,48 @@ import io.kafkalite.Faults;
 import io.kafkalite.Groups;
 import io.kafkalite.KafkaLite;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * The Kafka a test talks to: the embedded Kafkalite broker, or an external cluster when one is configured.
  * Test code written against this interface runs unchanged on both.
  *
+ * <p>The read helpers use a consumer of their own without a consumer group (assigned partitions, from the
+ * beginning), so they neither disturb the test's groups nor leave one behind. Keys and values are deserialised by
+ * type ({@code String}, {@code byte[]}, {@code Integer}, {@code Long}, {@code Short}, {@code Double},
+ * {@code Float}, {@code UUID}, {@code ByteBuffer}) or by a {@link Deserializer} the caller passes (Avro, JSON,
+ * ...); a passed deserializer is used as it is (not configured) and is not closed.
+ *
  * <p>Test control ({@link #faults()}, {@link #advanceClock}, {@link #restart()}, {@link #pause()},
- * {@link #groups()}...) needs the embedded broker: on an external cluster those methods throw
+ * {@link #groups()}, {@link #cleanLogs()}...) needs the embedded broker: on an external cluster those methods throw
  * {@link UnsupportedOperationException}. After each test the extension removes fault rules and brings a paused or
  * stopped broker back, so one test's faults never leak into the next.
  */
 public interface KafkaCluster {
 
-    /** {@code host:port} list for {@code bootstrap.servers}. */
+    /** How long {@link #readAll(String)} and its overloads may take to reach the end of every partition. */
+    Duration READ_ALL_TIMEOUT = Duration.ofSeconds(30);
+
+    /**
+     * The cluster's bootstrap address.
+     *
+     * @return a {@code host:port} list for {@code bootstrap.servers}
+     */
     String bootstrapServers();
 
     /**
-     * The configs every client of this cluster needs (at least {@code bootstrap.servers}); a fresh map. On a secure
-     * embedded cluster they log in as its super user and trust its certificate; on an external cluster they carry
-     * the client settings given for it.
+     * The configs every client of this cluster needs. On a secure embedded cluster they log in as its super user
+     * and trust its certificate; on an external cluster they carry the client settings given for it.
+     *
+     * @return a fresh, modifiable map holding at least {@code bootstrap.servers}
      */
     Map<String, Object> clientConfig();
 
     /**
      * {@link #clientConfig()} logging in as one of the users the test class declared instead of the super user.
      *
+     * @param user a user the test class declared
+     * @return a fresh, modifiable map
      * @throws UnsupportedOperationException when this cluster has no declared users (no security, or external)
      */
     default Map<String, Object> clientConfig(String user) {
@@ -42,29 +59,96 @@ public interface KafkaCluster {
                 + "@KafkaLiteTest(sasl = ..., users = \"" + user + ":password\")");
     }
 
-    /** True for the embedded broker, false for an external cluster. */
+    /**
+     * Whether the tests run on the embedded broker.
+     *
+     * @return true for the embedded Kafkalite broker, false for an external cluster
+     */
     boolean isEmbedded();
 
     /**
-     * Every record currently in {@code topic}, all partitions, read without a consumer group. Keys and values
-     * are deserialised as {@code keyType} and {@code valueType} (String, byte[], Integer, Long, UUID, ...).
+     * Every record {@code topic} holds now (up to the end offsets when called), from all partitions.
+     *
+     * @param topic the topic to read
+     * @param keyDeserializer turns keys into {@code K}
+     * @param valueDeserializer turns values into {@code V}
+     * @param <K> the key type
+     * @param <V> the value type
+     * @return the records, partition by partition in offset order
+     * @throws AssertionError if the topic does not exist, or if some partition could not be read to its end within
+     *                        {@link #READ_ALL_TIMEOUT} (the message names it and lists what was read): never a
+     *                        silently partial result
      */
-    <K, V> List<ConsumerRecord<K, V>> readAll(String topic, Class<K> keyType, Class<V> valueType);
+    <K, V> List<ConsumerRecord<K, V>> readAll(String topic, Deserializer<K> keyDeserializer,
+                                              Deserializer<V> valueDeserializer);
 
-    /** {@link #readAll(String, Class, Class)} with String keys and values. */
+    /**
+     * {@link #readAll(String, Deserializer, Deserializer)} with keys and values of the given types.
+     *
+     * @param topic the topic to read
+     * @param keyType the key type, one of the supported types listed on this interface
+     * @param valueType the value type, likewise
+     * @param <K> the key type
+     * @param <V> the value type
+     * @return the records, partition by partition in offset order
+     * @throws IllegalArgumentException for a type without a built-in deserializer
+     */
+    default <K, V> List<ConsumerRecord<K, V>> readAll(String topic, Class<K> keyType, Class<V> valueType) {
+        return readAll(topic, Serdes.deserializer(keyType), Serdes.deserializer(valueType));
+    }
+
+    /**
+     * {@link #readAll(String, Deserializer, Deserializer)} with String keys and values.
+     *
+     * @param topic the topic to read
+     * @return the records, partition by partition in offset order
+     */
     default List<ConsumerRecord<String, String>> readAll(String topic) {
         return readAll(topic, String.class, String.class);
     }
 
     /**
-     * Waits until {@code topic} holds at least {@code count} records and returns them all.
+     * Waits until {@code topic} holds at least {@code count} records and returns all it read.
      *
+     * @param topic the topic to read
+     * @param count how many records to wait for
+     * @param timeout how long to wait
+     * @param keyDeserializer turns keys into {@code K}
+     * @param valueDeserializer turns values into {@code V}
+     * @param <K> the key type
+     * @param <V> the value type
+     * @return at least {@code count} records
      * @throws AssertionError after {@code timeout}, listing the records that did arrive
      */
-    <K, V> List<ConsumerRecord<K, V>> awaitRecords(String topic, int count, Duration timeout, Class<K> keyType,
-                                                   Class<V> valueType);
+    <K, V> List<ConsumerRecord<K, V>> awaitRecords(String topic, int count, Duration timeout,
+                                                   Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer);
 
-    /** {@link #awaitRecords(String, int, Duration, Class, Class)} with String keys and values. */
+    /**
+     * {@link #awaitRecords(String, int, Duration, Deserializer, Deserializer)} with keys and values of the given
+     * types.
+     *
+     * @param topic the topic to read
+     * @param count how many records to wait for
+     * @param timeout how long to wait
+     * @param keyType the key type, one of the supported types listed on this interface
+     * @param valueType the value type, likewise
+     * @param <K> the key type
+     * @param <V> the value type
+     * @return at least {@code count} records
+     */
+    default <K, V> List<ConsumerRecord<K, V>> awaitRecords(String topic, int count, Duration timeout, Class<K> keyType,
+                                                           Class<V> valueType) {
+        return awaitRecords(topic, count, timeout, Serdes.deserializer(keyType), Serdes.deserializer(valueType));
+    }
+
+    /**
+     * {@link #awaitRecords(String, int, Duration, Deserializer, Deserializer)} with String keys and values.
+     *
+     * @param topic the topic to read
+     * @param count how many records to wait for
+     * @param timeout how long to wait
+     * @return at least {@code count} records
+     */
     default List<ConsumerRecord<String, String>> awaitRecords(String topic, int count, Duration timeout) {
         return awaitRecords(topic, count, timeout, String.class, String.class);
     }
@@ -72,18 +156,55 @@ public interface KafkaCluster {
     /**
      * Waits until a record of {@code topic} matches {@code match} and returns the first such record.
      *
+     * @param topic the topic to read
+     * @param match the condition
+     * @param timeout how long to wait
+     * @param keyDeserializer turns keys into {@code K}
+     * @param valueDeserializer turns values into {@code V}
+     * @param <K> the key type
+     * @param <V> the value type
+     * @return the first matching record
      * @throws AssertionError after {@code timeout}, listing the records that did arrive
      */
     <K, V> ConsumerRecord<K, V> awaitRecord(String topic, Predicate<ConsumerRecord<K, V>> match, Duration timeout,
-                                            Class<K> keyType, Class<V> valueType);
+                                            Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer);
 
-    /** {@link #awaitRecord(String, Predicate, Duration, Class, Class)} with String keys and values. */
+    /**
+     * {@link #awaitRecord(String, Predicate, Duration, Deserializer, Deserializer)} with keys and values of the
+     * given types.
+     *
+     * @param topic the topic to read
+     * @param match the condition
+     * @param timeout how long to wait
+     * @param keyType the key type, one of the supported types listed on this interface
+     * @param valueType the value type, likewise
+     * @param <K> the key type
+     * @param <V> the value type
+     * @return the first matching record
+     */
+    default <K, V> ConsumerRecord<K, V> awaitRecord(String topic, Predicate<ConsumerRecord<K, V>> match,
+                                                    Duration timeout, Class<K> keyType, Class<V> valueType) {
+        return awaitRecord(topic, match, timeout, Serdes.deserializer(keyType), Serdes.deserializer(valueType));
+    }
+
+    /**
+     * {@link #awaitRecord(String, Predicate, Duration, Deserializer, Deserializer)} with String keys and values.
+     *
+     * @param topic the topic to read
+     * @param match the condition
+     * @param timeout how long to wait
+     * @return the first matching record
+     */
     default ConsumerRecord<String, String> awaitRecord(String topic, Predicate<ConsumerRecord<String, String>> match,
                                                        Duration timeout) {
         return awaitRecord(topic, match, timeout, String.class, String.class);
     }
 
-    /** The embedded broker; empty when the tests run against an external cluster. */
+    /**
+     * The embedded broker.
+     *
+     * @return the broker; empty when the tests run against an external cluster
+     */
     default Optional<KafkaLite> embeddedBroker() {
         return Optional.empty();
     }
@@ -92,6 +213,7 @@ public interface KafkaCluster {
      * Fault injection on the embedded broker ({@link KafkaLite#faults()}): fail, delay, throttle, cut off or
      * silence requests by Kafka API and error names.
      *
+     * @return the broker's fault rules
      * @throws UnsupportedOperationException on an external cluster
      */
     default Faults faults() {
@@ -102,6 +224,7 @@ public interface KafkaCluster {
      * The embedded broker's consumer groups ({@link KafkaLite#groups()}): members and assignments, removing a
      * member, forcing a rebalance.
      *
+     * @return the broker's group control
      * @throws UnsupportedOperationException on an external cluster
      */
     default Groups groups() {
@@ -112,11 +235,23 @@ public interface KafkaCluster {
      * Moves the embedded broker's manual clock ({@link KafkaLite#advanceClock}); needs
      * {@code @KafkaLiteTest(manualClock = true)} or {@code KafkaLiteExtension.builder().manualClock()}.
      *
+     * @param duration how far to move the clock
      * @throws UnsupportedOperationException on an external cluster
      * @throws IllegalStateException when the broker runs on the system clock
      */
     default void advanceClock(Duration duration) {
         testControl("a manual clock").advanceClock(duration);
+    }
+
+    /**
+     * Runs retention and log compaction on every partition of the embedded broker now and returns once they are done
+     * ({@link KafkaLite#cleanLogs()}), so a test of a compacted topic need not wait for the background cleaner.
+     *
+     * @return how many partitions were compacted
+     * @throws UnsupportedOperationException on an external cluster (its cleaner runs on its own schedule)
+     */
+    default int cleanLogs() {
+        return testControl("cleaning the logs on demand").cleanLogs();
     }
 
     /**

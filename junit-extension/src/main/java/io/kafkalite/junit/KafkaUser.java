@@ -17,6 +17,10 @@ import java.lang.annotation.Target;
 @Documented
 public @interface KafkaUser {
 
-    /** The user's name, as declared in {@code users = "name:password"}. */
+    /**
+     * The user's name, as declared in {@code users = "name:password"}.
+     *
+     * @return the user's name
+     */
     String value();
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,33 +12,21 @@ import io.kafkalite.KafkaLite;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
-import org.junit.platform.testkit.engine.Event;
 
 /** Runs small fixture classes through the JUnit engine and checks what their users would see. */
 class ExtensionBehaviourTest {
 
     private static EngineExecutionResults run(Class<?>... classes) {
-        EngineTestKit.Builder builder = EngineTestKit.engine("junit-jupiter");
-        for (Class<?> c : classes) {
-            builder.selectors(selectClass(c));
-        }
-        return builder.execute();
+        return Fixtures.run(classes);
     }
 
     private static String failureOf(EngineExecutionResults results) {
-        List<Event> failures = results.allEvents().failed().list();
-        assertThat(failures).as("failures").isNotEmpty();
-        Throwable thrown = failures.get(0).getPayload(org.junit.platform.engine.TestExecutionResult.class)
-                .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable).orElseThrow();
-        StringBuilder text = new StringBuilder(String.valueOf(thrown));
-        for (Throwable suppressed : thrown.getSuppressed()) {
-            text.append('\n').append(suppressed.getMessage());
-        }
-        return text.toString();
+        return Fixtures.failureOf(results);
     }
 
     @Test
@@ -71,6 +58,7 @@ class ExtensionBehaviourTest {
     }
 
     @Test
+    @Tag("embedded") // an external cluster keeps its own configs
     void unknownBrokerConfigFailsNamingTheKey() {
         assertThat(failureOf(run(BadBrokerConfig.class))).contains("no.such.setting");
     }
@@ -97,19 +85,15 @@ class ExtensionBehaviourTest {
 
     @Test
     void externalClusterModeRunsTheSameTestsAgainstAnotherBroker() {
-        try (KafkaLite external = KafkaLite.builder().start()) {
-            System.setProperty(KafkaLiteExtension.EXTERNAL_BOOTSTRAP_PROPERTY, external.bootstrapServers());
-            try {
-                ExternalFixture.seen.clear();
-                run(ExternalFixture.class).testEvents().assertStatistics(s -> s.succeeded(2).failed(0));
-                assertThat(ExternalFixture.seen).containsExactly(external.bootstrapServers());
-            } finally {
-                System.clearProperty(KafkaLiteExtension.EXTERNAL_BOOTSTRAP_PROPERTY);
-            }
-        }
+        Fixtures.withExternalCluster(external -> {
+            ExternalFixture.seen.clear();
+            run(ExternalFixture.class).testEvents().assertStatistics(s -> s.succeeded(2).failed(0));
+            assertThat(ExternalFixture.seen).containsExactly(external);
+        });
     }
 
     @Test
+    @Tag("embedded")
     void parallelClassesEachGetTheirOwnBroker() {
         ParallelA.ports.clear();
         EngineExecutionResults results = EngineTestKit.engine("junit-jupiter")
@@ -122,6 +106,7 @@ class ExtensionBehaviourTest {
     }
 
     @Test
+    @Tag("embedded")
     void sharedClassesUseOneBrokerAndEachStillStartsFromItsDeclaredTopics() {
         SharedA.ports.clear();
         run(SharedA.class, SharedB.class).testEvents().assertStatistics(s -> s.succeeded(2).failed(0));
@@ -135,13 +120,15 @@ class ExtensionBehaviourTest {
         static KafkaLiteExtension kafka = KafkaLiteExtension.builder().topic("jobs", 2).build();
 
         @Test
-        void one(Producer<String, String> producer) throws Exception {
-            assertThat(producer.send(new ProducerRecord<>("jobs", 0, "a", "b")).get().offset()).isZero();
+        void one(Producer<String, String> producer, KafkaCluster kafka) throws Exception {
+            assertThat(kafka.readAll("jobs")).isEmpty();
+            producer.send(new ProducerRecord<>("jobs", 0, "a", "b")).get();
         }
 
         @Test
-        void two(Producer<String, String> producer) throws Exception {
-            assertThat(producer.send(new ProducerRecord<>("jobs", 0, "a", "b")).get().offset()).isZero();
+        void two(Producer<String, String> producer, KafkaCluster kafka) throws Exception {
+            assertThat(kafka.readAll("jobs")).isEmpty();
+            producer.send(new ProducerRecord<>("jobs", 0, "a", "b")).get();
         }
     }
 

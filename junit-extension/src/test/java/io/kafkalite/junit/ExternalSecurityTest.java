@@ -9,10 +9,12 @@ import io.kafkalite.KafkaLite;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.testkit.engine.EngineTestKit;
 
 /** External mode on a secured cluster: the user's own client settings reach every client the extension makes. */
+@Tag("embedded") // a SASL Kafkalite standing in as the external cluster: not run against the real broker
 class ExternalSecurityTest {
 
     private static final String PREFIX = ExternalClientConfig.PREFIX;

@@ -14,12 +14,14 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** A secure cluster in one annotation: SASL over TLS, users, ACLs; clients as the super user or a named user. */
 @KafkaLiteTest(sasl = "SCRAM-SHA-512", tls = true, users = {"alice:alice-pw", "bob:bob-pw"},
         topics = {"orders", "payments"},
         acls = {"ALLOW alice READ,WRITE TOPIC orders", "ALLOW User:alice READ GROUP alice- PREFIXED"})
+@Tag("embedded") // a secure embedded cluster: not run against the real broker
 class SecureClusterTest {
 
     @Test

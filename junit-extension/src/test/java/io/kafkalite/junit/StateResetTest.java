@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -38,12 +39,29 @@ class StateResetTest {
 
     @Test
     @Order(2)
-    void nextTestStartsFromTheDeclaredStateOnly(Producer<String, String> producer, Admin admin, KafkaCluster kafka)
-            throws Exception {
+    void nextTestStartsFromTheDeclaredStateOnly(Admin admin, KafkaCluster kafka) throws Exception {
         assertThat(admin.listTopics().names().get()).containsExactly("events");
         assertThat(admin.listConsumerGroups().all().get()).isEmpty();
         assertThat(kafka.readAll("events")).isEmpty();
-        RecordMetadata metadata = producer.send(new ProducerRecord<>("events", 0, "k", "second")).get();
-        assertThat(metadata.offset()).isZero();
+    }
+
+    @Test
+    @Order(3)
+    void aTestMayGiveADeclaredTopicMorePartitions(Admin admin) throws Exception {
+        admin.createPartitions(Map.of("events", NewPartitions.increaseTo(4))).all().get();
+    }
+
+    @Test
+    @Order(4)
+    void theNextTestHasItWithItsDeclaredPartitionsAgainAndMayDeleteIt(Admin admin) throws Exception {
+        assertThat(admin.describeTopics(List.of("events")).allTopicNames().get().get("events").partitions()).hasSize(2);
+        admin.deleteTopics(List.of("events")).all().get();
+    }
+
+    @Test
+    @Order(5)
+    void thenTheNextTestHasItBackAsDeclared(Admin admin, KafkaCluster kafka) throws Exception {
+        assertThat(admin.describeTopics(List.of("events")).allTopicNames().get().get("events").partitions()).hasSize(2);
+        assertThat(kafka.readAll("events")).isEmpty();
     }
 }

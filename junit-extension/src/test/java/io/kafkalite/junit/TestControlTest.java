@@ -2,6 +2,7 @@ package io.kafkalite.junit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import java.time.Duration;
@@ -12,12 +13,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import io.kafkalite.FaultRule;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.platform.engine.TestExecutionResult;
@@ -25,6 +30,7 @@ import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
 
 /** Faults, the manual clock and restarts through KafkaCluster, and what the extension does with them. */
+@Tag("embedded") // test control of the embedded broker: not run against the real broker
 @KafkaLiteTest(topics = "orders:2", manualClock = true)
 class TestControlTest {
 
@@ -48,8 +54,12 @@ class TestControlTest {
         slow.awaitFired(1, WAIT);
         assertThat(sent.isDone()).isFalse();
         kafka.advanceClock(Duration.ofSeconds(30));
-        assertThat(sent.get(30, TimeUnit.SECONDS).offset()).isZero();
+        // resets delete the declared topic's records rather than recreate it, so offsets go on from test to test
+        long offset = sent.get(30, TimeUnit.SECONDS).offset();
+        assertThat(kafka.readAll("orders")).extracting(ConsumerRecord::value, ConsumerRecord::offset)
+                .containsExactly(tuple("late", offset));
     }
+
 
     @Test
     void aRestartKeepsRecordsAndTheInjectedClientsCarryOn(KafkaCluster kafka, Producer<String, String> producer)
@@ -59,6 +69,22 @@ class TestControlTest {
         producer.send(new ProducerRecord<>("orders", 1, "k", "after")).get(30, TimeUnit.SECONDS);
         assertThat(kafka.awaitRecords("orders", 2, WAIT)).extracting(ConsumerRecord::value)
                 .containsExactly("before", "after");
+    }
+
+    @Test
+    void cleanLogsCompactsAKeyedTopicNow(KafkaCluster kafka, Admin admin, Producer<String, String> producer)
+            throws Exception {
+        admin.createTopics(List.of(new NewTopic("prices", 1, (short) 1)
+                .configs(Map.of("cleanup.policy", "compact")))).all().get(30, TimeUnit.SECONDS);
+        for (String value : List.of("1", "2", "3")) {
+            producer.send(new ProducerRecord<>("prices", "apple", value)).get(30, TimeUnit.SECONDS);
+        }
+        producer.send(new ProducerRecord<>("prices", "pear", "9")).get(30, TimeUnit.SECONDS);
+
+        assertThat(kafka.cleanLogs()).isEqualTo(1);
+
+        assertThat(kafka.readAll("prices")).extracting(ConsumerRecord::key, ConsumerRecord::value, ConsumerRecord::offset)
+                .containsExactly(tuple("apple", "3", 2L), tuple("pear", "9", 3L));
     }
 
     @Test
@@ -85,19 +111,20 @@ class TestControlTest {
             }
 
             @Override
-            public <K, V> List<ConsumerRecord<K, V>> readAll(String topic, Class<K> keyType, Class<V> valueType) {
+            public <K, V> List<ConsumerRecord<K, V>> readAll(String topic, Deserializer<K> keys, Deserializer<V> values) {
                 return List.of();
             }
 
             @Override
             public <K, V> List<ConsumerRecord<K, V>> awaitRecords(String topic, int count, Duration timeout,
-                                                                  Class<K> keyType, Class<V> valueType) {
+                                                                  Deserializer<K> keys, Deserializer<V> values) {
                 return List.of();
             }
 
             @Override
             public <K, V> ConsumerRecord<K, V> awaitRecord(String topic, Predicate<ConsumerRecord<K, V>> match,
-                                                           Duration timeout, Class<K> keyType, Class<V> valueType) {
+                                                           Duration timeout, Deserializer<K> keys,
+                                                           Deserializer<V> values) {
                 return null;
             }
         };

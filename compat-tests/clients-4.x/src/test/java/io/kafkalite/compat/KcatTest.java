@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.kafkalite.KafkaLite;
+import io.kafkalite.testsupport.Clients;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
@@ -70,7 +71,7 @@ class KcatTest {
         assertThat(lines.get(0)).isEqualTo("key-0=" + value(0, codec) + "@0");
         assertThat(lines.get(24)).isEqualTo("key-24=" + value(24, codec) + "@24");
 
-        List<ConsumerRecord<byte[], byte[]>> records = Broker.read(broker.bootstrapServers(), new TopicPartition(topic, 0), 25);
+        List<ConsumerRecord<byte[], byte[]>> records = Clients.read(broker.bootstrapServers(), new TopicPartition(topic, 0), 25);
         assertThat(records).hasSize(25);
         assertThat(new String(records.get(24).key(), StandardCharsets.UTF_8)).isEqualTo("key-24");
         assertThat(new String(records.get(24).value(), StandardCharsets.UTF_8)).isEqualTo(value(24, codec));

@@ -2,10 +2,7 @@ package io.kafkalite.compat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -14,8 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 
+import io.kafkalite.testsupport.Clients;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -36,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A Kafka Streams application with {@code exactly_once_v2}, unmodified, against the standalone jar run as users
- * run it ({@code java -jar kafkalite.jar}): its committed output is exact.
+ * run it ({@code java -jar kafkalite.jar}): its committed output is exact, on the classic protocol and on the
+ * streams rebalance protocol.
  */
 class StandaloneStreamsExactlyOnceTest {
 
@@ -45,10 +43,18 @@ class StandaloneStreamsExactlyOnceTest {
 
     @Test
     void aWordCountWithExactlyOnceV2GivesExactCommittedCounts() throws Exception {
-        Process broker = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", System.getProperty("kafkalite.jar"), "--port", "0").redirectErrorStream(true).start();
-        try {
-            String bootstrap = awaitReady(broker);
+        countWords("standalone-word-count", Map.of());
+    }
+
+    /** The same application on the streams rebalance protocol (KIP-1071): the standalone broker assigns its tasks. */
+    @Test
+    void aWordCountOnTheStreamsRebalanceProtocolGivesExactCommittedCounts() throws Exception {
+        countWords("standalone-streams-protocol", Map.of(StreamsConfig.GROUP_PROTOCOL_CONFIG, "streams"));
+    }
+
+    private void countWords(String application, Map<String, Object> extra) throws Exception {
+        try (StandaloneJar broker = StandaloneJar.start()) {
+            String bootstrap = broker.bootstrapServers();
             StreamsBuilder builder = new StreamsBuilder();
             builder.stream("lines", Consumed.with(Serdes.String(), Serdes.String()))
                     .flatMapValues(line -> Arrays.asList(line.toLowerCase(Locale.ROOT).split("\\W+")))
@@ -58,12 +64,13 @@ class StandaloneStreamsExactlyOnceTest {
                     .to("counts", Produced.with(Serdes.String(), Serdes.Long()));
             Properties config = new Properties();
             config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            config.put(StreamsConfig.APPLICATION_ID_CONFIG, "standalone-word-count");
-            config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+            config.put(StreamsConfig.APPLICATION_ID_CONFIG, application);
+            config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve(application).toString());
             config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
             config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+            config.putAll(extra);
             try (KafkaStreams streams = new KafkaStreams(builder.build(), config);
-                 KafkaProducer<byte[], byte[]> producer = Broker.producer(bootstrap, Map.of())) {
+                 KafkaProducer<byte[], byte[]> producer = Clients.bytesProducer(bootstrap, Map.of())) {
                 streams.start();
                 for (String line : List.of("to be or not to be", "that is the question", "to be")) {
                     producer.send(new ProducerRecord<>("lines", line.getBytes(StandardCharsets.UTF_8)));
@@ -73,24 +80,7 @@ class StandaloneStreamsExactlyOnceTest {
                         "is", 1L, "the", 1L, "question", 1L);
                 assertThat(latestCommittedCounts(bootstrap, expected)).isEqualTo(expected);
             }
-        } finally {
-            broker.destroy();
-            assertThat(broker.waitFor(30, TimeUnit.SECONDS)).isTrue();
         }
-    }
-
-    private static String awaitReady(Process broker) throws Exception {
-        BufferedReader output = new BufferedReader(new InputStreamReader(broker.getInputStream(), StandardCharsets.UTF_8));
-        String line;
-        StringBuilder seen = new StringBuilder();
-        while ((line = output.readLine()) != null && !line.startsWith("Kafkalite ready at ")) {
-            seen.append(line).append('\n');
-        }
-        assertThat(line).as("the standalone broker started; it printed:%n%s", seen).isNotNull();
-        Thread drain = new Thread(() -> output.lines().forEach(l -> { }), "standalone-broker-output");
-        drain.setDaemon(true);
-        drain.start();
-        return line.substring("Kafkalite ready at ".length()).trim();
     }
 
     private static Map<String, Long> latestCommittedCounts(String bootstrap, Map<String, Long> expected) {

@@ -17,6 +17,7 @@ import io.kafkalite.junit.KafkaCluster;
 import io.kafkalite.junit.KafkaLiteTest;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * it no longer coordinates the transactional offset commit, and restarts in the middle of the stream: read_committed
  * readers still see every key's counts exactly once, in order.
  */
+@Tag("embedded") // fault injection and restarts of the embedded broker: not run against the real broker
 @KafkaLiteTest(topics = {EventCounter.EVENTS + ":2", EventCounter.COUNTS + ":2"})
 class ExactlyOnceCounterUnderFaultsTest {
 

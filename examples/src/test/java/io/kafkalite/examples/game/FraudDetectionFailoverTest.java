@@ -19,12 +19,14 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * An instance crashes and the other takes over its players once the crashed one's session times out, with Kafka's
  * default 45 s session timeout: the broker's manual clock makes those 45 s pass at once.
  */
+@Tag("embedded") // the broker's manual clock and group control: not run against the real broker
 @KafkaLiteTest(topics = {EventProcessor.EVENTS + ":4", EventProcessor.ALERTS + ":1"}, manualClock = true)
 class FraudDetectionFailoverTest {
 

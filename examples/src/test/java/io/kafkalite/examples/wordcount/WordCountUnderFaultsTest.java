@@ -19,10 +19,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The word count against a struggling broker: the Streams runtime's retries hide every fault, counts stay exact. */
+@Tag("embedded") // fault injection on the embedded broker: not run against the real broker
 @KafkaLiteTest(topics = {WordCount.LINES + ":2", WordCount.COUNTS + ":2"})
 class WordCountUnderFaultsTest {
 

@@ -9,9 +9,11 @@ import io.kafkalite.junit.ClientProperties;
 import io.kafkalite.junit.KafkaCluster;
 import io.kafkalite.junit.KafkaLiteTest;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** README, "Testing failure paths", recipe 2. */
+@Tag("embedded") // test control of the embedded broker: not run against the real broker
 @KafkaLiteTest(topics = "orders:2", manualClock = true)
 class BillingFailoverTest {
     @Test

@@ -6,9 +6,11 @@ import io.kafkalite.junit.KafkaCluster;
 import io.kafkalite.junit.KafkaLiteTest;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** README, "Testing failure paths", recipe 1. */
+@Tag("embedded") // test control of the embedded broker: not run against the real broker
 @KafkaLiteTest(topics = "orders:3")
 class OrderPublisherRetryTest {
     @Test

@@ -1,0 +1,5 @@
+package io.kafkalite.compat.spring;
+
+/** The other class of {@link GreetingTests}. */
+class SecondGreetingTest extends GreetingTests {
+}
