@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 import static io.kafkalite.bench.Figure.higher;
+import static io.kafkalite.bench.Figure.info;
 import static io.kafkalite.bench.Figure.lower;
 
 /**
@@ -135,9 +136,13 @@ final class Scenarios {
                 .figure(higher("produceRate", "produce " + label, "records/s"))
                 .figure(higher("produceRate", "", "").scaled(size / 1e6, "produce " + label + " (MB/s)", "MB/s"))
                 .figure(lower("produceCpuUs", "produce " + label + ": broker CPU per record", "us"))
+                .figure(info("produceClientCores", "... cores the client JVM kept busy", "cores"))
+                .figure(info("produceBrokerCores", "... cores the broker JVM kept busy", "cores"))
                 .figure(higher("consumeRate", "consume " + label, "records/s"))
                 .figure(higher("consumeRate", "", "").scaled(size / 1e6, "consume " + label + " (MB/s)", "MB/s"))
                 .figure(lower("consumeCpuUs", "consume " + label + ": broker CPU per record", "us"))
+                .figure(info("consumeClientCores", "... cores the client JVM kept busy", "cores"))
+                .figure(info("consumeBrokerCores", "... cores the broker JVM kept busy", "cores"))
                 .build();
     }
 

@@ -133,16 +133,24 @@ final class Workloads {
             Clients.createTopic(admin, topic, 6);
             Clients.awaitWritable(context.bootstrap(), topic, 6);
             long cpu0 = context.brokerCpuNanos();
+            long client0 = context.clientCpuNanos();
             double produceSeconds = produce(context.bootstrap(), topic, count, size, Map.of());
             long cpu1 = context.brokerCpuNanos();
+            long client1 = context.clientCpuNanos();
             double consumeSeconds = consume(context.bootstrap(), topic, count);
             long cpu2 = context.brokerCpuNanos();
+            long client2 = context.clientCpuNanos();
             admin.deleteTopics(List.of(topic, warmup)).all().get(); // not measured: keeps the broker's state steady
             Map<String, Double> results = new LinkedHashMap<>();
             results.put("produceRate", count / produceSeconds);
             results.put("consumeRate", count / consumeSeconds);
             results.put("produceCpuUs", (cpu1 - cpu0) / 1e3 / count);
             results.put("consumeCpuUs", (cpu2 - cpu1) / 1e3 / count);
+            // cores each side kept busy: which one bounds the rate (2 cores in all on the reference machine)
+            results.put("produceClientCores", (client1 - client0) / 1e9 / produceSeconds);
+            results.put("produceBrokerCores", (cpu1 - cpu0) / 1e9 / produceSeconds);
+            results.put("consumeClientCores", (client2 - client1) / 1e9 / consumeSeconds);
+            results.put("consumeBrokerCores", (cpu2 - cpu1) / 1e9 / consumeSeconds);
             return results;
         }
     }
