@@ -2,8 +2,10 @@ package io.kafkalite;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -12,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -33,6 +36,7 @@ import io.kafkalite.metadata.BrokerConfig;
 import io.kafkalite.metadata.GroupConfigs;
 import io.kafkalite.metadata.Listener;
 import io.kafkalite.metadata.MetadataJournal;
+import io.kafkalite.metadata.RandomIds;
 import io.kafkalite.metadata.Topic;
 import io.kafkalite.metadata.TopicRegistry;
 import io.kafkalite.network.SocketServer;
@@ -48,7 +52,6 @@ import io.kafkalite.time.BrokerTimer;
 import io.kafkalite.txn.ProducerIdAllocator;
 import io.kafkalite.txn.TransactionCoordinator;
 import org.apache.kafka.clients.admin.ScramMechanism;
-import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.message.DeleteGroupsResponseData;
 import org.apache.kafka.common.message.ListGroupsResponseData;
@@ -77,7 +80,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class KafkaLite implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(KafkaLite.class);
+    /**
+     * SLF4J's first initialisation in a JVM (it scans the class path for a provider: ~50 ms) runs on this thread,
+     * beside start(). Loggers asked for meanwhile are SLF4J's stand-ins, which take over once it is done; this
+     * class asks for its own only after it ({@link Log}), and start() logs from here once it is done.
+     */
+    private static final CompletableFuture<Void> LOGGING_READY = CompletableFuture.runAsync(
+            LoggerFactory::getILoggerFactory, task -> {
+                Thread thread = new Thread(task, "kafkalite-logging-init");
+                thread.setDaemon(true);
+                thread.start();
+            });
     private static final AtomicBoolean CHRONICLE_WARMED = new AtomicBoolean();
     private static final AtomicBoolean FALLBACK_WARNED = new AtomicBoolean();
     private static final Object JOURNAL_SNAPSHOT_TIMER = "journal-snapshot";
@@ -326,7 +339,7 @@ public final class KafkaLite implements AutoCloseable {
             running = null;
             broker.server.close();
             broker.loop.close();
-            LOG.info("Kafkalite at {} stopped; restart() brings it back with its data", bootstrapServers());
+            Log.LOG.info("Kafkalite at {} stopped; restart() brings it back with its data", bootstrapServers());
         }
     }
 
@@ -345,7 +358,7 @@ public final class KafkaLite implements AutoCloseable {
             }
             stop();
             launch(SocketServer.bind(listeners, config.socketRequestMaxBytes(), security), Map.of());
-            LOG.info("Kafkalite restarted at {}", bootstrapServers());
+            Log.LOG.info("Kafkalite restarted at {}", bootstrapServers());
         }
     }
 
@@ -370,7 +383,7 @@ public final class KafkaLite implements AutoCloseable {
             broker.loop.pause();
             return null;
         }));
-        LOG.info("Kafkalite at {} paused: requests wait until resume()", bootstrapServers());
+        Log.LOG.info("Kafkalite at {} paused: requests wait until resume()", bootstrapServers());
     }
 
     /**
@@ -384,7 +397,7 @@ public final class KafkaLite implements AutoCloseable {
             broker.loop.resume();
             return null;
         }));
-        LOG.info("Kafkalite at {} resumed", bootstrapServers());
+        Log.LOG.info("Kafkalite at {} resumed", bootstrapServers());
     }
 
     /**
@@ -532,7 +545,7 @@ public final class KafkaLite implements AutoCloseable {
             deleteRecursively(dataDirectory);
         }
         security.close();
-        LOG.info("Kafkalite at {} stopped", bootstrapServers());
+        Log.LOG.info("Kafkalite at {} stopped", bootstrapServers());
     }
 
     /**
@@ -548,6 +561,9 @@ public final class KafkaLite implements AutoCloseable {
         BrokerState state;
         try {
             state = loop.call(() -> {
+                if (!temporaryDirectory) {
+                    LOGGING_READY.handle((done, failure) -> null).join(); // Chronicle logs as its classes load
+                }
                 // Chronicle objects belong to the thread that uses them: open the journal on the loop thread.
                 // A temporary directory keeps its journal on the heap: it only has to outlive a restart.
                 owned.journal = MetadataJournal.open(temporaryDirectory ? retained : storage);
@@ -638,7 +654,7 @@ public final class KafkaLite implements AutoCloseable {
             }
         }
         if (clusterId[0] == null) {
-            clusterId[0] = Uuid.randomUuid().toString();
+            clusterId[0] = RandomIds.uuid().toString();
             journal.clusterId(clusterId[0]);
         }
         for (Map.Entry<String, TopicSpec> topic : topics.entrySet()) {
@@ -672,7 +688,7 @@ public final class KafkaLite implements AutoCloseable {
             try {
                 journal.snapshot();
             } catch (RuntimeException e) {
-                LOG.warn("Could not compact the metadata journal; will try again: {}", e.getMessage());
+                Log.LOG.warn("Could not compact the metadata journal; will try again: {}", e.getMessage());
             }
         }
         timer.scheduleAfter(JOURNAL_SNAPSHOT_TIMER, TimeUnit.MILLISECONDS.toNanos(intervalMs),
@@ -685,7 +701,7 @@ public final class KafkaLite implements AutoCloseable {
                 Files.deleteIfExists(p);
             }
         } catch (IOException e) {
-            LOG.warn("Could not delete the temporary data directory {}: {}", directory, e.getMessage());
+            Log.LOG.warn("Could not delete the temporary data directory {}: {}", directory, e.getMessage());
         }
     }
 
@@ -901,8 +917,9 @@ public final class KafkaLite implements AutoCloseable {
             // started last so that it does not compete with start() itself; it is done long before a client
             // has loaded its own classes and sends its first produce
             broker.warmUp = chronicle ? startWarmUp(directory, broker::prepareRunningLog) : null;
-            LOG.info("Kafkalite started at {} (data in {}, {})", broker.listeners.size() == 1 ? broker.bootstrapServers()
-                    : broker.listeners, directory, chronicle ? "Chronicle Queue" : "heap: Chronicle's JVM flags are missing");
+            Object address = broker.listeners.size() == 1 ? broker.bootstrapServers() : broker.listeners;
+            afterLoggingReady(() -> Log.LOG.info("Kafkalite started at {} (data in {}, {})", address, directory,
+                    chronicle ? "Chronicle Queue" : "heap: Chronicle's JVM flags are missing"));
             return broker;
         }
 
@@ -936,9 +953,9 @@ public final class KafkaLite implements AutoCloseable {
                         + "Maven Surefire's <argLine>: " + flags);
             }
             if (FALLBACK_WARNED.compareAndSet(false, true)) {
-                LOG.warn("Kafkalite keeps records on the heap because this JVM lacks Chronicle Queue's flags ({}). "
+                afterLoggingReady(() -> Log.LOG.warn("Kafkalite keeps records on the heap because this JVM lacks Chronicle Queue's flags ({}). "
                         + "Behaviour is the same; for memory-mapped storage add to the JVM options: {}",
-                        String.join(" ", missing), flags);
+                        String.join(" ", missing), flags));
             }
             return false;
         }
@@ -946,11 +963,31 @@ public final class KafkaLite implements AutoCloseable {
         private Path prepareDirectory() {
             try {
                 if (dataDirectory == null) {
-                    return Files.createTempDirectory("kafkalite-");
+                    return createTemporaryDirectory();
                 }
                 return Files.createDirectories(dataDirectory);
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot use data directory " + dataDirectory + ": " + e.getMessage(), e);
+            }
+        }
+
+        /**
+         * A new directory under {@code java.io.tmpdir}, readable by its owner only, as
+         * {@link Files#createTempDirectory} makes; named from {@link ThreadLocalRandom}, since the name generator of
+         * {@code Files} seeds a {@code SecureRandom} first (about 15 ms of a cold start).
+         */
+        private static Path createTemporaryDirectory() throws IOException {
+            Path parent = Path.of(System.getProperty("java.io.tmpdir"));
+            boolean posix = parent.getFileSystem().supportedFileAttributeViews().contains("posix");
+            while (true) {
+                Path candidate = parent.resolve("kafkalite-"
+                        + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36));
+                try {
+                    return posix ? Files.createDirectory(candidate, PosixFilePermissions.asFileAttribute(
+                            PosixFilePermissions.fromString("rwx------"))) : Files.createDirectory(candidate);
+                } catch (FileAlreadyExistsException e) {
+                    // taken: draw another name
+                }
             }
         }
 
@@ -963,6 +1000,7 @@ public final class KafkaLite implements AutoCloseable {
                 return null;
             }
             Thread thread = new Thread(() -> {
+                LOGGING_READY.handle((done, failure) -> null).join(); // Chronicle logs as its classes load
                 ChronicleRuntime.warmUp(directory);
                 afterwards.run();
             }, "kafkalite-chronicle-warmup");
@@ -988,6 +1026,19 @@ public final class KafkaLite implements AutoCloseable {
         public TopicSpec {
             configs = Map.copyOf(configs);
         }
+    }
+
+    /**
+     * Runs {@code logging} once SLF4J is initialised: now, or on its initialising thread. Logging to SLF4J's stand-in
+     * loggers would make it print a note about replayed events.
+     */
+    private static void afterLoggingReady(Runnable logging) {
+        LOGGING_READY.whenComplete((done, failure) -> logging.run());
+    }
+
+    /** This class's logger, created on first use: after SLF4J's initialisation began on its own thread. */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(KafkaLite.class);
     }
 
     /** One run of the broker between start (or restart) and stop: its socket, loop and state. */
