@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
@@ -24,13 +25,15 @@ import io.kafkalite.group.GroupCoordinatorConfig;
 import io.kafkalite.group.OffsetStore;
 import io.kafkalite.log.ChronicleRuntime;
 import io.kafkalite.log.ChronicleStorage;
-import io.kafkalite.log.EntryStore;
+import io.kafkalite.log.DataDirectory;
 import io.kafkalite.log.MemoryStorage;
+import io.kafkalite.log.PartitionLogs;
 import io.kafkalite.log.Storage;
 import io.kafkalite.metadata.BrokerConfig;
 import io.kafkalite.metadata.GroupConfigs;
 import io.kafkalite.metadata.Listener;
 import io.kafkalite.metadata.MetadataJournal;
+import io.kafkalite.metadata.Topic;
 import io.kafkalite.metadata.TopicRegistry;
 import io.kafkalite.network.SocketServer;
 import io.kafkalite.partition.PartitionRegistry;
@@ -47,8 +50,11 @@ import io.kafkalite.txn.TransactionCoordinator;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.message.DeleteGroupsResponseData;
+import org.apache.kafka.common.message.ListGroupsResponseData;
 import org.apache.kafka.common.network.ListenerName;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,6 +80,7 @@ public final class KafkaLite implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaLite.class);
     private static final AtomicBoolean CHRONICLE_WARMED = new AtomicBoolean();
     private static final AtomicBoolean FALLBACK_WARNED = new AtomicBoolean();
+    private static final Object JOURNAL_SNAPSHOT_TIMER = "journal-snapshot";
 
     /**
      * Credentials of users declared to builders, by user: a test suite declares the same users for broker after
@@ -86,6 +93,8 @@ public final class KafkaLite implements AutoCloseable {
     private final BrokerSecurity security;
     private final List<ScramUser> scramUsers;
     private final Path dataDirectory;
+    /** The lock on a data directory given to the builder (null for a temporary one), held until close(). */
+    private final DataDirectory claim;
     private final boolean temporaryDirectory;
     private final boolean durable;
     private final BrokerConfig config;
@@ -105,11 +114,13 @@ public final class KafkaLite implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private KafkaLite(List<Listener> listeners, BrokerSecurity security, List<ScramUser> scramUsers, Path dataDirectory,
-                      boolean temporaryDirectory, boolean durable, BrokerConfig config, BrokerClock clock) {
+                      DataDirectory claim, boolean temporaryDirectory, boolean durable, BrokerConfig config,
+                      BrokerClock clock) {
         this.listeners = listeners;
         this.security = security;
         this.scramUsers = List.copyOf(scramUsers);
         this.dataDirectory = dataDirectory;
+        this.claim = claim;
         this.temporaryDirectory = temporaryDirectory;
         this.durable = durable;
         this.config = config;
@@ -395,6 +406,14 @@ public final class KafkaLite implements AutoCloseable {
         return broker;
     }
 
+    /** After Chronicle's warm-up: opens the running broker's log file ahead of its first produce. */
+    private void prepareRunningLog() {
+        Incarnation broker = running;
+        if (broker != null) {
+            prepareLog(broker);
+        }
+    }
+
     /** Runs {@code task} on the running broker's loop with its state. */
     private <T> CompletableFuture<T> onLoop(Function<BrokerState, T> task) {
         Incarnation broker = runningOrFail();
@@ -411,6 +430,65 @@ public final class KafkaLite implements AutoCloseable {
                 }
             });
         }
+    }
+
+    /**
+     * Runs retention and the log cleaner on every partition now and returns when they are done, so a test can
+     * assert on their outcome without waiting for the background cleaner: records past {@code retention.ms} or
+     * {@code retention.bytes} go (topics whose {@code cleanup.policy} includes {@code delete}), and every partition
+     * of a compacted topic is compacted as Kafka's cleaner would, with its active segment rolled first so that
+     * everything written so far can be cleaned ({@code min.compaction.lag.ms} still holds back younger records),
+     * whatever its {@code min.cleanable.dirty.ratio}. Tombstones and transaction markers go once
+     * {@code delete.retention.ms} has passed since the cleaning that first kept them. The disk space released is
+     * given back before this returns. The broker serves no request meanwhile.
+     *
+     * @return how many partitions were compacted
+     * @throws IllegalStateException when the broker is stopped
+     */
+    public int cleanLogs() {
+        return await(onLoop(state -> state.partitions().cleanNow(state.clock().epochMillis())));
+    }
+
+    /**
+     * Brings the broker back to a fresh state in one step, as the JUnit extension does between tests: every
+     * consumer group goes with its committed offsets, every topic (but internal ones, named {@code __...}) with its
+     * records, and then {@code topics} are created empty. The same as doing it through Admin (list and delete groups,
+     * list and delete topics, create topics) but without five round trips; deleting costs what the indexes hold, and
+     * the disk space comes back in the background.
+     *
+     * @param topics the topics to create, by name
+     * @throws IllegalStateException when a group still has members (close its consumers first), topic deletion is
+     *     disabled ({@code delete.topic.enable=false}) or the broker is stopped
+     * @throws IllegalArgumentException when a topic cannot be created, naming it and why
+     */
+    public void reset(Map<String, TopicSpec> topics) {
+        await(onLoop(state -> {
+            GroupCoordinator coordinator = state.groups();
+            List<String> groupIds = coordinator.listGroups(List.of(), List.of()).stream()
+                    .map(ListGroupsResponseData.ListedGroup::groupId).toList();
+            for (DeleteGroupsResponseData.DeletableGroupResult result : coordinator.deleteGroups(groupIds)) {
+                if (result.errorCode() != Errors.NONE.code()) {
+                    throw new IllegalStateException("Consumer group '" + result.groupId() + "' cannot be deleted ("
+                            + Errors.forCode(result.errorCode()).message() + "): close its consumers before the reset");
+                }
+            }
+            if (!state.config().deleteTopicEnable()) {
+                throw new IllegalStateException("Topics cannot be deleted: the broker runs with delete.topic.enable=false");
+            }
+            for (Topic topic : List.copyOf(state.topics().all())) {
+                if (!topic.name().startsWith("__")) {
+                    state.deleteTopic(topic.name());
+                }
+            }
+            for (Map.Entry<String, TopicSpec> topic : topics.entrySet()) {
+                try {
+                    state.topics().create(topic.getKey(), topic.getValue().partitions(), topic.getValue().configs());
+                } catch (RuntimeException e) {
+                    throw new IllegalArgumentException("Cannot create topic '" + topic.getKey() + "': " + e.getMessage(), e);
+                }
+            }
+            return null;
+        }));
     }
 
     private static <T> T await(CompletableFuture<T> result) {
@@ -440,6 +518,9 @@ public final class KafkaLite implements AutoCloseable {
             }
         }
         retained.close();
+        if (claim != null) {
+            claim.close();
+        }
         if (warmUp != null) {
             try {
                 warmUp.join();
@@ -459,7 +540,7 @@ public final class KafkaLite implements AutoCloseable {
      * the fault injector and serves on {@code server}. On failure everything started here is closed again.
      */
     private void launch(SocketServer server, Map<String, TopicSpec> topics) {
-        Storage storage = durable ? new ChronicleStorage(dataDirectory) : new KeptOpen(retained);
+        Storage storage = durable ? new ChronicleStorage(dataDirectory, config.logMinFreeBytes()) : new KeptOpen(retained);
         OwnedByLoop owned = new OwnedByLoop();
         BrokerTimer timer = new BrokerTimer(clock);
         BrokerLoop loop = new BrokerLoop("kafkalite-broker-" + port(), timer, owned::close);
@@ -469,11 +550,9 @@ public final class KafkaLite implements AutoCloseable {
             state = loop.call(() -> {
                 // Chronicle objects belong to the thread that uses them: open the journal on the loop thread.
                 // A temporary directory keeps its journal on the heap: it only has to outlive a restart.
-                EntryStore journalStore = temporaryDirectory
-                        ? retained.open(MetadataJournal.STORE_NAME, 1 << 20)
-                        : storage.open(MetadataJournal.STORE_NAME, 1 << 20);
-                owned.journal = new MetadataJournal(journalStore);
-                owned.partitions = new PartitionRegistry(storage, owned.journal);
+                owned.journal = MetadataJournal.open(temporaryDirectory ? retained : storage);
+                PartitionLogs logs = storage.openPartitionLogs(config.logFileBytes());
+                owned.partitions = new PartitionRegistry(logs, owned.journal);
                 return initialise(timer, owned.journal, owned.partitions, topics);
             }).get();
         } catch (ExecutionException | InterruptedException e) {
@@ -506,6 +585,14 @@ public final class KafkaLite implements AutoCloseable {
         });
         server.start(loop, "kafkalite-network-" + port());
         running = broker;
+        if (durable && CHRONICLE_WARMED.get() && (warmUp == null || !warmUp.isAlive())) {
+            prepareLog(broker);
+        }
+    }
+
+    /** Opens the file the shared log appends to now, so that the first produce does not wait for it. */
+    private static void prepareLog(Incarnation broker) {
+        broker.loop.execute(() -> broker.state.partitions().logs().prepare());
     }
 
     private BrokerState initialise(BrokerTimer timer, MetadataJournal journal, PartitionRegistry partitions,
@@ -520,10 +607,15 @@ public final class KafkaLite implements AutoCloseable {
         TransactionCoordinator transactions = new TransactionCoordinator(config, producerIds, topicRegistry,
                 partitions, groups, journal, timer);
         String[] clusterId = new String[1];
-        MetadataJournal.Listener clusterIdReader = new MetadataJournal.Listener() {
+        MetadataJournal.Participant clusterIdReader = new MetadataJournal.Participant() {
             @Override
             public void onClusterId(String id) {
                 clusterId[0] = id;
+            }
+
+            @Override
+            public void writeSnapshot(MetadataJournal snapshot) {
+                snapshot.clusterId(clusterId[0]);
             }
         };
         ScramCredentials scram = new ScramCredentials(journal);
@@ -535,6 +627,7 @@ public final class KafkaLite implements AutoCloseable {
         }
         journal.replay(clusterIdReader, topicRegistry, partitions, producerIds, offsets, transactions, scram, authorizer,
                 groupConfigs, shares);
+        partitions.recover(topicRegistry::get);
         groups.recover();
         groups.recoverShareGroups(shares.groups());
         for (ScramUser user : scramUsers) {
@@ -558,8 +651,32 @@ public final class KafkaLite implements AutoCloseable {
             }
         }
         transactions.recover();
+        scheduleJournalSnapshots(timer, journal, config.retentionCheckIntervalMs());
         return new BrokerState(config, clusterId[0], timer, topicRegistry, partitions, producerIds, groups,
                 transactions, scram, authorizer, groupConfigs, shares);
+    }
+
+    /**
+     * Takes a journal snapshot on the broker timer, between requests, as soon as one is due (and checks every
+     * {@code intervalMs}, in case one failed and must be tried again).
+     */
+    private static void scheduleJournalSnapshots(BrokerTimer timer, MetadataJournal journal, long intervalMs) {
+        journal.onSnapshotDue(() -> timer.scheduleAfter(JOURNAL_SNAPSHOT_TIMER, 0,
+                () -> snapshotIfDue(timer, journal, intervalMs)));
+        timer.scheduleAfter(JOURNAL_SNAPSHOT_TIMER, TimeUnit.MILLISECONDS.toNanos(intervalMs),
+                () -> snapshotIfDue(timer, journal, intervalMs));
+    }
+
+    private static void snapshotIfDue(BrokerTimer timer, MetadataJournal journal, long intervalMs) {
+        if (journal.snapshotDue()) {
+            try {
+                journal.snapshot();
+            } catch (RuntimeException e) {
+                LOG.warn("Could not compact the metadata journal; will try again: {}", e.getMessage());
+            }
+        }
+        timer.scheduleAfter(JOURNAL_SNAPSHOT_TIMER, TimeUnit.MILLISECONDS.toNanos(intervalMs),
+                () -> snapshotIfDue(timer, journal, intervalMs));
     }
 
     private static void deleteRecursively(Path directory) {
@@ -730,7 +847,7 @@ public final class KafkaLite implements AutoCloseable {
          * @return this builder
          */
         public Builder topic(String name, int partitions, Map<String, String> configs) {
-            topics.put(name, new TopicSpec(partitions, Map.copyOf(configs)));
+            topics.put(name, new TopicSpec(partitions, configs));
             return this;
         }
 
@@ -759,18 +876,23 @@ public final class KafkaLite implements AutoCloseable {
             }
             SocketServer server = SocketServer.bind(config.listeners(), config.socketRequestMaxBytes(), security);
             Path directory;
+            DataDirectory claim;
             try {
                 directory = prepareDirectory();
-            } catch (UncheckedIOException e) {
+                claim = temporary ? null : DataDirectory.claim(directory);
+            } catch (RuntimeException e) {
                 server.close();
                 throw e;
             }
-            KafkaLite broker = new KafkaLite(server.listeners(), security, scramUsers, directory, temporary, chronicle,
-                    config, manualClock ? BrokerClock.manual() : BrokerClock.system());
+            KafkaLite broker = new KafkaLite(server.listeners(), security, scramUsers, directory, claim, temporary,
+                    chronicle, config, manualClock ? BrokerClock.manual() : BrokerClock.system());
             try {
                 broker.launch(server, new LinkedHashMap<>(topics));
             } catch (RuntimeException e) {
                 broker.retained.close();
+                if (claim != null) {
+                    claim.close();
+                }
                 if (temporary) {
                     deleteRecursively(directory);
                 }
@@ -778,7 +900,7 @@ public final class KafkaLite implements AutoCloseable {
             }
             // started last so that it does not compete with start() itself; it is done long before a client
             // has loaded its own classes and sends its first produce
-            broker.warmUp = chronicle ? startWarmUp(directory) : null;
+            broker.warmUp = chronicle ? startWarmUp(directory, broker::prepareRunningLog) : null;
             LOG.info("Kafkalite started at {} (data in {}, {})", broker.listeners.size() == 1 ? broker.bootstrapServers()
                     : broker.listeners, directory, chronicle ? "Chronicle Queue" : "heap: Chronicle's JVM flags are missing");
             return broker;
@@ -832,19 +954,40 @@ public final class KafkaLite implements AutoCloseable {
             }
         }
 
-        /** Loads Chronicle's classes off the caller's thread, once per JVM, so start() returns at once. */
-        private static Thread startWarmUp(Path directory) {
+        /**
+         * Loads Chronicle's classes off the caller's thread, once per JVM, so start() returns at once; then runs
+         * {@code afterwards}. Returns null (and runs nothing) when this JVM has already loaded them.
+         */
+        private static Thread startWarmUp(Path directory, Runnable afterwards) {
             if (!CHRONICLE_WARMED.compareAndSet(false, true)) {
                 return null;
             }
-            Thread thread = new Thread(() -> ChronicleRuntime.warmUp(directory), "kafkalite-chronicle-warmup");
+            Thread thread = new Thread(() -> {
+                ChronicleRuntime.warmUp(directory);
+                afterwards.run();
+            }, "kafkalite-chronicle-warmup");
             thread.setDaemon(true);
             thread.start();
             return thread;
         }
     }
 
-    private record TopicSpec(int partitions, Map<String, String> configs) {
+    /**
+     * A topic to create: its partition count and topic configs by Kafka name.
+     *
+     * @param partitions at least 1
+     * @param configs e.g. {@code cleanup.policy=compact}; empty for the broker's defaults
+     */
+    public record TopicSpec(int partitions, Map<String, String> configs) {
+        /**
+         * Keeps its own copy of the configs.
+         *
+         * @param partitions at least 1
+         * @param configs e.g. {@code cleanup.policy=compact}; empty for the broker's defaults
+         */
+        public TopicSpec {
+            configs = Map.copyOf(configs);
+        }
     }
 
     /** One run of the broker between start (or restart) and stop: its socket, loop and state. */
@@ -865,13 +1008,28 @@ public final class KafkaLite implements AutoCloseable {
     /** Heap storage handed to one run of the broker: closing it closes nothing, so the next run finds the entries. */
     private record KeptOpen(Storage storage) implements Storage {
         @Override
-        public EntryStore open(String name, int maxEntryBytes) {
-            return storage.open(name, maxEntryBytes);
+        public PartitionLogs openPartitionLogs(long segmentBytes) {
+            return storage.openPartitionLogs(segmentBytes);
         }
 
         @Override
-        public boolean exists(String name) {
-            return storage.exists(name);
+        public io.kafkalite.log.EntryStore open(String name) {
+            return storage.open(name);
+        }
+
+        @Override
+        public void delete(String name) {
+            storage.delete(name);
+        }
+
+        @Override
+        public String readMarker(String name) {
+            return storage.readMarker(name);
+        }
+
+        @Override
+        public void writeMarker(String name, String text) {
+            storage.writeMarker(name, text);
         }
 
         @Override

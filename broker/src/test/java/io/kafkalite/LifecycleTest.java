@@ -98,7 +98,7 @@ class LifecycleTest {
         }
         assertThat(data).isDirectory();
         try (Stream<Path> files = Files.list(data)) {
-            assertThat(files.map(p -> p.getFileName().toString()).toList()).contains("kept-0");
+            assertThat(files.map(p -> p.getFileName().toString()).toList()).contains("log", "metadata");
         }
     }
 }

@@ -14,7 +14,8 @@ public final class BrokerApis {
         FetchHandler fetch = new FetchHandler(state);
         ConfigsHandler configs = new ConfigsHandler(state);
         TopicAdminHandler topicAdmin = new TopicAdminHandler(state, configs);
-        state.partitions().scheduleRetention(state.timer(), state.config().retentionCheckIntervalMs());
+        state.partitions().scheduleUpkeep(state.timer(), state.config().retentionCheckIntervalMs(),
+                state.config().cleanerBackoffMs(), state.config().cleanerEnable());
         TransactionHandler transactions = new TransactionHandler(state, state.transactions());
         TransactionAdminHandler transactionAdmin = new TransactionAdminHandler(state, state.transactions());
         GroupHandler groups = new GroupHandler(state.groups(), state.authorization(), fetch::completeParkedFetchesOf);

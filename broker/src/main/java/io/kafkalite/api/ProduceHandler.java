@@ -35,7 +35,10 @@ import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.record.internal.DefaultRecordBatch;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
+import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.utils.internals.BufferSupplier;
+import org.apache.kafka.common.utils.internals.CloseableIterator;
 
 /**
  * Produce: validates each partition's record batch (one per partition, magic v2, CRC, size, timestamps), checks
@@ -131,6 +134,9 @@ final class ProduceHandler implements ApiHandler {
         MutableRecordBatch batch = singleBatch(records);
         TopicConfigs.Settings settings = topic.settings();
         validate(batch, settings, now);
+        if (settings.compactPolicy()) {
+            requireKeys(batch, topic.name(), index);
+        }
 
         Partition partition = state.partition(topic, index);
         if (batch.isTransactional()) {
@@ -182,6 +188,18 @@ final class ProduceHandler implements ApiHandler {
                     + "record batch per partition, found " + count + " batch(es) in " + records.sizeInBytes() + " bytes");
         }
         return batch;
+    }
+
+    /** Compaction keeps the latest record per key: a compacted topic refuses records without one, as Kafka does. */
+    private static void requireKeys(MutableRecordBatch batch, String topic, int partition) {
+        try (CloseableIterator<Record> records = batch.skipKeyValueIterator(BufferSupplier.NO_CACHING)) {
+            while (records.hasNext()) {
+                if (!records.next().hasKey()) {
+                    throw new InvalidRecordException("Compacted topic cannot accept message without key in topic "
+                            + "partition " + topic + "-" + partition + ".");
+                }
+            }
+        }
     }
 
     private static void validate(MutableRecordBatch batch, TopicConfigs.Settings settings, long now) {

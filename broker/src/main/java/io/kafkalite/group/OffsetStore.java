@@ -16,7 +16,7 @@ import org.apache.kafka.common.TopicPartition;
  * consumers back their positions and an open transaction its pending offsets; offsets of a deleted topic go
  * with it.
  */
-public final class OffsetStore implements MetadataJournal.Listener {
+public final class OffsetStore implements MetadataJournal.Participant {
 
     private static final Comparator<TopicPartition> ORDER =
             Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition);
@@ -174,5 +174,14 @@ public final class OffsetStore implements MetadataJournal.Listener {
     @Override
     public void onTopicDeleted(String name) {
         deleteTopic(name);
+    }
+
+    @Override
+    public void writeSnapshot(MetadataJournal snapshot) {
+        byGroup.forEach((group, offsets) -> offsets.forEach((partition, offset) -> snapshot.offsetCommitted(group,
+                partition.topic(), partition.partition(), offset.offset(), offset.leaderEpoch(), offset.metadata())));
+        pendingByGroup.forEach((group, byProducer) -> byProducer.forEach((producerId, offsets) -> offsets.forEach(
+                (partition, offset) -> snapshot.transactionalOffsetCommitted(group, producerId, partition,
+                        offset.offset(), offset.leaderEpoch(), offset.metadata()))));
     }
 }

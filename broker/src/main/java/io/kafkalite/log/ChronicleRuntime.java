@@ -85,18 +85,22 @@ public final class ChronicleRuntime {
     }
 
     /**
-     * Loads Chronicle's classes by writing and reading one entry in a scratch queue under {@code dataDirectory},
-     * so that the first partition opened later does not pay ~0.6 s of class loading on the broker thread.
+     * Loads Chronicle's classes by writing, reading and sending one entry in a scratch log under
+     * {@code dataDirectory}, so that the first partition written later does not pay ~0.6 s of class loading on the
+     * broker thread.
      */
     public static void warmUp(Path dataDirectory) {
         Path scratch = null;
         try {
             scratch = Files.createTempDirectory(dataDirectory, ".warmup");
-            ChronicleStorage storage = new ChronicleStorage(scratch);
-            try (storage) {
-                EntryStore store = storage.open("warmup", 64);
-                long address = store.append(ByteBuffer.wrap(new byte[] {1, 2, 3}));
-                store.readConsecutive(address, 1, ByteBuffer.allocate(3));
+            PartitionLogs logs = new ChronicleStorage(scratch).openPartitionLogs(1 << 20);
+            try (logs) {
+                logs.recover(key -> 0);
+                BatchStore store = logs.store();
+                PartitionKey key = new PartitionKey(org.apache.kafka.common.Uuid.ZERO_UUID, 0);
+                long address = store.append(key, ByteBuffer.wrap(new byte[] {1, 2, 3}));
+                store.view(address, 3).get();
+                store.records(new long[] {address}, new int[] {3}, 1).toSend();
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -3,53 +3,90 @@ package io.kafkalite.log;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
 import net.openhft.chronicle.bytes.Bytes;
-import net.openhft.chronicle.queue.ExcerptAppender;
-import net.openhft.chronicle.queue.ExcerptTailer;
-import net.openhft.chronicle.queue.RollCycles;
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
-import net.openhft.chronicle.wire.DocumentContext;
 
 /**
- * Storage on Chronicle Queue: one queue directory per store under the data directory, memory-mapped, each
- * entry one excerpt. Call {@link ChronicleRuntime#configure()} before the first use in a JVM.
+ * Storage on Chronicle Queue under the data directory: the partitions' shared log in {@code log/}
+ * ({@link ChronicleBatchStore}) and each journal store in a directory of its own, one memory-mapped file each. Call
+ * {@link ChronicleRuntime#configure()} before the first use in a JVM.
  */
 public final class ChronicleStorage implements Storage {
 
-    /** Chronicle maps files in blocks; an excerpt must fit comfortably in one. */
-    private static final long MIN_BLOCK_SIZE = 4L << 20;
+    /** Directory of the partitions' log inside the data directory. */
+    public static final String LOG_DIRECTORY = "log";
+    private static final String CHECKPOINT_FILE = "index.checkpoint";
+    private static final long JOURNAL_BLOCK_SIZE = 4L << 20;
 
     private final Path directory;
+    private final long minFreeBytes;
+    private final StorageFailures failures;
     private final List<ChronicleEntryStore> open = new ArrayList<>();
 
+    /** Storage with no free space kept back (the journal only stops at a full disk). */
     public ChronicleStorage(Path directory) {
+        this(directory, 0);
+    }
+
+    /**
+     * @param minFreeBytes appends of record batches fail rather than leave less free disk space than this, so that
+     *     the journal and index checkpoints (which let the broker give space back) can still be written
+     */
+    public ChronicleStorage(Path directory, long minFreeBytes) {
         this.directory = directory;
+        this.minFreeBytes = minFreeBytes;
+        this.failures = new StorageFailures(minFreeBytes);
     }
 
     @Override
-    public EntryStore open(String name, int maxEntryBytes) {
-        long blockSize = Math.max(MIN_BLOCK_SIZE, Long.highestOneBit(Math.max(1, maxEntryBytes)) << 3);
-        SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(directory.resolve(name))
-                .rollCycle(RollCycles.FAST_DAILY)
-                .blockSize(blockSize)
-                .checkInterrupts(false)
-                .build();
-        ChronicleEntryStore store = new ChronicleEntryStore(queue);
+    public PartitionLogs openPartitionLogs(long segmentBytes) {
+        Path logDirectory = directory.resolve(LOG_DIRECTORY);
+        return new PartitionLogs(new ChronicleBatchStore(logDirectory, segmentBytes, minFreeBytes, failures),
+                logDirectory.resolve(CHECKPOINT_FILE));
+    }
+
+    @Override
+    public EntryStore open(String name) {
+        ChronicleEntryStore store = new ChronicleEntryStore(directory.resolve(name));
         open.add(store);
         return store;
     }
 
+
     @Override
-    public boolean exists(String name) {
-        return Files.isDirectory(directory.resolve(name));
+    public void delete(String name) {
+        deleteRecursively(directory.resolve(name));
+    }
+
+    @Override
+    public String readMarker(String name) {
+        Path file = directory.resolve(name);
+        try {
+            return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void writeMarker(String name, String text) {
+        Path file = directory.resolve(name);
+        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(temporary, text, StandardCharsets.UTF_8);
+            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw failures.writeFailed(directory, e);
+        }
     }
 
     @Override
@@ -60,79 +97,39 @@ public final class ChronicleStorage implements Storage {
     }
 
     private final class ChronicleEntryStore implements EntryStore {
-        private final SingleChronicleQueue queue;
-        private final ExcerptAppender appender;
-        private final ExcerptTailer tailer;
+        private final QueueFile file;
         private boolean closed;
 
-        ChronicleEntryStore(SingleChronicleQueue queue) {
-            this.queue = queue;
-            this.appender = queue.createAppender();
-            this.tailer = queue.createTailer();
+        ChronicleEntryStore(Path path) {
+            this.file = QueueFile.open(path, JOURNAL_BLOCK_SIZE, 0);
         }
 
         @Override
-        public long append(ByteBuffer entry) {
-            try (DocumentContext dc = appender.writingDocument()) {
-                Bytes<?> bytes = dc.wire().bytes();
-                if (entry.hasArray()) {
-                    // writeSome(ByteBuffer) ignores a heap slice's array offset: write the array range instead.
-                    bytes.write(entry.array(), entry.arrayOffset() + entry.position(), entry.remaining());
-                } else {
-                    bytes.writeSome(entry.duplicate());
-                }
-            }
-            return appender.lastIndexAppended();
-        }
-
-        @Override
-        public void readConsecutive(long firstAddress, int count, ByteBuffer target) {
-            if (!tailer.moveToIndex(firstAddress)) {
-                throw new IllegalStateException("no entry at index " + Long.toHexString(firstAddress) + " in " + queue.file());
-            }
-            for (int i = 0; i < count; i++) {
-                try (DocumentContext dc = tailer.readingDocument()) {
-                    if (!dc.isPresent()) {
-                        throw new IllegalStateException("entry " + i + " of " + count + " after index "
-                                + Long.toHexString(firstAddress) + " is missing in " + queue.file());
-                    }
-                    copyInto(dc.wire().bytes(), target);
-                }
+        public void append(ByteBuffer entry) {
+            try {
+                file.append(null, entry);
+            } catch (IOException | RuntimeException e) {
+                throw failures.writeFailed(directory, e);
             }
         }
 
         @Override
         public void forEach(EntryVisitor visitor) {
-            tailer.toStart();
-            while (true) {
-                try (DocumentContext dc = tailer.readingDocument()) {
-                    if (!dc.isPresent()) {
-                        return;
-                    }
-                    Bytes<?> bytes = dc.wire().bytes();
-                    ByteBuffer copy = ByteBuffer.allocate((int) bytes.readRemaining());
-                    copyInto(bytes, copy);
-                    visitor.visit(dc.index(), copy.flip());
-                }
-            }
+            file.forEach(-1, (sequence, bytes) -> {
+                visitor.visit(sequence, copy(bytes));
+                return true;
+            });
         }
 
-        private void copyInto(Bytes<?> bytes, ByteBuffer target) {
-            int length = (int) bytes.readRemaining();
-            if (target.hasArray()) {
-                // read(byte[], ...) is one bulk copy; read(ByteBuffer) goes a byte at a time for heap buffers
-                bytes.read(target.array(), target.arrayOffset() + target.position(), length);
-            } else {
-                ByteBuffer window = target.duplicate();
-                window.limit(window.position() + length);
-                bytes.read(window);
-            }
-            target.position(target.position() + length);
+        private static ByteBuffer copy(Bytes<?> bytes) {
+            byte[] copy = new byte[(int) bytes.readRemaining()];
+            bytes.read(copy);
+            return ByteBuffer.wrap(copy);
         }
 
         @Override
         public void delete() {
-            Path dir = queue.file().toPath();
+            Path dir = file.directory();
             close();
             deleteRecursively(dir);
         }
@@ -141,9 +138,7 @@ public final class ChronicleStorage implements Storage {
         public void close() {
             if (!closed) {
                 closed = true;
-                appender.close();
-                tailer.close();
-                queue.close();
+                file.close();
                 open.remove(this);
             }
         }

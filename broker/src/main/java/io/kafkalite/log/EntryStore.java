@@ -3,21 +3,18 @@ package io.kafkalite.log;
 import java.nio.ByteBuffer;
 
 /**
- * An append-only sequence of byte entries. Each entry is addressed by the value {@link #append} returned;
- * addresses grow with every append but need not be dense.
+ * An append-only sequence of byte entries, read back in order: the metadata journal's store.
  *
  * <p>Stores are single-threaded objects: they belong to the broker loop thread.
  */
 public interface EntryStore extends AutoCloseable {
 
-    /** Appends the remaining bytes of {@code entry} and returns the new entry's address. */
-    long append(ByteBuffer entry);
-
     /**
-     * Copies {@code count} consecutive entries, starting with the one at {@code firstAddress}, into {@code target}.
-     * The caller sizes {@code target} from the entry sizes it recorded at append time.
+     * Appends the remaining bytes of {@code entry}.
+     *
+     * @throws org.apache.kafka.common.errors.KafkaStorageException when it cannot be stored (full disk, ...)
      */
-    void readConsecutive(long firstAddress, int count, ByteBuffer target);
+    void append(ByteBuffer entry);
 
     /** Visits every entry in append order; the buffer is only valid during the call. */
     void forEach(EntryVisitor visitor);
@@ -31,6 +28,6 @@ public interface EntryStore extends AutoCloseable {
     /** Receives entries from {@link #forEach}. */
     @FunctionalInterface
     interface EntryVisitor {
-        void visit(long address, ByteBuffer entry);
+        void visit(long sequence, ByteBuffer entry);
     }
 }

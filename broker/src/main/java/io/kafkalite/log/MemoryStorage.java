@@ -7,26 +7,52 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Heap-backed storage used when Chronicle Queue cannot run in this JVM (its module flags are missing). It
- * behaves exactly like {@link ChronicleStorage} except that nothing survives {@link #close()}.
+ * Heap-backed storage: every partition when Chronicle Queue cannot run in this JVM (its module flags are missing),
+ * and the metadata journal of a broker in a temporary directory. It behaves exactly like {@link ChronicleStorage}
+ * except that nothing survives {@link #close()}; until then, logs and stores opened again find what was stored (a
+ * broker restarted in the same JVM recovers from them).
  */
 public final class MemoryStorage implements Storage {
 
     private final Map<String, MemoryEntryStore> stores = new HashMap<>();
+    private final Map<String, String> markers = new HashMap<>();
+    private HeapBatchStore batches;
 
     @Override
-    public EntryStore open(String name, int maxEntryBytes) {
+    public PartitionLogs openPartitionLogs(long segmentBytes) {
+        if (batches == null) {
+            batches = new HeapBatchStore();
+        }
+        return new PartitionLogs(batches, null);
+    }
+
+    @Override
+    public EntryStore open(String name) {
         return stores.computeIfAbsent(name, n -> new MemoryEntryStore(() -> stores.remove(n)));
     }
 
+
     @Override
-    public boolean exists(String name) {
-        return stores.containsKey(name);
+    public void delete(String name) {
+        stores.remove(name);
     }
 
     @Override
+    public String readMarker(String name) {
+        return markers.get(name);
+    }
+
+    @Override
+    public void writeMarker(String name, String text) {
+        markers.put(name, text);
+    }
+
+    /** Lets go of everything stored. */
+    @Override
     public void close() {
         stores.clear();
+        markers.clear();
+        batches = null;
     }
 
     private static final class MemoryEntryStore implements EntryStore {
@@ -38,18 +64,10 @@ public final class MemoryStorage implements Storage {
         }
 
         @Override
-        public long append(ByteBuffer entry) {
+        public void append(ByteBuffer entry) {
             byte[] copy = new byte[entry.remaining()];
             entry.duplicate().get(copy);
             entries.add(copy);
-            return entries.size() - 1;
-        }
-
-        @Override
-        public void readConsecutive(long firstAddress, int count, ByteBuffer target) {
-            for (int i = 0; i < count; i++) {
-                target.put(entries.get((int) firstAddress + i));
-            }
         }
 
         @Override

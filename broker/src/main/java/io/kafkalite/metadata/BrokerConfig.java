@@ -40,6 +40,18 @@ public final class BrokerConfig {
     public static final String LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS = "log.message.timestamp.after.max.ms";
     public static final String LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS = "log.message.timestamp.before.max.ms";
     public static final String LOG_SEGMENT_BYTES = "log.segment.bytes";
+    public static final String LOG_ROLL_MS = "log.roll.ms";
+    public static final String LOG_ROLL_HOURS = "log.roll.hours";
+    public static final String LOG_CLEANER_ENABLE = "log.cleaner.enable";
+    public static final String LOG_CLEANER_BACKOFF_MS = "log.cleaner.backoff.ms";
+    public static final String LOG_CLEANER_MIN_CLEANABLE_RATIO = "log.cleaner.min.cleanable.ratio";
+    public static final String LOG_CLEANER_DELETE_RETENTION_MS = "log.cleaner.delete.retention.ms";
+    public static final String LOG_CLEANER_MIN_COMPACTION_LAG_MS = "log.cleaner.min.compaction.lag.ms";
+    public static final String LOG_CLEANER_MAX_COMPACTION_LAG_MS = "log.cleaner.max.compaction.lag.ms";
+    /** Kafkalite's own: the size of one file of the log all partitions share. */
+    public static final String LOG_FILE_BYTES = "kafkalite.log.file.bytes";
+    /** Kafkalite's own: free disk space record appends leave for the journal and index checkpoints. */
+    public static final String LOG_MIN_FREE_BYTES = "kafkalite.log.min.free.bytes";
     public static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
     public static final String SOCKET_REQUEST_MAX_BYTES = "socket.request.max.bytes";
     public static final String DELETE_TOPIC_ENABLE = "delete.topic.enable";
@@ -123,7 +135,27 @@ public final class BrokerConfig {
             .define(LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS, Type.LONG, Long.MAX_VALUE, Range.atLeast(0), Importance.LOW,
                     "Default message.timestamp.before.max.ms of topics.")
             .define(LOG_SEGMENT_BYTES, Type.INT, 1073741824, Range.atLeast(14), Importance.LOW,
-                    "Default segment.bytes of topics (reported only).")
+                    "Default segment.bytes of topics: compaction never cleans a partition's newest segment.")
+            .define(LOG_ROLL_MS, Type.LONG, null, Importance.LOW,
+                    "Default segment.ms of topics; when unset, taken from log.roll.hours.")
+            .define(LOG_ROLL_HOURS, Type.INT, 168, Range.atLeast(1), Importance.LOW, "See log.roll.ms.")
+            .define(LOG_CLEANER_ENABLE, Type.BOOLEAN, true, Importance.MEDIUM,
+                    "Whether compacted topics are compacted in the background (KafkaLite.cleanLogs() always works).")
+            .define(LOG_CLEANER_BACKOFF_MS, Type.LONG, 1000L, Range.atLeast(1), Importance.MEDIUM,
+                    "How often the cleaner looks for a log to compact (Kafka's default is 15 s; tests want it sooner).")
+            .define(LOG_CLEANER_MIN_CLEANABLE_RATIO, Type.DOUBLE, 0.5, Range.between(0, 1), Importance.MEDIUM,
+                    "Default min.cleanable.dirty.ratio of topics.")
+            .define(LOG_CLEANER_DELETE_RETENTION_MS, Type.LONG, 86400000L, Range.atLeast(0), Importance.MEDIUM,
+                    "Default delete.retention.ms of topics.")
+            .define(LOG_CLEANER_MIN_COMPACTION_LAG_MS, Type.LONG, 0L, Range.atLeast(0), Importance.MEDIUM,
+                    "Default min.compaction.lag.ms of topics.")
+            .define(LOG_CLEANER_MAX_COMPACTION_LAG_MS, Type.LONG, Long.MAX_VALUE, Range.atLeast(1), Importance.MEDIUM,
+                    "Default max.compaction.lag.ms of topics.")
+            .define(LOG_FILE_BYTES, Type.LONG, 64L << 20, Range.between(1L << 20, 1L << 30), Importance.LOW,
+                    "Size of one file of the log that all partitions share; space is given back file by file.")
+            .define(LOG_MIN_FREE_BYTES, Type.LONG, 64L << 20, Range.atLeast(0), Importance.LOW,
+                    "Producers get KAFKA_STORAGE_ERROR rather than leave less free disk space than this, so that "
+                            + "offset commits and the bookkeeping that frees space keep working on a full disk.")
             .define(MIN_INSYNC_REPLICAS, Type.INT, 1, Range.atLeast(1), Importance.LOW,
                     "Default min.insync.replicas of topics (always satisfied on one node).")
             .define(SOCKET_REQUEST_MAX_BYTES, Type.INT, 104857600, Range.atLeast(1), Importance.MEDIUM,
@@ -338,6 +370,27 @@ public final class BrokerConfig {
         return (Long) values.get(LOG_RETENTION_CHECK_INTERVAL_MS);
     }
 
+    public boolean cleanerEnable() {
+        return (Boolean) values.get(LOG_CLEANER_ENABLE);
+    }
+
+    public long cleanerBackoffMs() {
+        return (Long) values.get(LOG_CLEANER_BACKOFF_MS);
+    }
+
+    public long logFileBytes() {
+        return (Long) values.get(LOG_FILE_BYTES);
+    }
+
+    public long logMinFreeBytes() {
+        return (Long) values.get(LOG_MIN_FREE_BYTES);
+    }
+
+    public long rollMs() {
+        Long ms = (Long) values.get(LOG_ROLL_MS);
+        return ms != null ? ms : (Integer) values.get(LOG_ROLL_HOURS) * 3_600_000L;
+    }
+
     public boolean deleteTopicEnable() {
         return (Boolean) values.get(DELETE_TOPIC_ENABLE);
     }
@@ -402,6 +455,11 @@ public final class BrokerConfig {
         defaults.put(TopicConfigs.MESSAGE_TIMESTAMP_AFTER_MAX_MS, values.get(LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS));
         defaults.put(TopicConfigs.MESSAGE_TIMESTAMP_BEFORE_MAX_MS, values.get(LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS));
         defaults.put(TopicConfigs.SEGMENT_BYTES, values.get(LOG_SEGMENT_BYTES));
+        defaults.put(TopicConfigs.SEGMENT_MS, rollMs());
+        defaults.put(TopicConfigs.MIN_CLEANABLE_DIRTY_RATIO, values.get(LOG_CLEANER_MIN_CLEANABLE_RATIO));
+        defaults.put(TopicConfigs.DELETE_RETENTION_MS, values.get(LOG_CLEANER_DELETE_RETENTION_MS));
+        defaults.put(TopicConfigs.MIN_COMPACTION_LAG_MS, values.get(LOG_CLEANER_MIN_COMPACTION_LAG_MS));
+        defaults.put(TopicConfigs.MAX_COMPACTION_LAG_MS, values.get(LOG_CLEANER_MAX_COMPACTION_LAG_MS));
         defaults.put(TopicConfigs.MIN_INSYNC_REPLICAS, values.get(MIN_INSYNC_REPLICAS));
         return defaults;
     }
@@ -420,6 +478,11 @@ public final class BrokerConfig {
             case TopicConfigs.MESSAGE_TIMESTAMP_AFTER_MAX_MS -> List.of(LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS);
             case TopicConfigs.MESSAGE_TIMESTAMP_BEFORE_MAX_MS -> List.of(LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS);
             case TopicConfigs.SEGMENT_BYTES -> List.of(LOG_SEGMENT_BYTES);
+            case TopicConfigs.SEGMENT_MS -> List.of(LOG_ROLL_MS, LOG_ROLL_HOURS);
+            case TopicConfigs.MIN_CLEANABLE_DIRTY_RATIO -> List.of(LOG_CLEANER_MIN_CLEANABLE_RATIO);
+            case TopicConfigs.DELETE_RETENTION_MS -> List.of(LOG_CLEANER_DELETE_RETENTION_MS);
+            case TopicConfigs.MIN_COMPACTION_LAG_MS -> List.of(LOG_CLEANER_MIN_COMPACTION_LAG_MS);
+            case TopicConfigs.MAX_COMPACTION_LAG_MS -> List.of(LOG_CLEANER_MAX_COMPACTION_LAG_MS);
             case TopicConfigs.MIN_INSYNC_REPLICAS -> List.of(MIN_INSYNC_REPLICAS);
             default -> List.of();
         };

@@ -22,7 +22,7 @@ import org.apache.kafka.common.errors.InvalidConfigurationException;
  * the broker's {@code group.*} setting. Changes are journaled, so they survive a restart; configs may be set before
  * the group exists and outlive its deletion, as in Kafka (they live in the cluster metadata, not in the group).
  */
-public final class GroupConfigs implements MetadataJournal.Listener {
+public final class GroupConfigs implements MetadataJournal.Participant {
 
     public static final String CONSUMER_SESSION_TIMEOUT_MS = "consumer.session.timeout.ms";
     public static final String CONSUMER_HEARTBEAT_INTERVAL_MS = "consumer.heartbeat.interval.ms";
@@ -93,7 +93,7 @@ public final class GroupConfigs implements MetadataJournal.Listener {
 
     /** Group configs of a broker with every default and no journal (for coordinators built without a broker). */
     public static GroupConfigs withoutOverrides() {
-        return new GroupConfigs(BrokerConfig.parse(Map.of()), new MetadataJournal(null));
+        return new GroupConfigs(BrokerConfig.parse(Map.of()), MetadataJournal.none());
     }
 
     /** A broker setting of the groups, e.g. {@code group.share.max.size}. */
@@ -198,6 +198,11 @@ public final class GroupConfigs implements MetadataJournal.Listener {
                         + " (" + BrokerConfig.GROUP_STREAMS_MAX_STANDBY_REPLICAS + ")");
             }
         }
+    }
+
+    @Override
+    public void writeSnapshot(MetadataJournal snapshot) {
+        new TreeMap<>(byGroup).forEach(snapshot::groupConfigured);
     }
 
     @Override

@@ -6,6 +6,8 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.kafkalite.log.EntryStore;
+import io.kafkalite.log.Storage;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.acl.AccessControlEntry;
@@ -22,17 +25,29 @@ import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The persisted history of broker metadata: topics, configs, log start offsets, producer id blocks, committed
  * offsets of consumer groups (transactional ones too), the state of transactional ids, SCRAM credentials,
  * ACLs, group configs and the delivery state of share groups' partitions, one event per entry, replayed on start
  * (and by a restart(): a broker in a temporary directory keeps its journal on the heap).
+ *
+ * <p>The journal is compacted by snapshots: once the events since the last snapshot outnumber what a snapshot
+ * would hold, every {@link Participant} writes the events that rebuild its current state into a new generation of
+ * the journal, which then takes the events that follow. A marker naming the current generation is replaced
+ * atomically once the snapshot is complete, so a crash meanwhile leaves the old generation in charge; the old one is
+ * deleted after. Replaying a generation is replaying its snapshot and then its tail, with the same participants.
  */
 public final class MetadataJournal implements AutoCloseable {
 
-    /** Store name of the journal inside the data directory. */
-    public static final String STORE_NAME = "__kafkalite_metadata";
+    /** Directory of the journal's generations in the storage (the data directory, or the heap). */
+    public static final String DIRECTORY = "metadata";
+    private static final String CURRENT_MARKER = DIRECTORY + "/current";
+    /** A snapshot is due once the events since the last one are at least this many, and more than it held. */
+    private static final long MIN_EVENTS_BEFORE_SNAPSHOT = 10_000;
+    private static final Logger LOG = LoggerFactory.getLogger(MetadataJournal.class);
 
     private static final byte CLUSTER_ID = 1;
     private static final byte TOPIC_CREATED = 2;
@@ -61,29 +76,152 @@ public final class MetadataJournal implements AutoCloseable {
     private static final byte SHARE_STATE_WRITTEN = 42;
     private static final byte SHARE_STATE_DELETED = 43;
 
-    private final EntryStore store;
+    private final Storage storage;
+    private EntryStore store;
+    private int generation;
+    private List<Participant> participants = List.of();
+    private long eventsSinceSnapshot;
+    private long snapshotEvents;
+    /** Told (once per snapshot) when one becomes due, so that it is taken between requests soon after. */
+    private Runnable onSnapshotDue = () -> { };
+    private boolean snapshotRequested;
 
-    /** @param store where events go, or null to keep none */
-    public MetadataJournal(EntryStore store) {
-        this.store = store;
+    private MetadataJournal(Storage storage) {
+        this.storage = storage;
     }
 
-    /** Replays every event in order, each to every listener. */
-    public void replay(Listener... listeners) {
+    /** A journal that keeps nothing, for unit tests of the subsystems that write to it. */
+    public static MetadataJournal none() {
+        return new MetadataJournal(null);
+    }
+
+    /**
+     * Opens the journal in {@code storage}: its current generation, after deleting any other one left behind (the
+     * one a snapshot replaced, or the one whose snapshot a crash interrupted).
+     */
+    public static MetadataJournal open(Storage storage) {
+        MetadataJournal journal = new MetadataJournal(storage);
+        String current = storage.readMarker(CURRENT_MARKER);
+        if (current == null) {
+            journal.generation = 1;
+            storage.writeMarker(CURRENT_MARKER, "1");
+        } else {
+            try {
+                journal.generation = Integer.parseInt(current.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalStateException("The metadata journal's marker " + CURRENT_MARKER + " is damaged ('"
+                        + current + "')", e);
+            }
+        }
+        storage.delete(storeName(journal.generation - 1));
+        storage.delete(storeName(journal.generation + 1));
+        journal.store = storage.open(storeName(journal.generation));
+        return journal;
+    }
+
+    private static String storeName(int generation) {
+        return DIRECTORY + "/" + String.format("%010d", generation);
+    }
+
+    /**
+     * Replays every event in order to every participant, and keeps them as what a snapshot is made of: every
+     * subsystem whose state lives in the journal must be one of them, or a snapshot would lose its state.
+     */
+    public void replay(Participant... journalParticipants) {
+        this.participants = List.of(journalParticipants);
         if (store == null) {
             return;
         }
-        store.forEach((address, entry) -> {
+        Listener all = fanOut(journalParticipants);
+        long started = System.nanoTime();
+        long[] events = {0};
+        store.forEach((sequence, entry) -> {
             byte[] bytes = new byte[entry.remaining()];
             entry.duplicate().get(bytes);
-            for (Listener listener : listeners) {
-                try {
-                    read(new DataInputStream(new ByteArrayInputStream(bytes)), listener);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("metadata journal entry at " + address + " is unreadable", e);
-                }
+            try {
+                read(new DataInputStream(new ByteArrayInputStream(bytes)), all);
+            } catch (IOException e) {
+                throw new UncheckedIOException("metadata journal entry " + sequence + " is unreadable", e);
             }
+            events[0]++;
         });
+        eventsSinceSnapshot = events[0];
+        if (events[0] > 0) {
+            LOG.info("Replayed {} metadata events (generation {}) in {} ms", events[0], generation,
+                    (System.nanoTime() - started) / 1_000_000);
+        }
+    }
+
+    /** One listener that passes each event to all of {@code listeners}: every event is decoded once. */
+    private static Listener fanOut(Listener... listeners) {
+        return (Listener) Proxy.newProxyInstance(Listener.class.getClassLoader(), new Class<?>[] {Listener.class},
+                (proxy, method, args) -> {
+                    if (method.getDeclaringClass() == Object.class) {
+                        return switch (method.getName()) {
+                            case "equals" -> proxy == args[0];
+                            case "hashCode" -> System.identityHashCode(proxy);
+                            default -> "journal listeners " + List.of(listeners);
+                        };
+                    }
+                    for (Listener listener : listeners) {
+                        try {
+                            method.invoke(listener, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    }
+                    return null;
+                });
+    }
+
+    /**
+     * Asks to be told when a snapshot becomes due; the owner of the broker timer then takes it between requests
+     * (a snapshot must not run inside a handler that is half-way through a change).
+     */
+    public void onSnapshotDue(Runnable callback) {
+        this.onSnapshotDue = callback;
+    }
+
+    /** Whether the events since the last snapshot are enough that replaying a new one would be shorter. */
+    public boolean snapshotDue() {
+        return store != null && eventsSinceSnapshot >= Math.max(MIN_EVENTS_BEFORE_SNAPSHOT, snapshotEvents);
+    }
+
+    /**
+     * Writes a snapshot of every participant's state as a new generation and makes it current, deleting the old
+     * one. Call it between requests, when no subsystem is half-way through a change.
+     *
+     * @throws RuntimeException when the snapshot cannot be written; the current generation stays in charge
+     */
+    public void snapshot() {
+        if (store == null) {
+            return;
+        }
+        long started = System.nanoTime();
+        int next = generation + 1;
+        storage.delete(storeName(next));
+        EntryStore previous = store;
+        long previousEvents = eventsSinceSnapshot;
+        store = storage.open(storeName(next));
+        eventsSinceSnapshot = 0;
+        try {
+            for (Participant participant : participants) {
+                participant.writeSnapshot(this);
+            }
+            storage.writeMarker(CURRENT_MARKER, Integer.toString(next));
+        } catch (RuntimeException e) {
+            store.delete();
+            store = previous;
+            eventsSinceSnapshot = previousEvents;
+            throw e;
+        }
+        previous.delete();
+        generation = next;
+        snapshotEvents = eventsSinceSnapshot;
+        eventsSinceSnapshot = 0;
+        snapshotRequested = false;
+        LOG.debug("Metadata journal compacted into generation {}: {} events replaced {} in {} ms", next,
+                snapshotEvents, previousEvents, (System.nanoTime() - started) / 1_000_000);
     }
 
     private static void read(DataInputStream in, Listener listener) throws IOException {
@@ -442,6 +580,11 @@ public final class MetadataJournal implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         store.append(ByteBuffer.wrap(bytes.toByteArray()));
+        eventsSinceSnapshot++;
+        if (!snapshotRequested && snapshotDue()) {
+            snapshotRequested = true;
+            onSnapshotDue.run();
+        }
     }
 
     private static void writeMap(DataOutputStream out, Map<String, String> map) throws IOException {
@@ -471,6 +614,16 @@ public final class MetadataJournal implements AutoCloseable {
     @FunctionalInterface
     private interface EventWriter {
         void write(DataOutputStream out) throws IOException;
+    }
+
+    /**
+     * A subsystem whose state lives in the journal: it replays the events ({@link Listener}) and, for a snapshot,
+     * writes with the journal's ordinary event methods the events that rebuild its current state on a broker that
+     * has none: a topic registry one topic-created event per topic, an offset store one offset-committed event per
+     * offset, and so on. Replay needs nothing new: a snapshot is events like any other.
+     */
+    public interface Participant extends Listener {
+        void writeSnapshot(MetadataJournal snapshot);
     }
 
     /** Receives replayed events; each method defaults to ignoring its event. */

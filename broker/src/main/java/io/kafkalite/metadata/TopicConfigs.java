@@ -29,6 +29,11 @@ public final class TopicConfigs {
     public static final String MESSAGE_TIMESTAMP_AFTER_MAX_MS = "message.timestamp.after.max.ms";
     public static final String MESSAGE_TIMESTAMP_BEFORE_MAX_MS = "message.timestamp.before.max.ms";
     public static final String SEGMENT_BYTES = "segment.bytes";
+    public static final String SEGMENT_MS = "segment.ms";
+    public static final String DELETE_RETENTION_MS = "delete.retention.ms";
+    public static final String MIN_CLEANABLE_DIRTY_RATIO = "min.cleanable.dirty.ratio";
+    public static final String MIN_COMPACTION_LAG_MS = "min.compaction.lag.ms";
+    public static final String MAX_COMPACTION_LAG_MS = "max.compaction.lag.ms";
     public static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
 
     private static final ConfigDef DEFINITION = new ConfigDef()
@@ -46,7 +51,8 @@ public final class TopicConfigs {
                     "How far in the future a CreateTime timestamp may be.")
             .define(MESSAGE_TIMESTAMP_BEFORE_MAX_MS, Type.LONG, Long.MAX_VALUE, Range.atLeast(0), Importance.LOW,
                     "How far in the past a CreateTime timestamp may be.")
-            .define(SEGMENT_BYTES, Type.INT, 1073741824, Range.atLeast(14), Importance.LOW, "Reported only.")
+            .define(SEGMENT_BYTES, Type.INT, 1073741824, Range.atLeast(14), Importance.LOW,
+                    "A partition's segment rolls at this size; compaction never cleans the newest segment.")
             .define(MIN_INSYNC_REPLICAS, Type.INT, 1, Range.atLeast(1), Importance.LOW, "Always satisfied on one node.")
             .define("compression.type", Type.STRING, "producer",
                     ValidString.in("uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"), Importance.LOW,
@@ -54,7 +60,8 @@ public final class TopicConfigs {
             .define("compression.gzip.level", Type.INT, -1, Importance.LOW, "Reported only.")
             .define("compression.lz4.level", Type.INT, 9, Importance.LOW, "Reported only.")
             .define("compression.zstd.level", Type.INT, 3, Importance.LOW, "Reported only.")
-            .define("delete.retention.ms", Type.LONG, 86400000L, Range.atLeast(0), Importance.LOW, "Reported only.")
+            .define(DELETE_RETENTION_MS, Type.LONG, 86400000L, Range.atLeast(0), Importance.LOW,
+                    "How long compaction keeps tombstones and transaction markers after first cleaning them.")
             .define("file.delete.delay.ms", Type.LONG, 60000L, Range.atLeast(0), Importance.LOW, "Reported only.")
             .define("flush.messages", Type.LONG, Long.MAX_VALUE, Range.atLeast(1), Importance.LOW, "Reported only.")
             .define("flush.ms", Type.LONG, Long.MAX_VALUE, Range.atLeast(0), Importance.LOW, "Reported only.")
@@ -63,14 +70,18 @@ public final class TopicConfigs {
             .define("leader.replication.throttled.replicas", Type.LIST, "", Importance.LOW, "Reported only.")
             .define("local.retention.bytes", Type.LONG, -2L, Importance.LOW, "Reported only.")
             .define("local.retention.ms", Type.LONG, -2L, Importance.LOW, "Reported only.")
-            .define("max.compaction.lag.ms", Type.LONG, Long.MAX_VALUE, Range.atLeast(1), Importance.LOW, "Reported only.")
-            .define("min.cleanable.dirty.ratio", Type.DOUBLE, 0.5, Range.between(0, 1), Importance.LOW, "Reported only.")
-            .define("min.compaction.lag.ms", Type.LONG, 0L, Range.atLeast(0), Importance.LOW, "Reported only.")
+            .define(MAX_COMPACTION_LAG_MS, Type.LONG, Long.MAX_VALUE, Range.atLeast(1), Importance.LOW,
+                    "A record stays uncompacted at most this long, however clean the log is.")
+            .define(MIN_CLEANABLE_DIRTY_RATIO, Type.DOUBLE, 0.5, Range.between(0, 1), Importance.LOW,
+                    "Compaction starts when this share of the log is dirty (written since the last cleaning).")
+            .define(MIN_COMPACTION_LAG_MS, Type.LONG, 0L, Range.atLeast(0), Importance.LOW,
+                    "A record stays uncompacted at least this long.")
             .define("preallocate", Type.BOOLEAN, false, Importance.LOW, "Reported only.")
             .define("remote.storage.enable", Type.BOOLEAN, false, Importance.LOW, "Reported only.")
             .define("segment.index.bytes", Type.INT, 10485760, Range.atLeast(4), Importance.LOW, "Reported only.")
             .define("segment.jitter.ms", Type.LONG, 0L, Range.atLeast(0), Importance.LOW, "Reported only.")
-            .define("segment.ms", Type.LONG, 604800000L, Range.atLeast(1), Importance.LOW, "Reported only.")
+            .define(SEGMENT_MS, Type.LONG, 604800000L, Range.atLeast(1), Importance.LOW,
+                    "A partition's segment rolls when it is this old; compaction never cleans the newest segment.")
             .define("unclean.leader.election.enable", Type.BOOLEAN, false, Importance.LOW, "Reported only.");
 
     private TopicConfigs() {
@@ -123,7 +134,13 @@ public final class TopicConfigs {
                 "LogAppendTime".equals(merged.get(MESSAGE_TIMESTAMP_TYPE))
                         ? TimestampType.LOG_APPEND_TIME : TimestampType.CREATE_TIME,
                 (Long) merged.get(MESSAGE_TIMESTAMP_AFTER_MAX_MS),
-                (Long) merged.get(MESSAGE_TIMESTAMP_BEFORE_MAX_MS));
+                (Long) merged.get(MESSAGE_TIMESTAMP_BEFORE_MAX_MS),
+                (Integer) merged.get(SEGMENT_BYTES),
+                (Long) merged.get(SEGMENT_MS),
+                (Long) merged.get(DELETE_RETENTION_MS),
+                (Long) merged.get(MIN_COMPACTION_LAG_MS),
+                (Long) merged.get(MAX_COMPACTION_LAG_MS),
+                (Double) merged.get(MIN_CLEANABLE_DIRTY_RATIO));
     }
 
     /** A config's effective value as text, and whether it comes from the topic, the broker or a default. */
@@ -169,10 +186,13 @@ public final class TopicConfigs {
 
     /**
      * The settings the broker acts on. Retention applies only with {@code deletePolicy} ({@code cleanup.policy}
-     * contains {@code delete}); a compact-only topic keeps its records however old.
+     * contains {@code delete}); a compact-only topic keeps its records however old. Compaction applies only with
+     * {@code compactPolicy}, and then producers must give every record a key.
      */
     public record Settings(boolean deletePolicy, boolean compactPolicy, long retentionMs, long retentionBytes, int maxMessageBytes, TimestampType timestampType,
-                           long timestampAfterMaxMs, long timestampBeforeMaxMs) {
+                           long timestampAfterMaxMs, long timestampBeforeMaxMs, long segmentBytes, long segmentMs,
+                           long deleteRetentionMs, long minCompactionLagMs, long maxCompactionLagMs,
+                           double minCleanableDirtyRatio) {
     }
 
     /** A described config value. */

@@ -18,7 +18,7 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * The topics of the broker, by name and by id. Every change is validated here, then journaled, so that a
  * broker restarted on the same data directory has the same topics, ids and configs.
  */
-public final class TopicRegistry implements MetadataJournal.Listener {
+public final class TopicRegistry implements MetadataJournal.Participant {
 
     /** Kafka caps partitions per topic far higher; this keeps a typo from mapping a million files. */
     private static final int MAX_PARTITIONS = 100_000;
@@ -166,5 +166,10 @@ public final class TopicRegistry implements MetadataJournal.Listener {
     public void onTopicDeleted(String name) {
         Topic topic = byName.remove(name);
         byId.remove(topic.id());
+    }
+
+    @Override
+    public void writeSnapshot(MetadataJournal snapshot) {
+        byName.values().forEach(snapshot::topicCreated);
     }
 }

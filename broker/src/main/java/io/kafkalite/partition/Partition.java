@@ -3,14 +3,17 @@ package io.kafkalite.partition;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import io.kafkalite.log.BatchLog;
 import io.kafkalite.log.BatchLog.TimestampAndOffset;
+import io.kafkalite.log.Compaction;
 import io.kafkalite.metadata.Topic;
 import io.kafkalite.metadata.TopicConfigs;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.BaseRecords;
 import org.apache.kafka.common.record.internal.ControlRecordType;
 import org.apache.kafka.common.record.internal.EndTransactionMarker;
 import org.apache.kafka.common.record.internal.MemoryRecords;
@@ -163,7 +166,23 @@ public final class Partition {
             return FetchedRecords.NONE;
         }
         long upperBound = readCommitted ? lastStableOffset() : highWatermark();
-        MemoryRecords records = stored.read(fetchOffset, upperBound, maxBytes, minOneBatch);
+        BaseRecords records = stored.read(fetchOffset, upperBound, maxBytes, minOneBatch);
+        List<AbortedTransaction> aborted = readCommitted && records.sizeInBytes() > 0
+                ? abortedTransactions.overlapping(fetchOffset, upperBound) : List.of();
+        return new FetchedRecords(records, aborted);
+    }
+
+    /**
+     * As {@link #read}, but with the batches copied onto the heap, for a caller that looks into them or sends only
+     * some of them (share fetches).
+     */
+    public FetchedRecords readCopy(long fetchOffset, int maxBytes, boolean minOneBatch, boolean readCommitted) {
+        BatchLog stored = storedIfAny();
+        if (stored == null || maxBytes <= 0) {
+            return FetchedRecords.NONE;
+        }
+        long upperBound = readCommitted ? lastStableOffset() : highWatermark();
+        MemoryRecords records = stored.readCopy(fetchOffset, upperBound, maxBytes, minOneBatch);
         List<AbortedTransaction> aborted = readCommitted && records.sizeInBytes() > 0
                 ? abortedTransactions.overlapping(fetchOffset, upperBound) : List.of();
         return new FetchedRecords(records, aborted);
@@ -243,6 +262,41 @@ public final class Partition {
         return true;
     }
 
+    // ---------------------------------------------------------------- compaction
+
+    /**
+     * The compaction pass this partition's log is due for, or null when its topic is not compacted, it stored
+     * nothing or it is clean enough. Forced, the active segment is rolled first and whatever can be cleaned is.
+     */
+    Compaction planCompaction(long now, boolean force) {
+        TopicConfigs.Settings settings = topic.settings();
+        BatchLog stored = storedIfAny();
+        if (!settings.compactPolicy() || stored == null) {
+            return null;
+        }
+        if (force) {
+            stored.rollNow();
+        }
+        return Compaction.plan(stored, new Compaction.Settings(settings.deleteRetentionMs(), settings.minCompactionLagMs(),
+                settings.maxCompactionLagMs(), settings.minCleanableDirtyRatio()), compactionView, now, lastStableOffset(), force);
+    }
+
+    private final Compaction.Transactions compactionView = new Compaction.Transactions() {
+        @Override
+        public List<Compaction.AbortedTransaction> abortedBetween(long from, long to) {
+            List<Compaction.AbortedTransaction> found = new ArrayList<>();
+            for (AbortedTransaction aborted : abortedTransactions.overlapping(from, to)) {
+                found.add(new Compaction.AbortedTransaction(aborted.producerId(), aborted.firstOffset()));
+            }
+            return found;
+        }
+
+        @Override
+        public Map<Long, Compaction.LastRecord> lastRecordsOfActiveProducers() {
+            return producers.lastRecords();
+        }
+    };
+
     // ---------------------------------------------------------------- producers
 
     /** The producers that wrote here, as DescribeProducers reports them. */
@@ -306,12 +360,9 @@ public final class Partition {
         }
     }
 
-    /** Closes the stored batches; producer state stays as it is, so the partition must not be used after. */
+    /** Lets go of the stored batches (the registry closes the store); the partition must not be used after. */
     void close() {
-        if (log != null) {
-            log.close();
-            log = null;
-        }
+        log = null;
     }
 
     /** Removes the stored batches for good, telling listeners the partition is gone. */
@@ -326,7 +377,7 @@ public final class Partition {
     }
 
     /** What a fetch of one partition returns: stored batches and the aborted transactions among them. */
-    public record FetchedRecords(MemoryRecords records, List<AbortedTransaction> abortedTransactions) {
+    public record FetchedRecords(BaseRecords records, List<AbortedTransaction> abortedTransactions) {
         static final FetchedRecords NONE = new FetchedRecords(MemoryRecords.EMPTY, List.of());
     }
 }

@@ -2,9 +2,12 @@ package io.kafkalite.partition;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 
+import io.kafkalite.log.Compaction;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
@@ -150,6 +153,19 @@ final class ProducerStates {
     long openTransactionFirstOffset(long producerId) {
         Producer producer = producers.get(producerId);
         return producer == null ? -1 : producer.transactionFirstOffset;
+    }
+
+    /**
+     * What compaction must keep of each producer: the last offset of its last data batch (-1 when it has written
+     * only markers since its epoch began) and its epoch.
+     */
+    Map<Long, Compaction.LastRecord> lastRecords() {
+        Map<Long, Compaction.LastRecord> last = new HashMap<>();
+        for (Producer producer : producers.values()) {
+            long lastDataOffset = producer.recent.isEmpty() ? -1 : producer.recent.peekLast()[3];
+            last.put(producer.id, new Compaction.LastRecord(lastDataOffset, producer.epoch));
+        }
+        return last;
     }
 
     /** What DescribeProducers reports, one entry per producer that wrote here. */

@@ -32,7 +32,7 @@ import org.apache.kafka.common.utils.internals.SecurityUtils;
  * <p>Without {@code authorizer.class.name} the authorizer is disabled: every check passes at once (no allocation on
  * the request path) and the ACL APIs answer SECURITY_DISABLED, as Kafka does.
  */
-public final class AclAuthorizer implements MetadataJournal.Listener {
+public final class AclAuthorizer implements MetadataJournal.Participant {
 
     /** The one CLUSTER resource's name. */
     public static final String CLUSTER_NAME = "kafka-cluster";
@@ -285,5 +285,10 @@ public final class AclAuthorizer implements MetadataJournal.Listener {
     @Override
     public void onAclDeleted(AclBinding acl) {
         acls.remove(acl);
+    }
+
+    @Override
+    public void writeSnapshot(MetadataJournal snapshot) {
+        acls.forEach(snapshot::aclCreated);
     }
 }

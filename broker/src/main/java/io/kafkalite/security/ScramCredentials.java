@@ -24,7 +24,7 @@ import org.apache.kafka.common.protocol.Errors;
  * SCRAM credentials by user and mechanism, changed through Admin's {@code alterUserScramCredentials} (with Kafka's
  * checks and messages) or declared at start, and kept in the metadata journal. Owned by the broker loop thread.
  */
-public final class ScramCredentials implements MetadataJournal.Listener {
+public final class ScramCredentials implements MetadataJournal.Participant {
 
     private final Map<Key, ScramCredential> credentials = new HashMap<>();
     private final MetadataJournal journal;
@@ -157,6 +157,12 @@ public final class ScramCredentials implements MetadataJournal.Listener {
     @Override
     public void onScramCredentialDeleted(String user, byte mechanism) {
         credentials.remove(new Key(user, ScramMechanism.fromType(mechanism)));
+    }
+
+    @Override
+    public void writeSnapshot(MetadataJournal snapshot) {
+        credentials.forEach((key, credential) -> snapshot.scramCredential(key.user(), key.mechanism().type(),
+                credential.salt(), credential.storedKey(), credential.serverKey(), credential.iterations()));
     }
 
     private record Key(String user, ScramMechanism mechanism) {

@@ -41,7 +41,7 @@ import org.apache.kafka.common.record.internal.RecordBatch;
  * aborted transactions archived for a group with {@code share.isolation.level=read_committed}. Acquisition lock
  * timeouts are keyed tasks on the broker timer, so a manual clock moves past them. Broker loop thread only.
  */
-public final class SharePartitions implements MetadataJournal.Listener {
+public final class SharePartitions implements MetadataJournal.Participant {
 
     private final BrokerConfig config;
     private final GroupConfigs groupConfigs;
@@ -159,8 +159,8 @@ public final class SharePartitions implements MetadataJournal.Listener {
         if (maxRecords <= 0 || !share.canAcquire(readableEnd, maxInFlight())) {
             return Fetched.NONE;
         }
-        Partition.FetchedRecords read = log.read(share.nextFetchOffset(), maxBytes, true, readCommitted);
-        MemoryRecords records = read.records();
+        Partition.FetchedRecords read = log.readCopy(share.nextFetchOffset(), maxBytes, true, readCommitted);
+        MemoryRecords records = (MemoryRecords) read.records();
         List<long[]> bounds = new ArrayList<>();
         List<RecordBatch> batches = new ArrayList<>();
         for (RecordBatch batch : records.batches()) {
@@ -350,19 +350,14 @@ public final class SharePartitions implements MetadataJournal.Listener {
         byKey.keySet().removeIf(key -> key.partition().topic().equals(topic));
     }
 
-    /** Every share-partition's state, for a journal snapshot: replaying these events gives the same state. */
-    public void forEachState(StateVisitor visitor) {
-        new LinkedHashMap<>(byKey).forEach((key, share) -> visitor.visit(key.groupId(), key.partition(),
-                share.startOffset(), share.persistedState()));
-    }
+    // ---------------------------------------------------------------- journal replay and snapshots
 
-    /** Receives one share-partition's persisted state. */
-    @FunctionalInterface
-    public interface StateVisitor {
-        void visit(String groupId, TopicPartition partition, long startOffset, List<ShareStateBatch> batches);
+    /** Every share-partition's state as events whose replay gives the same state. */
+    @Override
+    public void writeSnapshot(MetadataJournal snapshot) {
+        byKey.forEach((key, share) -> snapshot.shareStateWritten(key.groupId(), key.partition().topic(),
+                key.partition().partition(), share.startOffset(), share.persistedState()));
     }
-
-    // ---------------------------------------------------------------- journal replay
 
     @Override
     public void onShareStateInitialized(String group, String topic, int partition, long startOffset) {

@@ -6,7 +6,7 @@ import io.kafkalite.metadata.MetadataJournal;
  * Hands out producer ids for InitProducerId. Ids are reserved in journaled blocks, so a restarted broker never
  * gives an id that an earlier run handed out.
  */
-public final class ProducerIdAllocator implements MetadataJournal.Listener {
+public final class ProducerIdAllocator implements MetadataJournal.Participant {
 
     private static final long BLOCK_SIZE = 1000;
 
@@ -30,5 +30,12 @@ public final class ProducerIdAllocator implements MetadataJournal.Listener {
     public void onProducerIdBlock(long nextUnallocated) {
         nextId = Math.max(nextId, nextUnallocated);
         reservedUpTo = nextId;
+    }
+
+    @Override
+    public void writeSnapshot(MetadataJournal snapshot) {
+        if (reservedUpTo > 0) {
+            snapshot.producerIdBlock(reservedUpTo);
+        }
     }
 }

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * the job when it restarts. Timeouts, recovery and transactional id expiry run on the broker timer. Runs on the
  * broker loop thread only.
  */
-public final class TransactionCoordinator implements MetadataJournal.Listener {
+public final class TransactionCoordinator implements MetadataJournal.Participant {
 
     private static final Logger LOG = LoggerFactory.getLogger(TransactionCoordinator.class);
     /** One node is always the coordinator, at one epoch. */
@@ -535,6 +535,11 @@ public final class TransactionCoordinator implements MetadataJournal.Listener {
     @Override
     public void onTransactionalIdExpired(String transactionalId) {
         transactions.remove(transactionalId);
+    }
+
+    @Override
+    public void writeSnapshot(MetadataJournal snapshot) {
+        transactions.values().forEach(transaction -> snapshot.transaction(transaction.toRecord()));
     }
 
     private record TimeoutKey(String transactionalId) {

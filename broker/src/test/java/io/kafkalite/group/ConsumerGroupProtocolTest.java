@@ -45,7 +45,7 @@ class ConsumerGroupProtocolTest {
     private final BrokerTimer timer = new BrokerTimer(BrokerClock.manual());
     private final GroupCoordinator coordinator = new GroupCoordinator(
             new GroupCoordinatorConfig(0, 100, 300_000, 300_000, 4096, 1000, 100),
-            new OffsetStore(new MetadataJournal(null)), timer);
+            new OffsetStore(MetadataJournal.none()), timer);
 
     private void advance(long millis) {
         timer.clock().advance(Duration.ofMillis(millis));

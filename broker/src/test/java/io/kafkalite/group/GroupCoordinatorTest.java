@@ -37,7 +37,7 @@ class GroupCoordinatorTest {
     private static final int REBALANCE_MS = 5000;
 
     private final BrokerTimer timer = new BrokerTimer(BrokerClock.manual());
-    private final OffsetStore offsets = new OffsetStore(new MetadataJournal(null));
+    private final OffsetStore offsets = new OffsetStore(MetadataJournal.none());
     private GroupCoordinator coordinator = coordinator(0);
 
     private GroupCoordinator coordinator(int initialDelayMs) {

@@ -16,6 +16,7 @@ import io.kafkalite.time.BrokerClock;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.InvalidTxnStateException;
+import org.apache.kafka.common.record.internal.BaseRecords;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.apache.kafka.common.record.internal.RecordBatch;
@@ -33,10 +34,10 @@ class PartitionTransactionTest {
 
     private final BrokerClock clock = BrokerClock.manual();
     private final MemoryStorage storage = new MemoryStorage();
-    private final MetadataJournal journal = new MetadataJournal(null);
+    private final MetadataJournal journal = MetadataJournal.none();
     private final TopicRegistry topics = new TopicRegistry(BrokerConfig.parse(Map.of()), journal);
     private final Topic topic = topics.create("payments", 1, Map.of());
-    private final Partition partition = new PartitionRegistry(storage, journal).partition(topic, 0);
+    private final Partition partition = new PartitionRegistry(storage.openPartitionLogs(1 << 20), journal).partition(topic, 0);
 
     private long appendTransactional(Partition target, long producerId, short epoch, int sequence, String... values) {
         SimpleRecord[] records = new SimpleRecord[values.length];
@@ -56,9 +57,10 @@ class PartitionTransactionTest {
         return records.batches().iterator().next();
     }
 
-    private static List<Long> offsetsOf(MemoryRecords records) {
+    /** The heap store answers reads with MemoryRecords. */
+    private static List<Long> offsetsOf(BaseRecords records) {
         List<Long> offsets = new ArrayList<>();
-        for (RecordBatch batch : records.batches()) {
+        for (RecordBatch batch : ((MemoryRecords) records).batches()) {
             batch.forEach(record -> offsets.add(record.offset()));
         }
         return offsets;
@@ -104,7 +106,7 @@ class PartitionTransactionTest {
         partition.appendTransactionMarker(PRODUCER_A, (short) 0, 0, false, false, clock.epochMillis());
         long open = appendTransactional(partition, PRODUCER_B, (short) 3, 0, "open");
 
-        Partition reopened = new PartitionRegistry(storage, journal).partition(topic, 0);
+        Partition reopened = new PartitionRegistry(storage.openPartitionLogs(1 << 20), journal).partition(topic, 0);
 
         assertThat(reopened.lastStableOffset()).isEqualTo(open);
         assertThat(reopened.hasOpenTransaction(PRODUCER_B)).isTrue();

@@ -23,7 +23,7 @@ import org.apache.kafka.common.serialization.Deserializer;
  * ...); a passed deserializer is used as it is (not configured) and is not closed.
  *
  * <p>Test control ({@link #faults()}, {@link #advanceClock}, {@link #restart()}, {@link #pause()},
- * {@link #groups()}...) needs the embedded broker: on an external cluster those methods throw
+ * {@link #groups()}, {@link #cleanLogs()}...) needs the embedded broker: on an external cluster those methods throw
  * {@link UnsupportedOperationException}. After each test the extension removes fault rules and brings a paused or
  * stopped broker back, so one test's faults never leak into the next.
  */
@@ -241,6 +241,17 @@ public interface KafkaCluster {
      */
     default void advanceClock(Duration duration) {
         testControl("a manual clock").advanceClock(duration);
+    }
+
+    /**
+     * Runs retention and log compaction on every partition of the embedded broker now and returns once they are done
+     * ({@link KafkaLite#cleanLogs()}), so a test of a compacted topic need not wait for the background cleaner.
+     *
+     * @return how many partitions were compacted
+     * @throws UnsupportedOperationException on an external cluster (its cleaner runs on its own schedule)
+     */
+    default int cleanLogs() {
+        return testControl("cleaning the logs on demand").cleanLogs();
     }
 
     /**

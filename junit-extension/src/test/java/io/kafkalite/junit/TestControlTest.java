@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import io.kafkalite.FaultRule;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.clients.producer.Producer;
@@ -67,6 +69,22 @@ class TestControlTest {
         producer.send(new ProducerRecord<>("orders", 1, "k", "after")).get(30, TimeUnit.SECONDS);
         assertThat(kafka.awaitRecords("orders", 2, WAIT)).extracting(ConsumerRecord::value)
                 .containsExactly("before", "after");
+    }
+
+    @Test
+    void cleanLogsCompactsAKeyedTopicNow(KafkaCluster kafka, Admin admin, Producer<String, String> producer)
+            throws Exception {
+        admin.createTopics(List.of(new NewTopic("prices", 1, (short) 1)
+                .configs(Map.of("cleanup.policy", "compact")))).all().get(30, TimeUnit.SECONDS);
+        for (String value : List.of("1", "2", "3")) {
+            producer.send(new ProducerRecord<>("prices", "apple", value)).get(30, TimeUnit.SECONDS);
+        }
+        producer.send(new ProducerRecord<>("prices", "pear", "9")).get(30, TimeUnit.SECONDS);
+
+        assertThat(kafka.cleanLogs()).isEqualTo(1);
+
+        assertThat(kafka.readAll("prices")).extracting(ConsumerRecord::key, ConsumerRecord::value, ConsumerRecord::offset)
+                .containsExactly(tuple("apple", "3", 2L), tuple("pear", "9", 3L));
     }
 
     @Test
