@@ -26,7 +26,9 @@ final class Clients {
 
     /** Auto-commit stays on, as in a default-configured consumer (the shared helper turns it off). */
     static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, Map<String, Object> extra) {
-        Map<String, Object> config = new HashMap<>(Map.of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, true));
+        // a group's consumer commits as an application's would; one without a group cannot
+        Map<String, Object> config = new HashMap<>(Map.of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                extra.containsKey(ConsumerConfig.GROUP_ID_CONFIG)));
         config.putAll(extra);
         return io.kafkalite.testsupport.Clients.bytesConsumer(bootstrap, config);
     }
