@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +19,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 import io.kafkalite.api.BrokerApis;
 import io.kafkalite.api.BrokerLoop;
@@ -40,6 +42,7 @@ import io.kafkalite.metadata.RandomIds;
 import io.kafkalite.metadata.Topic;
 import io.kafkalite.metadata.TopicRegistry;
 import io.kafkalite.network.SocketServer;
+import io.kafkalite.partition.Partition;
 import io.kafkalite.partition.PartitionRegistry;
 import io.kafkalite.share.SharePartitions;
 import io.kafkalite.security.AclAuthorizer;
@@ -463,44 +466,80 @@ public final class KafkaLite implements AutoCloseable {
     }
 
     /**
-     * Brings the broker back to a fresh state in one step, as the JUnit extension does between tests: every
-     * consumer group goes with its committed offsets, every topic (but internal ones, named {@code __...}) with its
-     * records, and then {@code topics} are created empty. The same as doing it through Admin (list and delete groups,
-     * list and delete topics, create topics) but without five round trips; deleting costs what the indexes hold, and
-     * the disk space comes back in the background.
+     * Brings the broker back to a fresh state in one step, as the JUnit extension does between tests: every group
+     * (consumer, share and streams) goes with its committed offsets, every other topic (but internal ones, named
+     * {@code __...}) goes with its records, and each of {@code topics} is emptied: its records are deleted (offsets go
+     * on from where they were, as after DeleteRecords), or it is created when missing and recreated when its
+     * partition count is not the one asked for. The same as doing it through Admin (list and delete groups, list
+     * and delete topics, DeleteRecords, create topics) without the round trips; deleting costs what the indexes
+     * hold, and the disk space comes back in the background.
      *
-     * @param topics the topics to create, by name
+     * @param topics the topics to keep, emptied, by name
      * @throws IllegalStateException when a group still has members (close its consumers first), topic deletion is
      *     disabled ({@code delete.topic.enable=false}) or the broker is stopped
      * @throws IllegalArgumentException when a topic cannot be created, naming it and why
      */
     public void reset(Map<String, TopicSpec> topics) {
-        await(onLoop(state -> {
+        List<String> busyGroups = reset(topics, topic -> false, group -> false);
+        if (!busyGroups.isEmpty()) {
+            throw new IllegalStateException("Group(s) " + busyGroups + " cannot be deleted while they have members: "
+                    + "close their consumers before the reset");
+        }
+    }
+
+    /**
+     * {@link #reset(Map)} for a test framework that shares the broker: topics and groups it must not touch are left
+     * as they are, and groups that still have members are kept (and returned) rather than failing the reset.
+     *
+     * @param topics the topics to keep, emptied, by name
+     * @param keepTopic topics other than {@code topics} to leave alone; called on the broker's thread
+     * @param keepGroup groups to leave alone; called on the broker's thread
+     * @return the groups that were kept because they still have members
+     * @throws IllegalStateException when topic deletion is disabled ({@code delete.topic.enable=false}) or the
+     *     broker is stopped
+     * @throws IllegalArgumentException when a topic cannot be created, naming it and why
+     */
+    public List<String> reset(Map<String, TopicSpec> topics, Predicate<String> keepTopic,
+                              Predicate<String> keepGroup) {
+        return await(onLoop(state -> {
             GroupCoordinator coordinator = state.groups();
             List<String> groupIds = coordinator.listGroups(List.of(), List.of()).stream()
-                    .map(ListGroupsResponseData.ListedGroup::groupId).toList();
+                    .map(ListGroupsResponseData.ListedGroup::groupId).filter(keepGroup.negate()).toList();
+            List<String> busy = new ArrayList<>();
             for (DeleteGroupsResponseData.DeletableGroupResult result : coordinator.deleteGroups(groupIds)) {
-                if (result.errorCode() != Errors.NONE.code()) {
-                    throw new IllegalStateException("Consumer group '" + result.groupId() + "' cannot be deleted ("
-                            + Errors.forCode(result.errorCode()).message() + "): close its consumers before the reset");
+                if (result.errorCode() == Errors.NON_EMPTY_GROUP.code()) {
+                    busy.add(result.groupId());
+                } else if (result.errorCode() != Errors.NONE.code()) {
+                    throw new IllegalStateException("Group '" + result.groupId() + "' cannot be deleted: "
+                            + Errors.forCode(result.errorCode()).message());
                 }
             }
             if (!state.config().deleteTopicEnable()) {
                 throw new IllegalStateException("Topics cannot be deleted: the broker runs with delete.topic.enable=false");
             }
             for (Topic topic : List.copyOf(state.topics().all())) {
-                if (!topic.name().startsWith("__")) {
-                    state.deleteTopic(topic.name());
+                String name = topic.name();
+                TopicSpec kept = topics.get(name);
+                if (kept != null && kept.partitions() == topic.partitionCount()) {
+                    for (int partition = 0; partition < topic.partitionCount(); partition++) {
+                        Partition records = state.partition(topic, partition);
+                        records.deleteRecordsBefore(records.highWatermark());
+                    }
+                } else if (kept != null || !(name.startsWith("__") || keepTopic.test(name))) {
+                    state.deleteTopic(name);
                 }
             }
             for (Map.Entry<String, TopicSpec> topic : topics.entrySet()) {
-                try {
-                    state.topics().create(topic.getKey(), topic.getValue().partitions(), topic.getValue().configs());
-                } catch (RuntimeException e) {
-                    throw new IllegalArgumentException("Cannot create topic '" + topic.getKey() + "': " + e.getMessage(), e);
+                if (state.topics().get(topic.getKey()) == null) {
+                    try {
+                        state.topics().create(topic.getKey(), topic.getValue().partitions(), topic.getValue().configs());
+                    } catch (RuntimeException e) {
+                        throw new IllegalArgumentException("Cannot create topic '" + topic.getKey() + "': "
+                                + e.getMessage(), e);
+                    }
                 }
             }
-            return null;
+            return busy;
         }));
     }
 

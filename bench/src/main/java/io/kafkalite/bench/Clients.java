@@ -24,15 +24,11 @@ final class Clients {
         return io.kafkalite.testsupport.Clients.bytesProducer(bootstrap, extra);
     }
 
-    /**
-     * A group's consumer auto-commits, as a default-configured one does (the shared helper turns it off); one without
-     * a group cannot (kafka-clients refuses {@code enable.auto.commit=true} without a group id).
-     */
+    /** Auto-commit stays on, as in a default-configured consumer (the shared helper turns it off). */
     static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, Map<String, Object> extra) {
-        Map<String, Object> config = new HashMap<>();
-        if (extra.containsKey(ConsumerConfig.GROUP_ID_CONFIG)) {
-            config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, true);
-        }
+        // a group's consumer commits as an application's would; one without a group cannot
+        Map<String, Object> config = new HashMap<>(Map.of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                extra.containsKey(ConsumerConfig.GROUP_ID_CONFIG)));
         config.putAll(extra);
         return io.kafkalite.testsupport.Clients.bytesConsumer(bootstrap, config);
     }

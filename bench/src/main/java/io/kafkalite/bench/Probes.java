@@ -1,14 +1,24 @@
 package io.kafkalite.bench;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Future;
 
+import io.kafkalite.KafkaLite;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * Measurements of a broker and its client in one fresh JVM, as a test JVM holds them:
- * {@code Probes cold-start|warm-start kafkalite|kafka}. Prints {@code result key=value...}.
+ * {@code Probes cold-start|warm-start|embedded-reset kafkalite|kafka}. Prints {@code result key=value...}.
  */
 public final class Probes {
 
@@ -22,6 +32,7 @@ public final class Probes {
         Map<String, Double> results = switch (args[0]) {
             case "cold-start" -> coldStart(broker, mainStart);
             case "warm-start" -> warmStart(broker);
+            case "embedded-reset" -> embeddedReset();
             default -> throw new IllegalArgumentException("unknown probe " + args[0]);
         };
         System.out.println(ClientMain.resultLine(results));
@@ -60,6 +71,41 @@ public final class Probes {
             }
         }
         return Map.of("startMs", start.median(), "toProduceMs", toProduce.median());
+    }
+
+    /**
+     * The JUnit extension's reset on its embedded broker (one step on the broker loop, {@code KafkaLite.reset}),
+     * between "tests" that write a record to each partition of 5 declared topics x 6 partitions and commit an offset.
+     */
+    private static Map<String, Double> embeddedReset() throws Exception {
+        Map<String, KafkaLite.TopicSpec> declared = new LinkedHashMap<>();
+        Clients.names("declared-", 5).forEach(name -> declared.put(name, new KafkaLite.TopicSpec(6, Map.of())));
+        try (KafkaLite broker = KafkaLite.builder().start();
+             Admin admin = Clients.admin(broker.bootstrapServers());
+             KafkaProducer<byte[], byte[]> producer = Clients.producer(broker.bootstrapServers(),
+                     Map.of(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false))) {
+            broker.reset(declared);
+            Samples reset = new Samples();
+            for (int i = 0; i < 20; i++) {
+                List<Future<RecordMetadata>> acks = new ArrayList<>();
+                for (String topic : declared.keySet()) {
+                    for (int p = 0; p < 6; p++) {
+                        acks.add(producer.send(new ProducerRecord<>(topic, p, null, new byte[10])));
+                    }
+                }
+                for (Future<RecordMetadata> ack : acks) {
+                    ack.get();
+                }
+                admin.alterConsumerGroupOffsets("test-group", Map.of(new TopicPartition("declared-0", 0),
+                        new OffsetAndMetadata(1))).all().get();
+                long start = System.nanoTime();
+                broker.reset(declared, topic -> false, group -> false);
+                if (i >= 5) {
+                    reset.add((System.nanoTime() - start) / 1e6);
+                }
+            }
+            return Map.of("resetMs", reset.median());
+        }
     }
 
     private static void produceOne(String bootstrap) throws Exception {

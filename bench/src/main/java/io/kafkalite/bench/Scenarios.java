@@ -98,8 +98,11 @@ final class Scenarios {
         all.add(Scenario.client("reset", "reset between tests", ClientWorkload.RESET_BETWEEN_TESTS)
                 .param("topics", 5).param("partitions", 6)
                 .param("warmup", quick ? 2 : 3).param("loops", quick ? 6 : 15).repetitions(reps)
-                .figure(lower("resetMs", "reset between tests, 5 topics x 6 partitions (delete + recreate)", "ms"))
+                .figure(lower("resetMs", "reset between tests, 5 topics x 6 partitions (as the extension: delete records)", "ms"))
                 .build());
+        all.add(new Scenario("reset", "reset between tests, embedded", reps, Set.of(Broker.KAFKALITE), List.of(
+                lower("resetMs", "... the extension's reset on its embedded broker (KafkaLite.reset, one step)", "ms")),
+                (broker, harness) -> probeTrial(harness, "embedded-reset", broker)));
         all.add(restart(quick, reps));
         all.add(Scenario.client("txn", "transactional produce", ClientWorkload.TRANSACTIONAL_PRODUCE)
                 .param("count", quick ? 20_000 : 100_000).param("size", 100).param("perTransaction", 100)

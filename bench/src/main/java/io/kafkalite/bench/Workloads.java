@@ -23,6 +23,8 @@ import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupListing;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -448,7 +450,10 @@ final class Workloads {
         }
     }
 
-    /** The embedded-mode reset of the JUnit extension's StateReset: every group and non-internal topic deleted. */
+    /**
+     * The JUnit extension's reset before a test (StateReset, nobody else active): the run's groups and undeclared
+     * topics deleted, the declared topics emptied with DeleteRecords (created when missing), in the same round trips.
+     */
     private static void reset(Admin admin, List<String> declared, int partitions) throws Exception {
         Set<String> groups = admin.listConsumerGroups().all().get().stream()
                 .map(ConsumerGroupListing::groupId).collect(Collectors.toSet());
@@ -457,10 +462,25 @@ final class Workloads {
         }
         Set<String> topics = admin.listTopics().names().get().stream()
                 .filter(t -> !t.startsWith("__")).collect(Collectors.toSet());
-        if (!topics.isEmpty()) {
-            admin.deleteTopics(topics).all().get();
+        Set<String> undeclared = topics.stream().filter(t -> !declared.contains(t)).collect(Collectors.toSet());
+        if (!undeclared.isEmpty()) {
+            admin.deleteTopics(undeclared).all().get();
         }
-        recreate(admin, declared, partitions);
+        List<String> missing = declared.stream().filter(t -> !topics.contains(t)).toList();
+        List<String> present = declared.stream().filter(topics::contains).toList();
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        admin.describeTopics(present).allTopicNames().get().forEach((name, description) -> description.partitions()
+                .forEach(p -> latest.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+        Map<TopicPartition, RecordsToDelete> deletes = new HashMap<>();
+        admin.listOffsets(latest).all().get().forEach((partition, end) -> {
+            if (end.offset() > 0) {
+                deletes.put(partition, RecordsToDelete.beforeOffset(end.offset()));
+            }
+        });
+        if (!deletes.isEmpty()) {
+            admin.deleteRecords(deletes).all().get();
+        }
+        recreate(admin, missing, partitions);
     }
 
     /** As StateReset does: one topic at a time, retrying while an asynchronous delete has not finished. */

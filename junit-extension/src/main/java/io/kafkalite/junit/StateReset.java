@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -12,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
+import io.kafkalite.KafkaLite;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupListing;
 import org.apache.kafka.clients.admin.GroupListing;
@@ -132,8 +134,20 @@ final class StateReset {
     }
 
     private void reset(Set<String> self) {
-        Admin admin = cluster.admin();
         ClusterUsage usage = cluster.usage();
+        if (cluster.isEmbedded() && !usage.othersActive(self)) {
+            // the same reset in one step on the broker, rather than six Admin and consumer round trips
+            Map<String, KafkaLite.TopicSpec> topics = new LinkedHashMap<>();
+            declared.forEach(t -> topics.put(t.name(), new KafkaLite.TopicSpec(t.partitions(), t.configs())));
+            List<String> busy = cluster.broker().reset(topics,
+                    topic -> !usage.createdByRun(topic) || usage.claimed(topic),
+                    group -> !usage.groupCreatedByRun(group));
+            if (!busy.isEmpty()) {
+                LOG.debug("Kept group(s) {} on {}: they still have members", busy, cluster);
+            }
+            return;
+        }
+        Admin admin = cluster.admin();
         List<TopicSpec> resettable = declared.stream()
                 .filter(t -> !usage.claimedByOthers(t.name(), self)).toList();
         List<String> toDelete = new ArrayList<>();
