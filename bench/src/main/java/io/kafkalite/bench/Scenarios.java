@@ -77,7 +77,7 @@ final class Scenarios {
         all.add(Scenario.client("first-write", "first write to a new partition", ClientWorkload.FIRST_WRITE)
                 .param("partitions", firstWrites).repetitions(reps)
                 .figure(lower("firstWriteMs", "first write to a new partition (median of " + firstWrites + ")", "ms"))
-                .figure(lower("secondWriteMs", "second write to the same partition (median)", "ms"))
+                .figure(lower("secondWriteMs", "... a write to a long-written partition right after each (median)", "ms"))
                 .build());
         int newTopics = quick ? 50 : 200;
         all.add(Scenario.client("new-partitions", "records to new partitions", ClientWorkload.NEW_PARTITIONS)
