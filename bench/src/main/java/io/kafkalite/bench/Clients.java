@@ -24,9 +24,15 @@ final class Clients {
         return io.kafkalite.testsupport.Clients.bytesProducer(bootstrap, extra);
     }
 
-    /** Auto-commit stays on, as in a default-configured consumer (the shared helper turns it off). */
+    /**
+     * Auto-commit as in a default-configured consumer: on in a group (the shared helper turns it off), off without
+     * one (kafka-clients refuses {@code enable.auto.commit=true} without a group id).
+     */
     static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, Map<String, Object> extra) {
-        Map<String, Object> config = new HashMap<>(Map.of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, true));
+        Map<String, Object> config = new HashMap<>();
+        if (extra.containsKey(ConsumerConfig.GROUP_ID_CONFIG)) {
+            config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, true);
+        }
         config.putAll(extra);
         return io.kafkalite.testsupport.Clients.bytesConsumer(bootstrap, config);
     }
