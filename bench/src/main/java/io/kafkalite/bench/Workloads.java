@@ -119,25 +119,28 @@ final class Workloads {
 
     /**
      * Produces {@code count} records of {@code size} bytes to a new 6-partition topic, then reads them back with an
-     * assign-mode consumer: records/s both ways, and the broker's CPU time per record both ways.
+     * assign-mode consumer: records/s both ways, and the broker's CPU time per record both ways. Every client carries
+     * the context's client settings (those of a secure listener, or none).
      */
     static Map<String, Double> throughput(WorkloadContext context) throws Exception {
         int count = context.intParam("count");
         int size = context.intParam("size");
         String topic = "throughput-" + size + "-" + UUID.randomUUID();
-        try (Admin admin = Clients.admin(context.bootstrap())) {
+        String bootstrap = context.bootstrap();
+        Map<String, Object> security = context.clientConfigs();
+        try (Admin admin = Clients.admin(bootstrap, security)) {
             // client code compiled before the measured part, against both brokers alike
             String warmup = topic + "-warmup";
             Clients.createTopic(admin, warmup, 6);
-            Clients.awaitWritable(context.bootstrap(), warmup, 6);
-            produce(context.bootstrap(), warmup, count / 5, size, Map.of());
-            consume(context.bootstrap(), warmup, count / 5);
+            Clients.awaitWritable(bootstrap, warmup, 6, security);
+            produce(bootstrap, warmup, count / 5, size, security);
+            consume(bootstrap, warmup, count / 5, security);
             Clients.createTopic(admin, topic, 6);
-            Clients.awaitWritable(context.bootstrap(), topic, 6);
+            Clients.awaitWritable(bootstrap, topic, 6, security);
             long cpu0 = context.brokerCpuNanos();
-            double produceSeconds = produce(context.bootstrap(), topic, count, size, Map.of());
+            double produceSeconds = produce(bootstrap, topic, count, size, security);
             long cpu1 = context.brokerCpuNanos();
-            double consumeSeconds = consume(context.bootstrap(), topic, count);
+            double consumeSeconds = consume(bootstrap, topic, count, security);
             long cpu2 = context.brokerCpuNanos();
             admin.deleteTopics(List.of(topic, warmup)).all().get(); // not measured: keeps the broker's state steady
             Map<String, Double> results = new LinkedHashMap<>();
@@ -215,9 +218,9 @@ final class Workloads {
     }
 
     /** Reads a topic's 6 partitions from the beginning; returns seconds. */
-    private static double consume(String bootstrap, String topic, int count) {
+    private static double consume(String bootstrap, String topic, int count, Map<String, Object> configs) {
         List<TopicPartition> partitions = IntStream.range(0, 6).mapToObj(p -> new TopicPartition(topic, p)).toList();
-        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(bootstrap, Map.of())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(bootstrap, configs)) {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             long start = System.nanoTime();
