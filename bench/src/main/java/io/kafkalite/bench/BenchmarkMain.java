@@ -16,8 +16,9 @@ import java.util.Set;
  * as JSON.
  *
  * <p>Arguments: the JSON file, then optionally {@code --only group,group} (cold, warm, per-test, throughput,
- * latency, join, footprint, scale, first-write, new-partitions, fd-limit, reset, restart, txn, new-groups),
- * {@code --with group,...} (add optional groups such as txn or new-groups to the default set) and {@code --quick}
+ * latency, join, footprint, scale, first-write, new-partitions, fd-limit, reset, restart, txn, new-groups,
+ * security), {@code --with group,...} (add optional groups such as txn, new-groups or security to the default set)
+ * and {@code --quick}
  * (fewer repetitions, smaller volumes).
  */
 public final class BenchmarkMain {

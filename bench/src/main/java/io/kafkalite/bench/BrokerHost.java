@@ -10,8 +10,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The main class of a broker JVM: {@code BrokerHost kafkalite|kafka [data-dir=D] [config:name=value]...}.
- * Starts the broker, prints {@code ready bootstrap=H:P startMs=T}, then obeys one command per stdin line:
+ * The main class of a broker JVM: {@code BrokerHost kafkalite|kafka [data-dir=D] [client-listener=NAME]
+ * [config:name=value]...}. Starts the broker, prints {@code ready bootstrap=H:P startMs=T} (plus
+ * {@code clientBootstrap=H:P}, the address of listener NAME, when clients are to use another listener), then obeys one command per stdin line:
  * {@code stats} (heap after GC and the broker's own threads) and {@code stop}. A closed stdin (the benchmark
  * went away) stops the broker too.
  */
@@ -23,10 +24,13 @@ public final class BrokerHost {
     public static void main(String[] args) throws Exception {
         Broker broker = Broker.of(args[0]);
         Path dataDirectory = null;
+        String clientListener = null;
         Map<String, String> configs = new LinkedHashMap<>();
         for (int i = 1; i < args.length; i++) {
             if (args[i].startsWith("data-dir=")) {
                 dataDirectory = Path.of(args[i].substring("data-dir=".length()));
+            } else if (args[i].startsWith("client-listener=")) {
+                clientListener = args[i].substring("client-listener=".length());
             } else if (args[i].startsWith("config:")) {
                 String setting = args[i].substring("config:".length());
                 configs.put(setting.substring(0, setting.indexOf('=')), setting.substring(setting.indexOf('=') + 1));
@@ -37,8 +41,9 @@ public final class BrokerHost {
         Target target = broker.target(dataDirectory, configs);
         target.start();
         long started = System.nanoTime();
-        System.out.printf(Locale.ROOT, "ready bootstrap=%s startMs=%.3f%n", target.bootstrapServers(),
-                (started - t0) / 1e6);
+        System.out.printf(Locale.ROOT, "ready bootstrap=%s startMs=%.3f%s%n", target.bootstrapServers(),
+                (started - t0) / 1e6,
+                clientListener == null ? "" : " clientBootstrap=" + target.bootstrapServers(clientListener));
         System.out.flush();
         BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String command;

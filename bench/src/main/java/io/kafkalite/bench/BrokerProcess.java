@@ -17,44 +17,64 @@ final class BrokerProcess implements AutoCloseable {
     private final Broker broker;
     private final ChildJvm jvm;
     private final String bootstrap;
+    private final String clientBootstrap;
+    private final SecureListener secure;
     private final double startMs;
 
-    private BrokerProcess(Broker broker, ChildJvm jvm, String bootstrap, double startMs) {
+    private BrokerProcess(Broker broker, ChildJvm jvm, Map<String, String> ready, SecureListener secure) {
         this.broker = broker;
         this.jvm = jvm;
-        this.bootstrap = bootstrap;
-        this.startMs = startMs;
+        this.bootstrap = ready.get("bootstrap");
+        this.clientBootstrap = ready.getOrDefault("clientBootstrap", bootstrap);
+        this.secure = secure;
+        this.startMs = Double.parseDouble(ready.get("startMs"));
     }
 
-    /** How a broker JVM is started: which broker, on which data, with which configs and file limit. */
-    record Spec(Broker broker, Path dataDirectory, Map<String, String> configs, int fileLimit) {
+    /**
+     * How a broker JVM is started: which broker, on which data, with which configs and file limit, and whether its
+     * clients use a {@link SecureListener} (null: the plaintext listener).
+     */
+    record Spec(Broker broker, Path dataDirectory, Map<String, String> configs, int fileLimit, SecureListener secure) {
 
         static Spec of(Broker broker) {
-            return new Spec(broker, null, Map.of(), 0);
+            return new Spec(broker, null, Map.of(), 0, null);
         }
 
         Spec withDataDirectory(Path directory) {
-            return new Spec(broker, directory, configs, fileLimit);
+            return new Spec(broker, directory, configs, fileLimit, secure);
         }
 
         Spec withFileLimit(int limit) {
-            return new Spec(broker, dataDirectory, configs, limit);
+            return new Spec(broker, dataDirectory, configs, limit, secure);
+        }
+
+        /** The broker gets the listener's configs beside its plaintext one; clients use the secure listener. */
+        Spec withSecureListener(SecureListener listener) {
+            Map<String, String> merged = new LinkedHashMap<>(configs);
+            merged.putAll(listener.brokerConfigs(broker));
+            return new Spec(broker, dataDirectory, merged, fileLimit, listener);
         }
     }
 
-    static BrokerProcess start(Spec spec, Harness harness) throws IOException, InterruptedException {
+    static BrokerProcess start(Spec spec, Harness harness) throws Exception {
         List<String> args = new ArrayList<>();
         args.add(spec.broker().label());
         if (spec.dataDirectory() != null) {
             args.add("data-dir=" + spec.dataDirectory());
         }
+        if (spec.secure() != null) {
+            args.add("client-listener=" + SecureListener.NAME);
+        }
         spec.configs().forEach((name, value) -> args.add("config:" + name + "=" + value));
         ChildJvm jvm = ChildJvm.start("broker-" + spec.broker().label(), harness.brokerClasspath(spec.broker()),
                 BrokerHost.class.getName(), args, spec.fileLimit(), List.of());
         try {
-            Map<String, String> ready = jvm.await("ready", START_TIMEOUT);
-            return new BrokerProcess(spec.broker(), jvm, ready.get("bootstrap"), Double.parseDouble(ready.get("startMs")));
-        } catch (IOException | InterruptedException | RuntimeException e) {
+            BrokerProcess process = new BrokerProcess(spec.broker(), jvm, jvm.await("ready", START_TIMEOUT), spec.secure());
+            if (spec.secure() != null) {
+                spec.secure().addUser(process.bootstrap, process.clientBootstrap);
+            }
+            return process;
+        } catch (Exception e) {
             jvm.close();
             throw e;
         }
@@ -64,8 +84,14 @@ final class BrokerProcess implements AutoCloseable {
         return broker;
     }
 
-    String bootstrapServers() {
-        return bootstrap;
+    /** Where clients connect: the secure listener's address if the broker has one for them, else the plaintext one. */
+    String clientBootstrap() {
+        return clientBootstrap;
+    }
+
+    /** The client settings file of the secure listener clients use, or null for plaintext clients. */
+    Path clientConfigFile() {
+        return secure == null ? null : secure.clientConfigFile();
     }
 
     long pid() {

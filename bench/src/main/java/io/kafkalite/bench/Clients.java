@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -24,7 +25,10 @@ final class Clients {
         return io.kafkalite.testsupport.Clients.bytesProducer(bootstrap, extra);
     }
 
-    /** Auto-commit stays on, as in a default-configured consumer (the shared helper turns it off). */
+    /**
+     * Auto-commit as in a default-configured consumer: on in a group (the shared helper turns it off), off without
+     * one (kafka-clients refuses {@code enable.auto.commit=true} without a group id).
+     */
     static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, Map<String, Object> extra) {
         // a group's consumer commits as an application's would; one without a group cannot
         Map<String, Object> config = new HashMap<>(Map.of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
@@ -35,6 +39,13 @@ final class Clients {
 
     static Admin admin(String bootstrap) {
         return io.kafkalite.testsupport.Clients.admin(bootstrap);
+    }
+
+    /** An Admin client with extra settings (a secure listener's). */
+    static Admin admin(String bootstrap, Map<String, Object> extra) {
+        Map<String, Object> config = new HashMap<>(extra);
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return Admin.create(config);
     }
 
     static void createTopic(Admin admin, String name, int partitions) {
@@ -68,8 +79,15 @@ final class Clients {
      * hits that window may never recover (OUT_OF_ORDER_SEQUENCE_NUMBER loop), which would wreck a measurement.
      */
     static void awaitWritable(String bootstrap, String topic, int partitions) {
-        try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap, Map.of(
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false, ProducerConfig.ACKS_CONFIG, "1"))) {
+        awaitWritable(bootstrap, topic, partitions, Map.of());
+    }
+
+    /** {@link #awaitWritable(String, String, int)} with extra producer settings (a secure listener's). */
+    static void awaitWritable(String bootstrap, String topic, int partitions, Map<String, Object> extra) {
+        Map<String, Object> config = new HashMap<>(extra);
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+        config.put(ProducerConfig.ACKS_CONFIG, "1");
+        try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap, config)) {
             for (int p = 0; p < partitions; p++) {
                 producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, p, null, new byte[0])).get();
             }

@@ -22,6 +22,7 @@ final class Harness {
     private final String benchClasspath;
     private final String kafkaliteClasspath;
     private final boolean quick;
+    private SecureListener secureListener;
 
     private Harness(String benchClasspath, String kafkaliteClasspath, boolean quick) {
         this.benchClasspath = benchClasspath;
@@ -58,17 +59,31 @@ final class Harness {
         return broker == Broker.KAFKALITE ? kafkaliteClasspath : benchClasspath;
     }
 
-    BrokerProcess startBroker(BrokerProcess.Spec spec) throws IOException, InterruptedException {
+    BrokerProcess startBroker(BrokerProcess.Spec spec) throws Exception {
         return BrokerProcess.start(spec, this);
     }
 
-    /** Runs a client workload in a fresh JVM against {@code broker}; its results, or an exception on failure. */
+    /** The SASL_SSL listener both brokers get in the security scenarios: its keystore is generated on first use. */
+    synchronized SecureListener secureListener() throws IOException, InterruptedException {
+        if (secureListener == null) {
+            secureListener = SecureListener.create();
+        }
+        return secureListener;
+    }
+
+    /**
+     * Runs a client workload in a fresh JVM against {@code broker} (on its secure listener, with the client settings
+     * file as parameter {@code clientConfig}, if it has one for clients); its results, or an exception on failure.
+     */
     Map<String, Double> runClient(ClientWorkload workload, BrokerProcess broker, Map<String, Object> params,
                                   Duration timeout) throws IOException, InterruptedException {
         List<String> args = new ArrayList<>();
         args.add(workload.name());
-        args.add("bootstrap=" + broker.bootstrapServers());
+        args.add("bootstrap=" + broker.clientBootstrap());
         args.add("brokerPid=" + broker.pid());
+        if (broker.clientConfigFile() != null) {
+            args.add("clientConfig=" + broker.clientConfigFile());
+        }
         params.forEach((k, v) -> args.add(k + "=" + v));
         return results(ChildJvm.start("client-" + workload.id() + "-" + broker.broker().label(), benchClasspath,
                 ClientMain.class.getName(), args, 0, CLIENT_LOGGING), timeout);

@@ -32,6 +32,16 @@ final class KafkaliteTarget implements Target {
     }
 
     @Override
+    public String bootstrapServers(String listenerName) {
+        return broker.bootstrapServers(listenerName);
+    }
+
+    @Override
+    public Map<String, String> generatedTrustSettings() {
+        return broker.hasGeneratedCertificates() ? broker.certificates().clientTrustSettings() : Map.of();
+    }
+
+    @Override
     public void close() {
         broker.close();
     }

@@ -1,11 +1,14 @@
 package io.kafkalite.bench;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Future;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 import io.kafkalite.KafkaLite;
 import org.apache.kafka.clients.admin.Admin;
@@ -18,7 +21,7 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Measurements of a broker and its client in one fresh JVM, as a test JVM holds them:
- * {@code Probes cold-start|warm-start|embedded-reset kafkalite|kafka}. Prints {@code result key=value...}.
+ * {@code Probes cold-start|warm-start|warm-start-tls|embedded-reset kafkalite|kafka}. Prints {@code result key=value...}.
  */
 public final class Probes {
 
@@ -31,7 +34,9 @@ public final class Probes {
         Broker broker = Broker.of(args[1]);
         Map<String, Double> results = switch (args[0]) {
             case "cold-start" -> coldStart(broker, mainStart);
-            case "warm-start" -> warmStart(broker);
+            case "warm-start" -> warmStart(broker::target, Target::bootstrapServers, Map.of());
+            case "warm-start-tls" -> warmStart(() -> broker.target(null, Map.of("listeners", "SSL://127.0.0.1:0")),
+                    target -> target.bootstrapServers("SSL"), Map.of("security.protocol", "SSL"));
             case "embedded-reset" -> embeddedReset();
             default -> throw new IllegalArgumentException("unknown probe " + args[0]);
         };
@@ -53,20 +58,25 @@ public final class Probes {
                 "closeMs", (closed - produced) / 1e6);
     }
 
-    /** One broker and producer to load the classes, then further brokers in this JVM: medians of 10 starts. */
-    private static Map<String, Double> warmStart(Broker broker) throws Exception {
-        try (Target first = broker.target()) {
+    /**
+     * One broker and producer to load the classes, then further brokers in this JVM: medians of 10 starts. The
+     * producer connects to {@code listener}'s address with {@code clientConfigs} and whatever the broker generated for
+     * its clients to trust (a TLS listener's CA).
+     */
+    private static Map<String, Double> warmStart(Supplier<Target> targets, Function<Target, String> listener,
+                                                 Map<String, Object> clientConfigs) throws Exception {
+        try (Target first = targets.get()) {
             first.start();
-            produceOne(first.bootstrapServers());
+            produceOne(first, listener, clientConfigs);
         }
         Samples start = new Samples();
         Samples toProduce = new Samples();
         for (int i = 0; i < 10; i++) {
             long t0 = System.nanoTime();
-            try (Target target = broker.target()) {
+            try (Target target = targets.get()) {
                 target.start();
                 start.add((System.nanoTime() - t0) / 1e6);
-                produceOne(target.bootstrapServers());
+                produceOne(target, listener, clientConfigs);
                 toProduce.add((System.nanoTime() - t0) / 1e6);
             }
         }
@@ -108,8 +118,19 @@ public final class Probes {
         }
     }
 
+    private static void produceOne(Target target, Function<Target, String> listener, Map<String, Object> clientConfigs)
+            throws Exception {
+        Map<String, Object> configs = new HashMap<>(clientConfigs);
+        configs.putAll(target.generatedTrustSettings());
+        produceOne(listener.apply(target), configs);
+    }
+
     private static void produceOne(String bootstrap) throws Exception {
-        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(bootstrap, Map.of())) {
+        produceOne(bootstrap, Map.of());
+    }
+
+    private static void produceOne(String bootstrap, Map<String, Object> configs) throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(bootstrap, configs)) {
             producer.send(new ProducerRecord<>("probe-" + UUID.randomUUID(), new byte[10])).get();
         }
     }

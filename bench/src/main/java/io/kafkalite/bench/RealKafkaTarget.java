@@ -3,6 +3,7 @@ package io.kafkalite.bench;
 import java.util.HashMap;
 import java.util.Map;
 
+import org.apache.kafka.common.network.ListenerName;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /** Apache Kafka's own broker (KRaft, combined mode) in this JVM, as spring-kafka-test's users run it. */
@@ -34,6 +35,18 @@ final class RealKafkaTarget implements Target {
     @Override
     public String bootstrapServers() {
         return broker.getBrokersAsString();
+    }
+
+    @Override
+    public String bootstrapServers(String listenerName) {
+        // the test kit advertises localhost on every listener; port 0 listeners are bound at start
+        return "localhost:" + broker.getCluster().brokers().values().iterator().next()
+                .boundPort(ListenerName.normalised(listenerName));
+    }
+
+    @Override
+    public Map<String, String> generatedTrustSettings() {
+        return Map.of(); // Kafka's broker needs a keystore of its own
     }
 
     @Override

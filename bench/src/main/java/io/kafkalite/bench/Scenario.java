@@ -90,6 +90,7 @@ final class Scenario {
         private boolean warmup = true;
         private boolean brokerStats;
         private int fileLimit;
+        private boolean secure;
         private Duration timeout = Duration.ofMinutes(5);
 
         private ClientBuilder(String group, String title, ClientWorkload workload) {
@@ -140,6 +141,15 @@ final class Scenario {
             return this;
         }
 
+        /**
+         * The broker gets the {@link SecureListener} (SASL_SSL, SCRAM-SHA-512, the bench's keystore) beside its
+         * plaintext one, and the workload's clients connect there with its settings.
+         */
+        ClientBuilder secure() {
+            secure = true;
+            return this;
+        }
+
         ClientBuilder timeout(Duration limit) {
             timeout = limit;
             return this;
@@ -149,6 +159,9 @@ final class Scenario {
             Map<String, Object> fixed = Map.copyOf(params);
             return new Scenario(group, title, repetitions, brokers, figures, (broker, harness) -> {
                 BrokerProcess.Spec spec = BrokerProcess.Spec.of(broker).withFileLimit(fileLimit);
+                if (secure) {
+                    spec = spec.withSecureListener(harness.secureListener());
+                }
                 return freshBroker ? new FreshBrokerTrial(harness, spec, fixed)
                         : new SharedBrokerTrial(harness, spec, fixed);
             });

@@ -23,7 +23,7 @@ import static io.kafkalite.bench.Figure.lower;
 final class Scenarios {
 
     /** Groups that run only when asked for ({@code --only} or {@code --with}). */
-    static final Set<String> OPTIONAL_GROUPS = Set.of("txn", "new-groups");
+    static final Set<String> OPTIONAL_GROUPS = Set.of("txn", "new-groups", "security");
 
     private Scenarios() {
     }
@@ -78,7 +78,7 @@ final class Scenarios {
         all.add(Scenario.client("first-write", "first write to a new partition", ClientWorkload.FIRST_WRITE)
                 .param("partitions", firstWrites).repetitions(reps)
                 .figure(lower("firstWriteMs", "first write to a new partition (median of " + firstWrites + ")", "ms"))
-                .figure(lower("secondWriteMs", "second write to the same partition (median)", "ms"))
+                .figure(lower("secondWriteMs", "... a write to a long-written partition right after each (median)", "ms"))
                 .build());
         int newTopics = quick ? 50 : 200;
         all.add(Scenario.client("new-partitions", "records to new partitions", ClientWorkload.NEW_PARTITIONS)
@@ -129,21 +129,34 @@ final class Scenarios {
                         + "processed record", "ms"))
                 .figure(lower("streamsJoinMs", "streams group: further new apps (median of 3)", "ms"))
                 .build());
+        String secured = SecureListener.NAME + " " + SecureListener.MECHANISM + ": ";
+        all.add(throughput(Scenario.client("security", SecureListener.NAME + " throughput 100 B",
+                ClientWorkload.THROUGHPUT).secure(), secured, small, 100, reps));
+        all.add(new Scenario("security", "warm start with TLS", reps, Set.of(Broker.KAFKALITE), List.of(
+                lower("startMs", "warm start, SSL listener with generated certificates: start() returns (median of 10)",
+                        "ms"),
+                lower("toProduceMs", "... to first acked produce over SSL", "ms")),
+                (broker, harness) -> probeTrial(harness, "warm-start-tls", broker)));
         return all;
     }
 
     private static Scenario throughput(int count, int size, int reps) {
+        return throughput(Scenario.client("throughput", "throughput " + size + " B", ClientWorkload.THROUGHPUT), "",
+                count, size, reps);
+    }
+
+    /** The throughput workload's figures, labelled {@code prefix} + what was sent. */
+    private static Scenario throughput(Scenario.ClientBuilder scenario, String prefix, int count, int size, int reps) {
         String label = count + " x " + size + " B, 6 partitions";
-        return Scenario.client("throughput", "throughput " + size + " B", ClientWorkload.THROUGHPUT)
-                .param("count", count).param("size", size).repetitions(reps)
-                .figure(higher("produceRate", "produce " + label, "records/s"))
-                .figure(higher("produceRate", "", "").scaled(size / 1e6, "produce " + label + " (MB/s)", "MB/s"))
-                .figure(lower("produceCpuUs", "produce " + label + ": broker CPU per record", "us"))
+        return scenario.param("count", count).param("size", size).repetitions(reps)
+                .figure(higher("produceRate", prefix + "produce " + label, "records/s"))
+                .figure(higher("produceRate", "", "").scaled(size / 1e6, prefix + "produce " + label + " (MB/s)", "MB/s"))
+                .figure(lower("produceCpuUs", prefix + "produce " + label + ": broker CPU per record", "us"))
                 .figure(info("produceClientCores", "... cores the client JVM kept busy", "cores"))
                 .figure(info("produceBrokerCores", "... cores the broker JVM kept busy", "cores"))
-                .figure(higher("consumeRate", "consume " + label, "records/s"))
-                .figure(higher("consumeRate", "", "").scaled(size / 1e6, "consume " + label + " (MB/s)", "MB/s"))
-                .figure(lower("consumeCpuUs", "consume " + label + ": broker CPU per record", "us"))
+                .figure(higher("consumeRate", prefix + "consume " + label, "records/s"))
+                .figure(higher("consumeRate", "", "").scaled(size / 1e6, prefix + "consume " + label + " (MB/s)", "MB/s"))
+                .figure(lower("consumeCpuUs", prefix + "consume " + label + ": broker CPU per record", "us"))
                 .figure(info("consumeClientCores", "... cores the client JVM kept busy", "cores"))
                 .figure(info("consumeBrokerCores", "... cores the broker JVM kept busy", "cores"))
                 .build();
@@ -245,7 +258,7 @@ final class Scenarios {
                 });
     }
 
-    private static void deleteRecursively(Path directory) {
+    static void deleteRecursively(Path directory) {
         try (Stream<Path> paths = Files.walk(directory)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

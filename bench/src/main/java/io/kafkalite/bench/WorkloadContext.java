@@ -1,21 +1,42 @@
 package io.kafkalite.bench;
 
 import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 
-/** What a client workload gets in its JVM: where the broker is, the broker's process id, and its parameters. */
+/**
+ * What a client workload gets in its JVM: where the broker is, the broker's process id, its parameters, and the
+ * settings every client sets to reach that listener (from the properties file named by {@code clientConfig}).
+ */
 final class WorkloadContext {
 
     private final long mainStartNanos;
     private final String bootstrap;
     private final long brokerPid;
     private final Map<String, String> params;
+    private final Map<String, Object> clientConfigs;
 
-    WorkloadContext(long mainStartNanos, Map<String, String> args) {
+    WorkloadContext(long mainStartNanos, Map<String, String> args) throws IOException {
         this.mainStartNanos = mainStartNanos;
         this.bootstrap = args.get("bootstrap");
         this.brokerPid = Long.parseLong(args.get("brokerPid"));
         this.params = args;
+        this.clientConfigs = args.containsKey("clientConfig") ? load(Path.of(args.get("clientConfig"))) : Map.of();
+    }
+
+    private static Map<String, Object> load(Path file) throws IOException {
+        Properties properties = new Properties();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            properties.load(in);
+        }
+        Map<String, Object> configs = new HashMap<>();
+        properties.forEach((k, v) -> configs.put((String) k, v));
+        return Map.copyOf(configs);
     }
 
     /** {@link System#nanoTime()} when this JVM's main method began. */
@@ -25,6 +46,11 @@ final class WorkloadContext {
 
     String bootstrap() {
         return bootstrap;
+    }
+
+    /** Security settings for every client of this workload (empty on a plaintext listener). */
+    Map<String, Object> clientConfigs() {
+        return clientConfigs;
     }
 
     int intParam(String name) {
