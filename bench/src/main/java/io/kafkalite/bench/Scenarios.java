@@ -152,13 +152,17 @@ final class Scenarios {
                 .figure(higher("produceRate", prefix + "produce " + label, "records/s"))
                 .figure(higher("produceRate", "", "").scaled(size / 1e6, prefix + "produce " + label + " (MB/s)", "MB/s"))
                 .figure(lower("produceCpuUs", prefix + "produce " + label + ": broker CPU per record", "us"))
-                .figure(info("produceClientCores", "... cores the client JVM kept busy", "cores"))
-                .figure(info("produceBrokerCores", "... cores the broker JVM kept busy", "cores"))
+                .figure(info("produceClientCores", prefix + "produce " + label + ": cores the client JVM kept busy",
+                        "cores"))
+                .figure(info("produceBrokerCores", prefix + "produce " + label + ": cores the broker JVM kept busy",
+                        "cores"))
                 .figure(higher("consumeRate", prefix + "consume " + label, "records/s"))
                 .figure(higher("consumeRate", "", "").scaled(size / 1e6, prefix + "consume " + label + " (MB/s)", "MB/s"))
                 .figure(lower("consumeCpuUs", prefix + "consume " + label + ": broker CPU per record", "us"))
-                .figure(info("consumeClientCores", "... cores the client JVM kept busy", "cores"))
-                .figure(info("consumeBrokerCores", "... cores the broker JVM kept busy", "cores"))
+                .figure(info("consumeClientCores", prefix + "consume " + label + ": cores the client JVM kept busy",
+                        "cores"))
+                .figure(info("consumeBrokerCores", prefix + "consume " + label + ": cores the broker JVM kept busy",
+                        "cores"))
                 .build();
     }
 
