@@ -2,10 +2,8 @@ package io.kafkalite;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -15,7 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -38,7 +35,6 @@ import io.kafkalite.metadata.BrokerConfig;
 import io.kafkalite.metadata.GroupConfigs;
 import io.kafkalite.metadata.Listener;
 import io.kafkalite.metadata.MetadataJournal;
-import io.kafkalite.metadata.RandomIds;
 import io.kafkalite.metadata.Topic;
 import io.kafkalite.metadata.TopicRegistry;
 import io.kafkalite.network.SocketServer;
@@ -55,6 +51,7 @@ import io.kafkalite.time.BrokerTimer;
 import io.kafkalite.txn.ProducerIdAllocator;
 import io.kafkalite.txn.TransactionCoordinator;
 import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.message.DeleteGroupsResponseData;
 import org.apache.kafka.common.message.ListGroupsResponseData;
@@ -83,17 +80,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class KafkaLite implements AutoCloseable {
 
-    /**
-     * SLF4J's first initialisation in a JVM (it scans the class path for a provider: ~50 ms) runs on this thread,
-     * beside start(). Loggers asked for meanwhile are SLF4J's stand-ins, which take over once it is done; this
-     * class asks for its own only after it ({@link Log}), and start() logs from here once it is done.
-     */
-    private static final CompletableFuture<Void> LOGGING_READY = CompletableFuture.runAsync(
-            LoggerFactory::getILoggerFactory, task -> {
-                Thread thread = new Thread(task, "kafkalite-logging-init");
-                thread.setDaemon(true);
-                thread.start();
-            });
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaLite.class);
     private static final AtomicBoolean CHRONICLE_WARMED = new AtomicBoolean();
     private static final AtomicBoolean FALLBACK_WARNED = new AtomicBoolean();
     private static final Object JOURNAL_SNAPSHOT_TIMER = "journal-snapshot";
@@ -342,7 +329,7 @@ public final class KafkaLite implements AutoCloseable {
             running = null;
             broker.server.close();
             broker.loop.close();
-            Log.LOG.info("Kafkalite at {} stopped; restart() brings it back with its data", bootstrapServers());
+            LOG.info("Kafkalite at {} stopped; restart() brings it back with its data", bootstrapServers());
         }
     }
 
@@ -361,7 +348,7 @@ public final class KafkaLite implements AutoCloseable {
             }
             stop();
             launch(SocketServer.bind(listeners, config.socketRequestMaxBytes(), security), Map.of());
-            Log.LOG.info("Kafkalite restarted at {}", bootstrapServers());
+            LOG.info("Kafkalite restarted at {}", bootstrapServers());
         }
     }
 
@@ -386,7 +373,7 @@ public final class KafkaLite implements AutoCloseable {
             broker.loop.pause();
             return null;
         }));
-        Log.LOG.info("Kafkalite at {} paused: requests wait until resume()", bootstrapServers());
+        LOG.info("Kafkalite at {} paused: requests wait until resume()", bootstrapServers());
     }
 
     /**
@@ -400,7 +387,7 @@ public final class KafkaLite implements AutoCloseable {
             broker.loop.resume();
             return null;
         }));
-        Log.LOG.info("Kafkalite at {} resumed", bootstrapServers());
+        LOG.info("Kafkalite at {} resumed", bootstrapServers());
     }
 
     /**
@@ -584,7 +571,7 @@ public final class KafkaLite implements AutoCloseable {
             deleteRecursively(dataDirectory);
         }
         security.close();
-        Log.LOG.info("Kafkalite at {} stopped", bootstrapServers());
+        LOG.info("Kafkalite at {} stopped", bootstrapServers());
     }
 
     /**
@@ -600,9 +587,6 @@ public final class KafkaLite implements AutoCloseable {
         BrokerState state;
         try {
             state = loop.call(() -> {
-                if (!temporaryDirectory) {
-                    LOGGING_READY.handle((done, failure) -> null).join(); // Chronicle logs as its classes load
-                }
                 // Chronicle objects belong to the thread that uses them: open the journal on the loop thread.
                 // A temporary directory keeps its journal on the heap: it only has to outlive a restart.
                 owned.journal = MetadataJournal.open(temporaryDirectory ? retained : storage);
@@ -693,7 +677,7 @@ public final class KafkaLite implements AutoCloseable {
             }
         }
         if (clusterId[0] == null) {
-            clusterId[0] = RandomIds.uuid().toString();
+            clusterId[0] = Uuid.randomUuid().toString();
             journal.clusterId(clusterId[0]);
         }
         for (Map.Entry<String, TopicSpec> topic : topics.entrySet()) {
@@ -727,7 +711,7 @@ public final class KafkaLite implements AutoCloseable {
             try {
                 journal.snapshot();
             } catch (RuntimeException e) {
-                Log.LOG.warn("Could not compact the metadata journal; will try again: {}", e.getMessage());
+                LOG.warn("Could not compact the metadata journal; will try again: {}", e.getMessage());
             }
         }
         timer.scheduleAfter(JOURNAL_SNAPSHOT_TIMER, TimeUnit.MILLISECONDS.toNanos(intervalMs),
@@ -740,7 +724,7 @@ public final class KafkaLite implements AutoCloseable {
                 Files.deleteIfExists(p);
             }
         } catch (IOException e) {
-            Log.LOG.warn("Could not delete the temporary data directory {}: {}", directory, e.getMessage());
+            LOG.warn("Could not delete the temporary data directory {}: {}", directory, e.getMessage());
         }
     }
 
@@ -956,9 +940,8 @@ public final class KafkaLite implements AutoCloseable {
             // started last so that it does not compete with start() itself; it is done long before a client
             // has loaded its own classes and sends its first produce
             broker.warmUp = chronicle ? startWarmUp(directory, broker::prepareRunningLog) : null;
-            Object address = broker.listeners.size() == 1 ? broker.bootstrapServers() : broker.listeners;
-            afterLoggingReady(() -> Log.LOG.info("Kafkalite started at {} (data in {}, {})", address, directory,
-                    chronicle ? "Chronicle Queue" : "heap: Chronicle's JVM flags are missing"));
+            LOG.info("Kafkalite started at {} (data in {}, {})", broker.listeners.size() == 1 ? broker.bootstrapServers()
+                    : broker.listeners, directory, chronicle ? "Chronicle Queue" : "heap: Chronicle's JVM flags are missing");
             return broker;
         }
 
@@ -992,9 +975,9 @@ public final class KafkaLite implements AutoCloseable {
                         + "Maven Surefire's <argLine>: " + flags);
             }
             if (FALLBACK_WARNED.compareAndSet(false, true)) {
-                afterLoggingReady(() -> Log.LOG.warn("Kafkalite keeps records on the heap because this JVM lacks Chronicle Queue's flags ({}). "
+                LOG.warn("Kafkalite keeps records on the heap because this JVM lacks Chronicle Queue's flags ({}). "
                         + "Behaviour is the same; for memory-mapped storage add to the JVM options: {}",
-                        String.join(" ", missing), flags));
+                        String.join(" ", missing), flags);
             }
             return false;
         }
@@ -1002,31 +985,11 @@ public final class KafkaLite implements AutoCloseable {
         private Path prepareDirectory() {
             try {
                 if (dataDirectory == null) {
-                    return createTemporaryDirectory();
+                    return Files.createTempDirectory("kafkalite-");
                 }
                 return Files.createDirectories(dataDirectory);
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot use data directory " + dataDirectory + ": " + e.getMessage(), e);
-            }
-        }
-
-        /**
-         * A new directory under {@code java.io.tmpdir}, readable by its owner only, as
-         * {@link Files#createTempDirectory} makes; named from {@link ThreadLocalRandom}, since the name generator of
-         * {@code Files} seeds a {@code SecureRandom} first (about 15 ms of a cold start).
-         */
-        private static Path createTemporaryDirectory() throws IOException {
-            Path parent = Path.of(System.getProperty("java.io.tmpdir"));
-            boolean posix = parent.getFileSystem().supportedFileAttributeViews().contains("posix");
-            while (true) {
-                Path candidate = parent.resolve("kafkalite-"
-                        + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36));
-                try {
-                    return posix ? Files.createDirectory(candidate, PosixFilePermissions.asFileAttribute(
-                            PosixFilePermissions.fromString("rwx------"))) : Files.createDirectory(candidate);
-                } catch (FileAlreadyExistsException e) {
-                    // taken: draw another name
-                }
             }
         }
 
@@ -1039,7 +1002,6 @@ public final class KafkaLite implements AutoCloseable {
                 return null;
             }
             Thread thread = new Thread(() -> {
-                LOGGING_READY.handle((done, failure) -> null).join(); // Chronicle logs as its classes load
                 ChronicleRuntime.warmUp(directory);
                 afterwards.run();
             }, "kafkalite-chronicle-warmup");
@@ -1065,19 +1027,6 @@ public final class KafkaLite implements AutoCloseable {
         public TopicSpec {
             configs = Map.copyOf(configs);
         }
-    }
-
-    /**
-     * Runs {@code logging} once SLF4J is initialised: now, or on its initialising thread. Logging to SLF4J's stand-in
-     * loggers would make it print a note about replayed events.
-     */
-    private static void afterLoggingReady(Runnable logging) {
-        LOGGING_READY.whenComplete((done, failure) -> logging.run());
-    }
-
-    /** This class's logger, created on first use: after SLF4J's initialisation began on its own thread. */
-    private static final class Log {
-        static final Logger LOG = LoggerFactory.getLogger(KafkaLite.class);
     }
 
     /** One run of the broker between start (or restart) and stop: its socket, loop and state. */
