@@ -6,8 +6,8 @@ package io.kafkalite.bench;
  */
 record Figure(String key, String label, String unit, Better better, double scale) {
 
-    /** Which way a figure improves. */
-    enum Better { LOWER, HIGHER }
+    /** Which way a figure improves; NEITHER for a figure that explains others (no verdict). */
+    enum Better { LOWER, HIGHER, NEITHER }
 
     static Figure lower(String key, String label, String unit) {
         return new Figure(key, label, unit, Better.LOWER, 1);
@@ -15,6 +15,11 @@ record Figure(String key, String label, String unit, Better better, double scale
 
     static Figure higher(String key, String label, String unit) {
         return new Figure(key, label, unit, Better.HIGHER, 1);
+    }
+
+    /** A figure that explains others, e.g. how busy a JVM was: shown with its pair ratios, no verdict. */
+    static Figure info(String key, String label, String unit) {
+        return new Figure(key, label, unit, Better.NEITHER, 1);
     }
 
     /** The same result in another unit, e.g. records/s as MB/s. */

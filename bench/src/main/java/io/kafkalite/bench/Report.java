@@ -195,7 +195,7 @@ final class Report {
         /** Which broker is better, only when every pair agrees; otherwise "no difference". */
         String verdict(Samples ratios) {
             List<double[]> pairs = pairs();
-            if (pairs.isEmpty()) {
+            if (pairs.isEmpty() || figure.better() == Figure.Better.NEITHER) {
                 return "";
             }
             boolean liteLowerInAll = pairs.stream().allMatch(p -> p[0] < p[1]);

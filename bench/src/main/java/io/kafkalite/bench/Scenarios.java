@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 import static io.kafkalite.bench.Figure.higher;
+import static io.kafkalite.bench.Figure.info;
 import static io.kafkalite.bench.Figure.lower;
 
 /**
@@ -151,9 +152,17 @@ final class Scenarios {
                 .figure(higher("produceRate", prefix + "produce " + label, "records/s"))
                 .figure(higher("produceRate", "", "").scaled(size / 1e6, prefix + "produce " + label + " (MB/s)", "MB/s"))
                 .figure(lower("produceCpuUs", prefix + "produce " + label + ": broker CPU per record", "us"))
+                .figure(info("produceClientCores", prefix + "produce " + label + ": cores the client JVM kept busy",
+                        "cores"))
+                .figure(info("produceBrokerCores", prefix + "produce " + label + ": cores the broker JVM kept busy",
+                        "cores"))
                 .figure(higher("consumeRate", prefix + "consume " + label, "records/s"))
                 .figure(higher("consumeRate", "", "").scaled(size / 1e6, prefix + "consume " + label + " (MB/s)", "MB/s"))
                 .figure(lower("consumeCpuUs", prefix + "consume " + label + ": broker CPU per record", "us"))
+                .figure(info("consumeClientCores", prefix + "consume " + label + ": cores the client JVM kept busy",
+                        "cores"))
+                .figure(info("consumeBrokerCores", prefix + "consume " + label + ": cores the broker JVM kept busy",
+                        "cores"))
                 .build();
     }
 

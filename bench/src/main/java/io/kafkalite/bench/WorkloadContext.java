@@ -66,6 +66,11 @@ final class WorkloadContext {
         return OsProcess.cpuNanos(brokerPid);
     }
 
+    /** CPU time (user + system) this client JVM has used so far, from the OS as for the broker. */
+    long clientCpuNanos() throws IOException {
+        return OsProcess.cpuNanos(ProcessHandle.current().pid());
+    }
+
     long brokerOpenFiles() throws IOException {
         return OsProcess.openFiles(brokerPid);
     }

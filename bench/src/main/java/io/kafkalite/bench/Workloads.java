@@ -1,5 +1,6 @@
 package io.kafkalite.bench;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -133,14 +134,16 @@ final class Workloads {
             String warmup = topic + "-warmup";
             Clients.createTopic(admin, warmup, 6);
             Clients.awaitWritable(bootstrap, warmup, 6, security);
-            produce(bootstrap, warmup, count / 5, size, security);
-            consume(bootstrap, warmup, count / 5, security);
+            produce(bootstrap, warmup, count / 5, size, security, context, new long[2]);
+            consume(bootstrap, warmup, count / 5, security, context, new long[2]);
             Clients.createTopic(admin, topic, 6);
             Clients.awaitWritable(bootstrap, topic, 6, security);
             long cpu0 = context.brokerCpuNanos();
-            double produceSeconds = produce(bootstrap, topic, count, size, security);
+            long[] produceCpu = new long[2];
+            double produceSeconds = produce(bootstrap, topic, count, size, security, context, produceCpu);
             long cpu1 = context.brokerCpuNanos();
-            double consumeSeconds = consume(bootstrap, topic, count, security);
+            long[] consumeCpu = new long[2];
+            double consumeSeconds = consume(bootstrap, topic, count, security, context, consumeCpu);
             long cpu2 = context.brokerCpuNanos();
             admin.deleteTopics(List.of(topic, warmup)).all().get(); // not measured: keeps the broker's state steady
             Map<String, Double> results = new LinkedHashMap<>();
@@ -148,6 +151,11 @@ final class Workloads {
             results.put("consumeRate", count / consumeSeconds);
             results.put("produceCpuUs", (cpu1 - cpu0) / 1e3 / count);
             results.put("consumeCpuUs", (cpu2 - cpu1) / 1e3 / count);
+            // cores each side kept busy while timed: which one bounds the rate (2 cores in all on the reference machine)
+            results.put("produceClientCores", produceCpu[0] / 1e9 / produceSeconds);
+            results.put("produceBrokerCores", produceCpu[1] / 1e9 / produceSeconds);
+            results.put("consumeClientCores", consumeCpu[0] / 1e9 / consumeSeconds);
+            results.put("consumeBrokerCores", consumeCpu[1] / 1e9 / consumeSeconds);
             return results;
         }
     }
@@ -187,14 +195,19 @@ final class Workloads {
         }
     }
 
-    /** Returns the seconds until every record is acknowledged; fails on the first error. */
-    private static double produce(String bootstrap, String topic, int count, int size, Map<String, Object> configs)
-            throws InterruptedException {
+    /**
+     * Returns the seconds until every record is acknowledged; fails on the first error. {@code cpu} gets the client's
+     * and the broker's CPU nanoseconds over the same interval.
+     */
+    private static double produce(String bootstrap, String topic, int count, int size, Map<String, Object> configs,
+                                  WorkloadContext context, long[] cpu) throws InterruptedException, IOException {
         byte[] value = new byte[size];
         CountDownLatch acked = new CountDownLatch(count);
         AtomicReference<Exception> failure = new AtomicReference<>();
         KafkaProducer<byte[], byte[]> producer = Clients.producer(bootstrap, configs);
         try {
+            long clientCpu = context.clientCpuNanos();
+            long brokerCpu = context.brokerCpuNanos();
             long start = System.nanoTime();
             for (int i = 0; i < count; i++) {
                 producer.send(new ProducerRecord<>(topic, value), (metadata, e) -> {
@@ -210,6 +223,8 @@ final class Workloads {
                         + TIMEOUT.toSeconds() + " s");
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            cpu[0] = context.clientCpuNanos() - clientCpu;
+            cpu[1] = context.brokerCpuNanos() - brokerCpu;
             require(failure.get() == null, "produce failed: " + failure.get());
             return seconds;
         } finally {
@@ -217,16 +232,24 @@ final class Workloads {
         }
     }
 
-    /** Reads a topic's 6 partitions from the beginning; returns seconds. */
-    private static double consume(String bootstrap, String topic, int count, Map<String, Object> configs) {
+    /**
+     * Reads a topic's 6 partitions from the beginning; returns seconds. {@code cpu} gets the client's and the
+     * broker's CPU nanoseconds over the same interval.
+     */
+    private static double consume(String bootstrap, String topic, int count, Map<String, Object> configs,
+                                  WorkloadContext context, long[] cpu) throws IOException {
         List<TopicPartition> partitions = IntStream.range(0, 6).mapToObj(p -> new TopicPartition(topic, p)).toList();
         try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(bootstrap, configs)) {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
+            long clientCpu = context.clientCpuNanos();
+            long brokerCpu = context.brokerCpuNanos();
             long start = System.nanoTime();
             long expected = count + 6; // awaitWritable's empty record in each partition
             long received = Clients.drain(consumer, expected, TIMEOUT);
             double seconds = (System.nanoTime() - start) / 1e9;
+            cpu[0] = context.clientCpuNanos() - clientCpu;
+            cpu[1] = context.brokerCpuNanos() - brokerCpu;
             require(received == expected, "consumed " + received + " of " + expected);
             return seconds;
         }

@@ -202,19 +202,21 @@ final class Connection implements ResponseSink {
         }
     }
 
-    /** Reads again; requests a TLS record already brought in are read now, as no OP_READ will announce them. */
+    /**
+     * Reads again, starting at once: a client's next request is often in the socket already (a producer keeps up to
+     * five in flight), and reading it now saves a round through the selector; requests of a TLS record already
+     * brought in would get no OP_READ at all.
+     */
     private void unmute() {
         if (!key.isValid()) {
             return;
         }
         key.interestOps(SelectionKey.OP_READ);
-        if (transport.hasBufferedInput()) {
-            try {
-                readFrames();
-            } catch (IOException e) {
-                LOG.debug("Connection {} closed: {}", remoteAddress, e.getMessage());
-                close();
-            }
+        try {
+            readFrames();
+        } catch (IOException e) {
+            LOG.debug("Connection {} closed: {}", remoteAddress, e.getMessage());
+            close();
         }
     }
 
