@@ -109,7 +109,7 @@ final class Scenarios {
                 .timeout(Duration.ofMinutes(3)).repetitions(reps)
                 .figure(higher("produceRate", "transactional produce " + (quick ? 20_000 : 100_000)
                         + " x 100 B, 100 per transaction", "records/s"))
-                .figure(lower("produceCpuUs", "... broker CPU per record", "us"))
+                .figure(lower("produceCpuUs", "transactional produce: broker CPU per record", "us"))
                 .build());
         all.add(Scenario.client("txn", "transactional per-test loop", ClientWorkload.TRANSACTIONAL_PER_TEST)
                 .param("warmup", quick ? 2 : 3).param("loops", quick ? 6 : 15)
@@ -121,7 +121,7 @@ final class Scenarios {
                 .param("count", shared).timeout(Duration.ofMinutes(4)).repetitions(reps)
                 .figure(higher("shareRate", "share group: 3 consumers, 2 partitions, " + shared + " x 100 B",
                         "records/s"))
-                .figure(lower("shareCpuUs", "... broker CPU per record", "us"))
+                .figure(lower("shareCpuUs", "share group: broker CPU per record", "us"))
                 .build());
         all.add(Scenario.client("new-groups", "streams group join", ClientWorkload.STREAMS_JOIN)
                 .param("joins", 3).timeout(Duration.ofMinutes(4)).repetitions(reps)
