@@ -43,7 +43,7 @@ public final class Groups {
      * @return the group ids
      */
     public List<String> list() {
-        return await(onLoop.call(state -> state.groups().groupIds()));
+        return KafkaLite.await(onLoop.call(state -> state.groups().groupIds()));
     }
 
     /**
@@ -53,7 +53,7 @@ public final class Groups {
      * @return the group, or empty if there is none of that id
      */
     public Optional<Description> describe(String groupId) {
-        return Optional.ofNullable(await(onLoop.call(state -> {
+        return Optional.ofNullable(KafkaLite.await(onLoop.call(state -> {
             GroupView view = state.groups().view(groupId, new BrokerTopics(state));
             return view == null ? null : Description.of(view);
         })));
@@ -68,7 +68,7 @@ public final class Groups {
      * @throws IllegalArgumentException when the group has no such member
      */
     public void removeMember(String groupId, String memberId) {
-        if (!await(onLoop.call(state -> state.groups().expireMember(groupId, memberId)))) {
+        if (!KafkaLite.await(onLoop.call(state -> state.groups().expireMember(groupId, memberId)))) {
             throw new IllegalArgumentException("Group '" + groupId + "' has no member '" + memberId + "'; members: "
                     + describe(groupId).map(d -> d.members().stream().map(Member::memberId).toList()).orElse(List.of()));
         }
@@ -83,7 +83,7 @@ public final class Groups {
      * @throws IllegalArgumentException when the group does not exist or has no members
      */
     public void forceRebalance(String groupId) {
-        if (!await(onLoop.call(state -> state.groups().forceRebalance(groupId)))) {
+        if (!KafkaLite.await(onLoop.call(state -> state.groups().forceRebalance(groupId)))) {
             throw new IllegalArgumentException("Group '" + groupId + "' has no members to rebalance; groups: " + list());
         }
     }
@@ -101,7 +101,7 @@ public final class Groups {
      */
     public void awaitHeartbeat(String groupId, String clientId, Duration timeout) {
         CompletableFuture<Void> heartbeat = new CompletableFuture<>();
-        await(onLoop.call(state -> {
+        KafkaLite.await(onLoop.call(state -> {
             state.groups().onNextHeartbeat(groupId, clientId, () -> heartbeat.complete(null));
             return null;
         }));
@@ -115,18 +115,6 @@ public final class Groups {
             throw new AssertionError("Interrupted while waiting for a heartbeat of " + clientId, e);
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
-        }
-    }
-
-    private static <T> T await(CompletableFuture<T> result) {
-        try {
-            return result.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while waiting for the broker", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            throw cause instanceof RuntimeException runtime ? runtime : new IllegalStateException(cause);
         }
     }
 

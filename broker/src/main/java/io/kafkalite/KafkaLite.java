@@ -530,7 +530,8 @@ public final class KafkaLite implements AutoCloseable {
         }));
     }
 
-    private static <T> T await(CompletableFuture<T> result) {
+    /** The result of work on the broker loop; its exception rethrown as it is when unchecked. */
+    static <T> T await(CompletableFuture<T> result) {
         try {
             return result.get();
         } catch (InterruptedException e) {

@@ -161,15 +161,7 @@ public final class Partition {
      * read_committed, with the aborted transactions among them that a read_committed consumer must drop.
      */
     public FetchedRecords read(long fetchOffset, int maxBytes, boolean minOneBatch, boolean readCommitted) {
-        BatchLog stored = storedIfAny();
-        if (stored == null || maxBytes <= 0) {
-            return FetchedRecords.NONE;
-        }
-        long upperBound = readCommitted ? lastStableOffset() : highWatermark();
-        BaseRecords records = stored.read(fetchOffset, upperBound, maxBytes, minOneBatch);
-        List<AbortedTransaction> aborted = readCommitted && records.sizeInBytes() > 0
-                ? abortedTransactions.overlapping(fetchOffset, upperBound) : List.of();
-        return new FetchedRecords(records, aborted);
+        return read(fetchOffset, maxBytes, minOneBatch, readCommitted, BatchLog::read);
     }
 
     /**
@@ -177,15 +169,26 @@ public final class Partition {
      * some of them (share fetches).
      */
     public FetchedRecords readCopy(long fetchOffset, int maxBytes, boolean minOneBatch, boolean readCommitted) {
+        return read(fetchOffset, maxBytes, minOneBatch, readCommitted, BatchLog::readCopy);
+    }
+
+    private FetchedRecords read(long fetchOffset, int maxBytes, boolean minOneBatch, boolean readCommitted,
+                                BatchReader reader) {
         BatchLog stored = storedIfAny();
         if (stored == null || maxBytes <= 0) {
             return FetchedRecords.NONE;
         }
         long upperBound = readCommitted ? lastStableOffset() : highWatermark();
-        MemoryRecords records = stored.readCopy(fetchOffset, upperBound, maxBytes, minOneBatch);
+        BaseRecords records = reader.read(stored, fetchOffset, upperBound, maxBytes, minOneBatch);
         List<AbortedTransaction> aborted = readCommitted && records.sizeInBytes() > 0
                 ? abortedTransactions.overlapping(fetchOffset, upperBound) : List.of();
         return new FetchedRecords(records, aborted);
+    }
+
+    /** {@link BatchLog#read} or {@link BatchLog#readCopy}. */
+    @FunctionalInterface
+    private interface BatchReader {
+        BaseRecords read(BatchLog log, long fetchOffset, long upperBound, int maxBytes, boolean minOneBatch);
     }
 
     /** Bytes a fetch from {@code fetchOffset} would get, counted up to {@code enough}. */
