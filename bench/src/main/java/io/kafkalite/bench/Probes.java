@@ -1,12 +1,10 @@
 package io.kafkalite.bench;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -16,7 +14,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -97,15 +94,7 @@ public final class Probes {
             broker.reset(declared);
             Samples reset = new Samples();
             for (int i = 0; i < 20; i++) {
-                List<Future<RecordMetadata>> acks = new ArrayList<>();
-                for (String topic : declared.keySet()) {
-                    for (int p = 0; p < 6; p++) {
-                        acks.add(producer.send(new ProducerRecord<>(topic, p, null, new byte[10])));
-                    }
-                }
-                for (Future<RecordMetadata> ack : acks) {
-                    ack.get();
-                }
+                Workloads.writeOneEach(producer, List.copyOf(declared.keySet()), 6);
                 admin.alterConsumerGroupOffsets("test-group", Map.of(new TopicPartition("declared-0", 0),
                         new OffsetAndMetadata(1))).all().get();
                 long start = System.nanoTime();

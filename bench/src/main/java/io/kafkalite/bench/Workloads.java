@@ -386,7 +386,8 @@ final class Workloads {
         }
     }
 
-    private static void writeOneEach(KafkaProducer<byte[], byte[]> producer, List<String> topics, int partitions)
+    /** One 10-byte record to each partition of {@code topics}, all acknowledged. */
+    static void writeOneEach(KafkaProducer<byte[], byte[]> producer, List<String> topics, int partitions)
             throws InterruptedException, ExecutionException, TimeoutException {
         List<Future<RecordMetadata>> acks = new ArrayList<>();
         for (String topic : topics) {
