@@ -90,6 +90,22 @@ class AdvertisedVersionsTest {
     }
 
     @Test
+    void everyRequestGetsTheSameListAndOnlyV4AndLaterTheSupportedFeatures() throws Exception {
+        try (KafkaLite broker = KafkaLite.start();
+             RawClient client = new RawClient(broker.host(), broker.port())) {
+            ApiVersionsResponseData v3 = client.send(ApiKeys.API_VERSIONS, (short) 3, new ApiVersionsRequestData());
+            ApiVersionsResponseData v4 = client.send(ApiKeys.API_VERSIONS, (short) 4, new ApiVersionsRequestData());
+            ApiVersionsResponseData again = client.send(ApiKeys.API_VERSIONS, (short) 4, new ApiVersionsRequestData());
+            assertThat(v3.apiKeys()).isEqualTo(v4.apiKeys()).hasSize(EXPECTED.size());
+            assertThat(again).isEqualTo(v4);
+            // before v4 a client rejects a supported feature whose minimum is 0 (KAFKA-17011); finalized ones it reads
+            assertThat(v3.supportedFeatures()).isEmpty();
+            assertThat(v3.finalizedFeatures()).isEqualTo(v4.finalizedFeatures()).hasSize(3);
+            assertThat(v4.supportedFeatures()).hasSize(3);
+        }
+    }
+
+    @Test
     void aClientHeadingForAnotherClusterIsToldToRebootstrap() throws Exception {
         try (KafkaLite broker = KafkaLite.start();
              RawClient client = new RawClient(broker.host(), broker.port())) {

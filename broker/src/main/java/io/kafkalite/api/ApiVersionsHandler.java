@@ -30,6 +30,13 @@ final class ApiVersionsHandler implements ApiHandler {
 
     private final RequestDispatcher dispatcher;
     private final BrokerState state;
+    /**
+     * Built at the first request (every API is registered by then) and shared by every response: serialising only
+     * reads them, and a fault rule's throttle time goes on the response itself. Loop thread only.
+     */
+    private ApiVersionCollection apiVersions;
+    private ApiVersionsResponseData.SupportedFeatureKeyCollection supportedFeatures;
+    private ApiVersionsResponseData.FinalizedFeatureKeyCollection finalizedFeatures;
 
     ApiVersionsHandler(RequestDispatcher dispatcher, BrokerState state) {
         this.dispatcher = dispatcher;
@@ -38,9 +45,10 @@ final class ApiVersionsHandler implements ApiHandler {
 
     @Override
     public void handle(ApiRequest request) {
-        ApiVersionCollection versions = new ApiVersionCollection();
-        dispatcher.advertisedVersions().forEach(v -> versions.add(v.duplicate()));
-        ApiVersionsResponseData response = new ApiVersionsResponseData().setApiKeys(versions);
+        if (apiVersions == null) {
+            describeOnce();
+        }
+        ApiVersionsResponseData response = new ApiVersionsResponseData().setApiKeys(apiVersions);
         if (request.body() == null) {
             request.respond(response.setErrorCode(Errors.UNSUPPORTED_VERSION.code()), (short) 0);
             return;
@@ -52,15 +60,23 @@ final class ApiVersionsHandler implements ApiHandler {
             request.respond(new ApiVersionsResponseData().setErrorCode(Errors.REBOOTSTRAP_REQUIRED.code()));
             return;
         }
-        response.setFinalizedFeaturesEpoch(1);
+        response.setFinalizedFeaturesEpoch(1).setFinalizedFeatures(finalizedFeatures);
+        if (request.version() >= ZERO_MIN_FEATURES_FROM) {
+            response.setSupportedFeatures(supportedFeatures);
+        }
+        request.respond(response.setErrorCode(Errors.NONE.code()));
+    }
+
+    private void describeOnce() {
+        apiVersions = new ApiVersionCollection();
+        dispatcher.advertisedVersions().forEach(apiVersions::add);
+        supportedFeatures = new ApiVersionsResponseData.SupportedFeatureKeyCollection();
+        finalizedFeatures = new ApiVersionsResponseData.FinalizedFeatureKeyCollection();
         FEATURES.forEach((name, level) -> {
-            if (request.version() >= ZERO_MIN_FEATURES_FROM) {
-                response.supportedFeatures().add(new ApiVersionsResponseData.SupportedFeatureKey()
-                        .setName(name).setMinVersion((short) 0).setMaxVersion(level));
-            }
-            response.finalizedFeatures().add(new ApiVersionsResponseData.FinalizedFeatureKey()
+            supportedFeatures.add(new ApiVersionsResponseData.SupportedFeatureKey()
+                    .setName(name).setMinVersion((short) 0).setMaxVersion(level));
+            finalizedFeatures.add(new ApiVersionsResponseData.FinalizedFeatureKey()
                     .setName(name).setMinVersionLevel(level).setMaxVersionLevel(level));
         });
-        request.respond(response.setErrorCode(Errors.NONE.code()));
     }
 }

@@ -83,6 +83,8 @@ public final class TopicConfigs {
             .define(SEGMENT_MS, Type.LONG, 604800000L, Range.atLeast(1), Importance.LOW,
                     "A partition's segment rolls when it is this old; compaction never cleans the newest segment.")
             .define("unclean.leader.election.enable", Type.BOOLEAN, false, Importance.LOW, "Reported only.");
+    /** Each config's own default (computed once: ConfigDef builds a new map per call). */
+    private static final Map<String, Object> DEFAULTS = DEFINITION.defaultValues();
 
     private TopicConfigs() {
     }
@@ -120,9 +122,11 @@ public final class TopicConfigs {
     /** The effective settings of a topic: its overrides over defaults derived from the broker config. */
     public static Settings resolve(BrokerConfig broker, Map<String, String> overrides) {
         Map<String, Object> merged = new LinkedHashMap<>(broker.topicDefaults());
-        merged.putAll(DEFINITION.parse(overrides).entrySet().stream()
-                .filter(e -> overrides.containsKey(e.getKey()))
-                .collect(LinkedHashMap::new, (m, e) -> m.put(e.getKey(), e.getValue()), Map::putAll));
+        if (!overrides.isEmpty()) {
+            merged.putAll(DEFINITION.parse(overrides).entrySet().stream()
+                    .filter(e -> overrides.containsKey(e.getKey()))
+                    .collect(LinkedHashMap::new, (m, e) -> m.put(e.getKey(), e.getValue()), Map::putAll));
+        }
         @SuppressWarnings("unchecked")
         List<String> cleanupPolicy = (List<String>) merged.get(CLEANUP_POLICY);
         return new Settings(
@@ -180,7 +184,7 @@ public final class TopicConfigs {
     /** The value a topic without an override has: derived from the broker's settings where Kafka does so. */
     private static String defaultValue(String name, BrokerConfig broker) {
         Object value = BrokerConfig.brokerSynonyms(name).isEmpty()
-                ? DEFINITION.defaultValues().get(name) : broker.topicDefaults().get(name);
+                ? DEFAULTS.get(name) : broker.topicDefaults().get(name);
         return ConfigDef.convertToString(value, DEFINITION.configKeys().get(name).type);
     }
 
