@@ -143,6 +143,17 @@ class TopicAdminTest {
     }
 
     @Test
+    void aNameDifferingOnlyInDotOrUnderscoreCollidesUntilTheOtherTopicIsDeleted() throws Exception {
+        admin.createTopics(List.of(new NewTopic("metrics.clash", 1, (short) 1))).all().get();
+
+        assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic("metrics_clash", 1, (short) 1))).all().get())
+                .hasCauseInstanceOf(InvalidTopicException.class).hasMessageContaining("collides with existing topic 'metrics.clash'");
+        admin.deleteTopics(List.of("metrics.clash")).all().get();
+        admin.createTopics(List.of(new NewTopic("metrics_clash", 1, (short) 1))).all().get();
+        assertThat(admin.listTopics().names().get()).contains("metrics_clash").doesNotContain("metrics.clash");
+    }
+
+    @Test
     void unknownConfigsAndBadValuesAreRejectedAndCreateNothing() throws Exception {
         assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic("bad-config", 1, (short) 1)
                 .configs(Map.of("no.such.config", "1")))).all().get())

@@ -83,8 +83,12 @@ final class TopicAdminHandler implements ApiHandler {
                 }
                 int partitions = partitionCount(requested);
                 Map<String, String> overrides = configOverrides(requested);
-                state.topics().validateNew(requested.name(), partitions, overrides);
-                Topic topic = data.validateOnly() ? null : state.topics().create(requested.name(), partitions, overrides);
+                Topic topic = null;
+                if (data.validateOnly()) {
+                    state.topics().validateNew(requested.name(), partitions, overrides);
+                } else {
+                    topic = state.topics().create(requested.name(), partitions, overrides);
+                }
                 result.setTopicId(topic == null ? Uuid.ZERO_UUID : topic.id())
                         .setNumPartitions(partitions)
                         .setReplicationFactor((short) 1)

@@ -27,6 +27,8 @@ public final class TopicRegistry implements MetadataJournal.Participant {
     private final MetadataJournal journal;
     private final Map<String, Topic> byName = new LinkedHashMap<>();
     private final Map<Uuid, Topic> byId = new HashMap<>();
+    /** Topic names by their form with '.' read as '_' (Kafka refuses two topics that differ only there). */
+    private final Map<String, String> byCollisionName = new HashMap<>();
 
     public TopicRegistry(BrokerConfig brokerConfig, MetadataJournal journal) {
         this.brokerConfig = brokerConfig;
@@ -61,11 +63,10 @@ public final class TopicRegistry implements MetadataJournal.Participant {
         if (byName.containsKey(name)) {
             throw new TopicExistsException("Topic '" + name + "' already exists.");
         }
-        for (String existing : byName.keySet()) {
-            if (org.apache.kafka.common.internals.Topic.hasCollision(name, existing)) {
-                throw new InvalidTopicException("Topic '" + name + "' collides with existing topic '" + existing
-                        + "': '.' and '_' are treated as the same character in metric names.");
-            }
+        String existing = byCollisionName.get(org.apache.kafka.common.internals.Topic.unifyCollisionChars(name));
+        if (existing != null) {
+            throw new InvalidTopicException("Topic '" + name + "' collides with existing topic '" + existing
+                    + "': '.' and '_' are treated as the same character in metric names.");
         }
         if (partitions < 1 || partitions > MAX_PARTITIONS) {
             throw new InvalidPartitionsException("Number of partitions must be between 1 and " + MAX_PARTITIONS
@@ -95,6 +96,7 @@ public final class TopicRegistry implements MetadataJournal.Participant {
                 TopicConfigs.resolve(brokerConfig, configs));
         byName.put(name, topic);
         byId.put(id, topic);
+        byCollisionName.put(org.apache.kafka.common.internals.Topic.unifyCollisionChars(name), name);
         return topic;
     }
 
@@ -131,10 +133,15 @@ public final class TopicRegistry implements MetadataJournal.Participant {
 
     public Topic delete(String name) {
         Topic topic = require(name);
-        byName.remove(name);
-        byId.remove(topic.id());
+        remove(topic);
         journal.topicDeleted(name);
         return topic;
+    }
+
+    private void remove(Topic topic) {
+        byName.remove(topic.name());
+        byId.remove(topic.id());
+        byCollisionName.remove(org.apache.kafka.common.internals.Topic.unifyCollisionChars(topic.name()));
     }
 
     private Topic require(String name) {
@@ -164,8 +171,7 @@ public final class TopicRegistry implements MetadataJournal.Participant {
 
     @Override
     public void onTopicDeleted(String name) {
-        Topic topic = byName.remove(name);
-        byId.remove(topic.id());
+        remove(byName.get(name));
     }
 
     @Override
