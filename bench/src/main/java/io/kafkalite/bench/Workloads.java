@@ -187,6 +187,11 @@ final class Workloads {
                 for (int i = 0; i < perTransaction; i++) {
                     producer.send(new ProducerRecord<>(topic, value));
                 }
+                // kafka-clients' sender reads "no incomplete batches" before it takes the transaction lock, so on a
+                // loaded machine it can send the EndTxn of a transaction whose batch it has not drained yet; both
+                // brokers then answer INVALID_TXN_STATE, as Kafka must (the records are not in the transaction).
+                // Flushing first closes that window (ARCHITECTURE.md, "Transactions").
+                producer.flush();
                 producer.commitTransaction();
             }
             double seconds = (System.nanoTime() - start) / 1e9;
