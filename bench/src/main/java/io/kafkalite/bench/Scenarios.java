@@ -132,7 +132,7 @@ final class Scenarios {
                 .build());
         String secured = SecureListener.NAME + " " + SecureListener.MECHANISM + ": ";
         all.add(throughput(Scenario.client("security", SecureListener.NAME + " throughput 100 B",
-                ClientWorkload.THROUGHPUT).secure(), secured, small, 100, reps));
+                ClientWorkload.THROUGHPUT).secure(), secured, count, 100, reps));
         all.add(new Scenario("security", "warm start with TLS", reps, Set.of(Broker.KAFKALITE), List.of(
                 lower("startMs", "warm start, SSL listener with generated certificates: start() returns (median of 10)",
                         "ms"),
