@@ -18,13 +18,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client connection. Frames are read exactly (size, then that many bytes) into buffers sized for them, so
- * any request size the limit allows works and nothing is read past the request in flight. All methods but
+ * One client connection. Frames are read exactly (size, then that many bytes) into buffers sized for them (a large
+ * one into a direct buffer the connection reuses), so any request size the limit allows works and nothing is read
+ * past the request in flight. All methods but
  * {@link #send} and {@link #sendNothing} run on the network thread.
  */
 final class Connection implements ResponseSink {
 
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
+    /** Smaller frames get a heap buffer each: most requests are small, and a heap buffer costs nothing to keep. */
+    private static final int DIRECT_FRAME_MIN_BYTES = 32 << 10;
+    /** Larger frames get a heap buffer each too, so that one huge request does not pin native memory for good. */
+    private static final int DIRECT_FRAME_MAX_BYTES = 8 << 20;
 
     private final SocketServer server;
     private final ClientSession session;
@@ -33,6 +38,14 @@ final class Connection implements ResponseSink {
     private final ByteBuffer sizeBuffer = ByteBuffer.allocate(4);
     private final Transport transport;
     private ByteBuffer frame;
+    /**
+     * Large frames (produce requests, in practice) are read into this direct buffer, reused for the next one: the
+     * socket read then lands in it without the JDK's bounce through a temporary direct buffer, no heap array is
+     * zeroed per request, and the log copies the batches from it natively. Reusing it is safe because a connection
+     * reads its next request only after the answer to this one was handed over, and handlers keep no slice of a
+     * request past their answer (the log copies batches in).
+     */
+    private ByteBuffer reusedFrame;
     private Send outgoing;
     /** Set for the answer to a failed authentication: the connection closes once it is written. */
     private boolean closeAfterWrite;
@@ -103,7 +116,8 @@ final class Connection implements ResponseSink {
                         ? " (socket.request.max.bytes)" : " (sasl.server.max.receive.size, before authentication)"));
                 return;
             }
-            frame = ByteBuffer.allocate(size);
+            frame = size >= DIRECT_FRAME_MIN_BYTES && size <= DIRECT_FRAME_MAX_BYTES ? reusedFrame(size)
+                    : ByteBuffer.allocate(size);
         }
         read(frame);
         if (frame.hasRemaining()) {
@@ -113,6 +127,13 @@ final class Connection implements ResponseSink {
         frame = null;
         key.interestOps(0); // muted until the response is written
         server.loop().submit(complete, this);
+    }
+
+    private ByteBuffer reusedFrame(int size) {
+        if (reusedFrame == null || reusedFrame.capacity() < size) {
+            reusedFrame = ByteBuffer.allocateDirect(Integer.highestOneBit(size - 1) << 1);
+        }
+        return reusedFrame.clear().limit(size);
     }
 
     private void read(ByteBuffer buffer) throws IOException {
