@@ -279,6 +279,7 @@ final class Scenarios {
                                             Duration.ofMinutes(3)));
                                     results.put("startMs", restarted.startMs());
                                     results.put("launchToReadyMs", launchToReady);
+                                    restarted.stop();
                                     return results;
                                 }
                             } finally {
