@@ -13,6 +13,8 @@ final class BrokerProcess implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+    /** What the JDK reports for a process a signal ended: 128 + the signal's number (SIGKILL is 9). */
+    private static final int SIGKILL_EXIT_STATUS = 128 + 9;
 
     private final Broker broker;
     private final ChildJvm jvm;
@@ -122,6 +124,18 @@ final class BrokerProcess implements AutoCloseable {
             return closeMs;
         } finally {
             jvm.close();
+        }
+    }
+
+    /**
+     * Kills the broker JVM with SIGKILL, as a crash (kill -9): the broker gets no {@code close()}, so it checkpoints
+     * and flushes nothing. Fails unless that signal is what ended it.
+     */
+    void kill() {
+        int status = jvm.killAndReport();
+        if (status != SIGKILL_EXIT_STATUS) {
+            throw new IllegalStateException("the " + broker.label() + " broker JVM (pid " + pid() + ") was to die of "
+                    + "SIGKILL (exit status " + SIGKILL_EXIT_STATUS + ") but ended with status " + status);
         }
     }
 

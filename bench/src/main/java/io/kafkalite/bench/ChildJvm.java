@@ -138,6 +138,15 @@ final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /**
+     * Kills the JVM as {@link #close} does ({@code Process.destroyForcibly}, which is SIGKILL on Linux) and returns
+     * its exit status: 128 + 9 when that signal ended it, -1 if it is still running.
+     */
+    int killAndReport() {
+        kill();
+        return process.isAlive() ? -1 : process.exitValue();
+    }
+
     @Override
     public void close() {
         kill();

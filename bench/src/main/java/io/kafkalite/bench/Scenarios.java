@@ -104,7 +104,8 @@ final class Scenarios {
         all.add(new Scenario("reset", "reset between tests, embedded", reps, Set.of(Broker.KAFKALITE), List.of(
                 lower("resetMs", "... the extension's reset on its embedded broker (KafkaLite.reset, one step)", "ms")),
                 (broker, harness) -> probeTrial(harness, "embedded-reset", broker)));
-        all.add(restart(quick, reps));
+        all.add(restart(quick, reps, FillerEnd.CLEAN_STOP));
+        all.add(restart(quick, reps, FillerEnd.KILL_9));
         all.add(Scenario.client("txn", "transactional produce", ClientWorkload.TRANSACTIONAL_PRODUCE)
                 .param("count", quick ? 20_000 : 100_000).param("size", 100).param("perTransaction", 100)
                 .timeout(Duration.ofMinutes(3)).repetitions(reps)
@@ -220,47 +221,88 @@ final class Scenarios {
         };
     }
 
+    /** How the broker that fills the restart scenario's data directory ends before the restarts. */
+    private enum FillerEnd {
+        CLEAN_STOP("after a clean stop"),
+        KILL_9("after kill -9");
+
+        private final String label;
+
+        FillerEnd(String label) {
+            this.label = label;
+        }
+    }
+
     /**
      * Kafkalite only (Kafka's test broker keeps its data in a directory of its own): one broker fills a data
-     * directory with records and offset commits; each repetition restarts a broker JVM on it and reads.
+     * directory with records and offset commits and then ends as {@code end} says, stopped cleanly or killed with
+     * SIGKILL once the fill was acknowledged. Each repetition starts a broker JVM on a copy of that directory, so
+     * every repetition recovers from the same end, and reads the committed offsets and every partition's last
+     * record back (the read fails if any of them is missing).
      */
-    private static Scenario restart(boolean quick, int reps) {
+    private static Scenario restart(boolean quick, int reps, FillerEnd end) {
         int records = quick ? 100_000 : 1_000_000;
         int commits = quick ? 100_000 : 1_000_000;
-        String label = "restart on " + records / 1000 + "k records + " + commits / 1000 + "k offset commits";
+        String label = "restart on " + records / 1000 + "k records + " + commits / 1000 + "k offset commits "
+                + end.label;
         Map<String, Object> params = Map.of("records", records, "commits", commits, "partitions", 100);
-        return new Scenario("restart", "restart", reps, Set.of(Broker.KAFKALITE), List.of(
+        return new Scenario("restart", "restart " + end.label, reps, Set.of(Broker.KAFKALITE), List.of(
                 lower("startMs", label + ": start() returns", "ms"),
-                lower("launchToReadyMs", "... broker JVM launch to ready", "ms"),
-                lower("firstReadMs", "... then committed offsets + last record of 100 partitions read", "ms")),
+                lower("launchToReadyMs", "... " + end.label + ": broker JVM launch to ready", "ms"),
+                lower("firstReadMs", "... " + end.label + ": then committed offsets + last record of 100 partitions"
+                        + " read", "ms")),
                 (broker, harness) -> {
-                    Path data = Files.createTempDirectory("kafkalite-bench-restart");
-                    BrokerProcess.Spec spec = BrokerProcess.Spec.of(broker).withDataDirectory(data);
-                    try (BrokerProcess filler = harness.startBroker(spec)) {
+                    Path root = Files.createTempDirectory("kafkalite-bench-restart");
+                    Path filled = root.resolve("filled");
+                    Path restartedData = root.resolve("restarted");
+                    try (BrokerProcess filler = harness.startBroker(
+                            BrokerProcess.Spec.of(broker).withDataDirectory(filled))) {
                         harness.runClient(ClientWorkload.FILL_FOR_RESTART, filler, params, Duration.ofMinutes(10));
-                        filler.stop();
+                        switch (end) {
+                            case CLEAN_STOP -> filler.stop();
+                            case KILL_9 -> filler.kill();
+                        }
+                    } catch (Exception e) {
+                        deleteRecursively(root);
+                        throw e;
                     }
+                    BrokerProcess.Spec spec = BrokerProcess.Spec.of(broker).withDataDirectory(restartedData);
                     return new Scenario.Trial() {
                         @Override
                         public Map<String, Double> repetition() throws Exception {
-                            long launch = System.nanoTime();
-                            try (BrokerProcess restarted = harness.startBroker(spec)) {
-                                double launchToReady = (System.nanoTime() - launch) / 1e6;
-                                Map<String, Double> results = new LinkedHashMap<>(harness.runClient(
-                                        ClientWorkload.READ_AFTER_RESTART, restarted, params, Duration.ofMinutes(3)));
-                                results.put("startMs", restarted.startMs());
-                                results.put("launchToReadyMs", launchToReady);
-                                restarted.stop();
-                                return results;
+                            copyRecursively(filled, restartedData);
+                            try {
+                                long launch = System.nanoTime();
+                                try (BrokerProcess restarted = harness.startBroker(spec)) {
+                                    double launchToReady = (System.nanoTime() - launch) / 1e6;
+                                    Map<String, Double> results = new LinkedHashMap<>(harness.runClient(
+                                            ClientWorkload.READ_AFTER_RESTART, restarted, params,
+                                            Duration.ofMinutes(3)));
+                                    results.put("startMs", restarted.startMs());
+                                    results.put("launchToReadyMs", launchToReady);
+                                    restarted.stop();
+                                    return results;
+                                }
+                            } finally {
+                                deleteRecursively(restartedData);
                             }
                         }
 
                         @Override
                         public void close() {
-                            deleteRecursively(data);
+                            deleteRecursively(root);
                         }
                     };
                 });
+    }
+
+    /** Copies a directory tree to {@code target}, which must not exist yet. */
+    private static void copyRecursively(Path source, Path target) throws IOException {
+        try (Stream<Path> paths = Files.walk(source)) {
+            for (Path path : (Iterable<Path>) paths::iterator) {
+                Files.copy(path, target.resolve(source.relativize(path).toString()));
+            }
+        }
     }
 
     static void deleteRecursively(Path directory) {

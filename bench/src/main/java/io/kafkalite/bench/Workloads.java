@@ -7,6 +7,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -546,10 +547,16 @@ final class Workloads {
              KafkaProducer<byte[], byte[]> producer = Clients.producer(context.bootstrap(), Map.of())) {
             Clients.createTopic(admin, RESTART_TOPIC, partitions);
             byte[] value = new byte[100];
+            AtomicReference<Exception> failure = new AtomicReference<>();
             for (int i = 0; i < records; i++) {
-                producer.send(new ProducerRecord<>(RESTART_TOPIC, i % partitions, null, value));
+                producer.send(new ProducerRecord<>(RESTART_TOPIC, i % partitions, null, value), (metadata, e) -> {
+                    if (e != null) {
+                        failure.compareAndSet(null, e);
+                    }
+                });
             }
-            producer.flush();
+            producer.flush(); // returns once every send completed, its callback included
+            require(failure.get() == null, "filling for the restart failed: " + failure.get());
             Deque<KafkaFuture<Void>> inFlight = new ArrayDeque<>();
             for (int round = 1; round <= rounds; round++) {
                 Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
@@ -568,7 +575,12 @@ final class Workloads {
         return Map.of("fillS", (System.nanoTime() - start) / 1e9);
     }
 
-    /** After a restart: ms until the group's committed offsets and the last record of every partition are read. */
+    /**
+     * After a restart: ms until the group's committed offsets and the last record of every partition are read.
+     * Fails unless every committed offset is the last one {@link #fillForRestart} committed and every partition's
+     * last record is at the offset the fill left it (a partition that lost records resets to its start and so
+     * shows a lower offset).
+     */
     static Map<String, Double> readAfterRestart(WorkloadContext context) throws Exception {
         int partitions = context.intParam("partitions");
         long expectedOffset = context.intParam("commits") / partitions;
@@ -587,7 +599,17 @@ final class Workloads {
             }
             consumer.assign(all);
             all.forEach(p -> consumer.seek(p, perPartition - 1));
-            require(Clients.drain(consumer, partitions, TIMEOUT) == partitions, "last records not read after restart");
+            Set<Integer> lastRead = new HashSet<>();
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (lastRead.size() < partitions && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    require(record.offset() == perPartition - 1, "partition " + record.partition() + " gave offset "
+                            + record.offset() + " where its last record, offset " + (perPartition - 1) + ", was expected");
+                    lastRead.add(record.partition());
+                }
+            }
+            require(lastRead.size() == partitions, "the last record of only " + lastRead.size() + " of " + partitions
+                    + " partitions read after the restart within " + TIMEOUT.toSeconds() + " s");
             return Map.of("firstReadMs", (System.nanoTime() - start) / 1e6);
         }
     }
