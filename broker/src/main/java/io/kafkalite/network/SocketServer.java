@@ -110,7 +110,8 @@ public final class SocketServer implements AutoCloseable {
                 selector.select(500);
                 Connection ready;
                 while ((ready = responded.poll()) != null) {
-                    ready.writeResponse();
+                    Connection connection = ready;
+                    serve(connection, connection::writeResponse);
                 }
                 Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
                 while (keys.hasNext()) {
@@ -139,45 +140,78 @@ public final class SocketServer implements AutoCloseable {
             return;
         }
         Connection connection = (Connection) key.attachment();
-        try {
+        serve(connection, () -> {
             if (key.isReadable()) {
                 connection.onReadable();
             }
             if (key.isValid() && key.isWritable()) {
                 connection.onWritable();
             }
+        });
+    }
+
+    /**
+     * Runs one step of serving a connection. An I/O error closes that connection (the client went away); any other
+     * failure is a broker bug, and it too closes only that connection, so the thread goes on serving the others.
+     */
+    private void serve(Connection connection, ConnectionStep step) {
+        try {
+            step.run();
         } catch (IOException e) {
             LOG.debug("Connection {} closed: {}", connection.remoteAddress(), e.getMessage());
             connection.close();
+        } catch (RuntimeException e) {
+            LOG.error("Closing the connection from {} after an unexpected error; the broker goes on serving the others",
+                    connection.remoteAddress(), e);
+            connection.close();
         }
+    }
+
+    @FunctionalInterface
+    private interface ConnectionStep {
+        void run() throws IOException;
     }
 
     private void accept(ServerSocketChannel serverChannel, Listener listener) {
         try {
             SocketChannel channel;
             while ((channel = serverChannel.accept()) != null) {
-                channel.configureBlocking(false);
-                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                SelectionKey key = channel.register(selector, SelectionKey.OP_READ);
-                TlsServerContext tls = security.tls(listener.name());
-                Transport transport;
                 try {
-                    transport = tls == null ? new PlaintextTransport(channel) : new TlsTransport(channel, newEngine(tls, channel));
+                    register(channel, listener);
                 } catch (IOException | RuntimeException e) {
-                    LOG.warn("Cannot start TLS with {}: {}", channel.getRemoteAddress(), e.getMessage());
-                    key.cancel();
-                    channel.close();
-                    continue;
+                    LOG.warn("Cannot take the connection from {}: {}", channel.socket().getRemoteSocketAddress(), e.toString());
+                    try {
+                        channel.close();
+                    } catch (IOException closing) {
+                        // the connection is dropped either way
+                    }
                 }
-                Connection connection = new Connection(this, channel, key, new ClientSession(listener,
-                        ((InetSocketAddress) channel.getRemoteAddress()).getAddress().getHostAddress(), tls,
-                        security.sasl(listener.name())), transport);
-                key.attach(connection);
-                connections.add(connection);
             }
         } catch (IOException e) {
             LOG.warn("Failed to accept a connection: {}", e.getMessage());
         }
+    }
+
+    /** Sets up an accepted connection; its TLS engine failing to start closes it at once. */
+    private void register(SocketChannel channel, Listener listener) throws IOException {
+        channel.configureBlocking(false);
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        SelectionKey key = channel.register(selector, SelectionKey.OP_READ);
+        TlsServerContext tls = security.tls(listener.name());
+        Transport transport;
+        try {
+            transport = tls == null ? new PlaintextTransport(channel) : new TlsTransport(channel, newEngine(tls, channel));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Cannot start TLS with {}: {}", channel.getRemoteAddress(), e.getMessage());
+            key.cancel();
+            channel.close();
+            return;
+        }
+        Connection connection = new Connection(this, channel, key, new ClientSession(listener,
+                ((InetSocketAddress) channel.getRemoteAddress()).getAddress().getHostAddress(), tls,
+                security.sasl(listener.name())), transport);
+        key.attach(connection);
+        connections.add(connection);
     }
 
     private static javax.net.ssl.SSLEngine newEngine(TlsServerContext tls, SocketChannel channel) throws IOException {

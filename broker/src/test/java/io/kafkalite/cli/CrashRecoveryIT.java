@@ -60,41 +60,45 @@ class CrashRecoveryIT {
                     "--config", "log.retention.check.interval.ms=5",
                     "--config", "log.cleaner.backoff.ms=5")) {
                 String bootstrap = broker.awaitReady();
-                if (round > 0) {
-                    String output = broker.output();
-                    assertThat(readValues(bootstrap, LEDGER)).as(output).containsExactlyElementsOf(ledger(0, ledgerRecords));
-                    assertThat(latestByKey(bootstrap)).as(output).isEqualTo(latestState);
-                    assertThat(committed(bootstrap)).as(output).isEqualTo(committed);
-                }
-                if (round == ROUNDS) {
-                    return;
-                }
-                try (Admin admin = admin(bootstrap)) {
-                    List<NewTopic> topics = new ArrayList<>(List.of(new NewTopic("scratch", 1, (short) 1)));
-                    if (round == 0) {
-                        topics.add(new NewTopic("ledger", 1, (short) 1));
-                        topics.add(new NewTopic("state", 1, (short) 1).configs(Map.of("cleanup.policy", "compact",
-                                "segment.ms", "1", "min.cleanable.dirty.ratio", "0.01")));
+                try {
+                    if (round > 0) {
+                        assertThat(readValues(bootstrap, LEDGER)).containsExactlyElementsOf(ledger(0, ledgerRecords));
+                        assertThat(latestByKey(bootstrap)).isEqualTo(latestState);
+                        assertThat(committed(bootstrap)).isEqualTo(committed);
                     }
-                    admin.createTopics(topics).all().get();
+                    if (round == ROUNDS) {
+                        return;
+                    }
+                    try (Admin admin = admin(bootstrap)) {
+                        List<NewTopic> topics = new ArrayList<>(List.of(new NewTopic("scratch", 1, (short) 1)));
+                        if (round == 0) {
+                            topics.add(new NewTopic("ledger", 1, (short) 1));
+                            topics.add(new NewTopic("state", 1, (short) 1).configs(Map.of("cleanup.policy", "compact",
+                                    "segment.ms", "1", "min.cleanable.dirty.ratio", "0.01")));
+                        }
+                        admin.createTopics(topics).all().get();
 
-                    try (KafkaProducer<String, String> producer = producer(bootstrap)) {
-                        List<Future<RecordMetadata>> acks = new ArrayList<>();
-                        for (int i = 0; i < RECORDS; i++) {
-                            acks.add(producer.send(new ProducerRecord<>("ledger", 0, "k", ledger(ledgerRecords + i))));
-                            acks.add(producer.send(new ProducerRecord<>("scratch", 0, "k", PADDING + i)));
-                            String key = "key-" + (i % KEYS);
-                            String value = "round-" + round + "-" + i + PADDING;
-                            acks.add(producer.send(new ProducerRecord<>("state", 0, key, value)));
-                            latestState.put(key, value);
+                        try (KafkaProducer<String, String> producer = producer(bootstrap)) {
+                            List<Future<RecordMetadata>> acks = new ArrayList<>();
+                            for (int i = 0; i < RECORDS; i++) {
+                                acks.add(producer.send(new ProducerRecord<>("ledger", 0, "k", ledger(ledgerRecords + i))));
+                                acks.add(producer.send(new ProducerRecord<>("scratch", 0, "k", PADDING + i)));
+                                String key = "key-" + (i % KEYS);
+                                String value = "round-" + round + "-" + i + PADDING;
+                                acks.add(producer.send(new ProducerRecord<>("state", 0, key, value)));
+                                latestState.put(key, value);
+                            }
+                            for (Future<RecordMetadata> ack : acks) {
+                                ack.get();
+                            }
+                            ledgerRecords += RECORDS;
                         }
-                        for (Future<RecordMetadata> ack : acks) {
-                            ack.get();
-                        }
-                        ledgerRecords += RECORDS;
+                        committed = commitMany(bootstrap, round);
+                        admin.deleteTopics(List.of("scratch")).all().get();
                     }
-                    committed = commitMany(bootstrap, round);
-                    admin.deleteTopics(List.of("scratch")).all().get();
+                } catch (Exception | AssertionError e) {
+                    // a client timing out says little by itself: the broker's log says why it stopped answering
+                    throw new AssertionError("round " + round + " failed: " + e + "\nbroker output:\n" + broker.output(), e);
                 }
                 Thread.sleep(random.nextInt(40));
                 broker.kill();
