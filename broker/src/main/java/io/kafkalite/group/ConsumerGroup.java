@@ -1,7 +1,6 @@
 package io.kafkalite.group;
 
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,27 +17,15 @@ import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroup
  * A KIP-848 consumer group: members heartbeat, the coordinator computes the target assignment with a server-side
  * assignor whenever the group epoch moves, and each member reconciles towards it one heartbeat at a time.
  */
-final class ConsumerGroup implements Group {
+final class ConsumerGroup extends MemberEpochGroup<ConsumerGroupMember> {
 
-    private final String groupId;
-    final Map<String, ConsumerGroupMember> members = new LinkedHashMap<>();
-    /** Bumped by every change of membership, subscriptions or subscribed topics' partitions. */
-    int groupEpoch;
-    /** The group epoch the target assignment was computed for. */
-    int assignmentEpoch;
     Map<String, Set<IdPartition>> targetAssignment = new HashMap<>();
     /** Subscribed topics with their partition counts when the target assignment was last computed. */
     Map<String, Integer> subscribedTopics = Map.of();
     String assignorName = ServerAssignor.UNIFORM.label();
-    private boolean dead;
 
     ConsumerGroup(String groupId) {
-        this.groupId = groupId;
-    }
-
-    @Override
-    public String groupId() {
-        return groupId;
+        super(groupId);
     }
 
     @Override
@@ -48,7 +35,7 @@ final class ConsumerGroup implements Group {
 
     @Override
     public String stateName() {
-        if (dead) {
+        if (isDead()) {
             return "Dead";
         }
         if (members.isEmpty()) {
@@ -68,21 +55,16 @@ final class ConsumerGroup implements Group {
     }
 
     @Override
-    public boolean isDead() {
-        return dead;
-    }
-
-    @Override
     public void validateOffsetCommit(String memberId, String groupInstanceId, int memberEpoch, boolean transactional) {
         if (memberEpoch < 0 && (memberId == null || memberId.isEmpty())) {
             if (members.isEmpty() || transactional && groupInstanceId == null) {
                 return; // admin tools and assign()-mode consumers; a TxnOffsetCommit may leave the member out
             }
-            throw new IllegalGenerationException("Group " + groupId + " has members; commit as one of them");
+            throw new IllegalGenerationException("Group " + groupId() + " has members; commit as one of them");
         }
         ConsumerGroupMember member = members.get(memberId);
         if (member == null) {
-            throw new UnknownMemberIdException("Member " + memberId + " is not in group " + groupId);
+            throw new UnknownMemberIdException("Member " + memberId + " is not in group " + groupId());
         }
         if (memberEpoch > member.memberEpoch) {
             throw new FencedMemberEpochException("Member epoch " + memberEpoch + " is newer than " + member.memberEpoch);
@@ -100,7 +82,7 @@ final class ConsumerGroup implements Group {
     @Override
     public void validateDelete() {
         if (!members.isEmpty()) {
-            throw new GroupNotEmptyException("Group " + groupId + " has " + members.size() + " member(s)");
+            throw new GroupNotEmptyException("Group " + groupId() + " has " + members.size() + " member(s)");
         }
     }
 
@@ -121,15 +103,11 @@ final class ConsumerGroup implements Group {
                         .setMemberAssignment(new byte[0]))
                 .toList();
         return new DescribedGroup()
-                .setGroupId(groupId)
+                .setGroupId(groupId())
                 .setGroupState(stateName())
                 .setProtocolType(protocolTypeOrEmpty())
                 .setProtocolData(assignorName)
                 .setMembers(described);
     }
 
-    @Override
-    public void markDead() {
-        dead = true;
-    }
 }

@@ -1,7 +1,6 @@
 package io.kafkalite.group;
 
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -15,26 +14,14 @@ import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroup
  * by one through ShareFetch and ShareAcknowledge. Its state is Empty, Stable or Dead, as in Kafka. It commits no
  * offsets: its progress is the share-partitions' state.
  */
-final class ShareGroup implements Group {
+final class ShareGroup extends MemberEpochGroup<ShareGroupMember> {
 
-    private final String groupId;
-    final Map<String, ShareGroupMember> members = new LinkedHashMap<>();
-    /** Bumped by every change of membership, subscriptions or the subscribed topics' partitions. */
-    int groupEpoch;
-    /** The group epoch the target assignment was computed for. */
-    int assignmentEpoch;
     Map<String, Set<IdPartition>> targetAssignment = new HashMap<>();
     /** Subscribed topics with their partition counts when the target assignment was last computed. */
     Map<String, Integer> subscribedTopics = Map.of();
-    private boolean dead;
 
     ShareGroup(String groupId) {
-        this.groupId = groupId;
-    }
-
-    @Override
-    public String groupId() {
-        return groupId;
+        super(groupId);
     }
 
     @Override
@@ -44,7 +31,7 @@ final class ShareGroup implements Group {
 
     @Override
     public String stateName() {
-        if (dead) {
+        if (isDead()) {
             return "Dead";
         }
         return members.isEmpty() ? "Empty" : "Stable";
@@ -56,26 +43,21 @@ final class ShareGroup implements Group {
     }
 
     @Override
-    public boolean isDead() {
-        return dead;
-    }
-
-    @Override
     public void validateOffsetCommit(String memberId, String groupInstanceId, int generationIdOrMemberEpoch,
                                      boolean transactional) {
-        throw new GroupIdNotFoundException("Group " + groupId + " is a share group: it commits no offsets (use "
+        throw new GroupIdNotFoundException("Group " + groupId() + " is a share group: it commits no offsets (use "
                 + "Admin.alterShareGroupOffsets to move where it reads)");
     }
 
     @Override
     public void validateOffsetDelete() {
-        throw new GroupIdNotFoundException("Group " + groupId + " is a share group: use Admin.deleteShareGroupOffsets");
+        throw new GroupIdNotFoundException("Group " + groupId() + " is a share group: use Admin.deleteShareGroupOffsets");
     }
 
     @Override
     public void validateDelete() {
         if (!members.isEmpty()) {
-            throw new GroupNotEmptyException("Share group " + groupId + " has " + members.size() + " member(s)");
+            throw new GroupNotEmptyException("Share group " + groupId() + " has " + members.size() + " member(s)");
         }
     }
 
@@ -86,7 +68,7 @@ final class ShareGroup implements Group {
 
     @Override
     public DescribedGroup describe() {
-        return new DescribedGroup().setGroupId(groupId).setGroupState(stateName()).setProtocolType("share")
+        return new DescribedGroup().setGroupId(groupId()).setGroupState(stateName()).setProtocolType("share")
                 .setProtocolData("");
     }
 
@@ -95,8 +77,4 @@ final class ShareGroup implements Group {
         return false;
     }
 
-    @Override
-    public void markDead() {
-        dead = true;
-    }
 }

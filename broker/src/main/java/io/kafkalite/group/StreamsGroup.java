@@ -1,7 +1,6 @@
 package io.kafkalite.group;
 
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.apache.kafka.common.errors.FencedMemberEpochException;
@@ -17,29 +16,19 @@ import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroup
  * assignor, and members reconcile towards their target (revoking tasks before another member takes them). States
  * are Kafka's: Empty, NotReady (topology not configured: missing topics), Assigning, Reconciling, Stable, Dead.
  */
-final class StreamsGroup implements Group {
+final class StreamsGroup extends MemberEpochGroup<StreamsGroupMember> {
 
-    private final String groupId;
-    final Map<String, StreamsGroupMember> members = new LinkedHashMap<>();
     StreamsTopology topology;
     /** Tasks per subtopology once the topology is configured; null while it is not ready. */
     StreamsTopology.Configured configured;
     /** Partition counts of the topology's topics when it was last configured. */
     Map<String, Integer> topicPartitions = Map.of();
-    int groupEpoch;
-    int assignmentEpoch;
     Map<String, StreamsTaskAssignor.MemberTarget> targetAssignment = new HashMap<>();
     int endpointInformationEpoch;
     String shutdownRequestedBy;
-    private boolean dead;
 
     StreamsGroup(String groupId) {
-        this.groupId = groupId;
-    }
-
-    @Override
-    public String groupId() {
-        return groupId;
+        super(groupId);
     }
 
     @Override
@@ -53,7 +42,7 @@ final class StreamsGroup implements Group {
 
     @Override
     public String stateName() {
-        if (dead) {
+        if (isDead()) {
             return "Dead";
         }
         if (members.isEmpty()) {
@@ -75,11 +64,6 @@ final class StreamsGroup implements Group {
         return "streams";
     }
 
-    @Override
-    public boolean isDead() {
-        return dead;
-    }
-
     /**
      * As Kafka: outsiders commit only to an empty group; a member commits with its current epoch, or an older one for
      * partitions of tasks it had since then ({@link #validateCommittedPartition}).
@@ -93,11 +77,11 @@ final class StreamsGroup implements Group {
             return;
         }
         if (memberEpoch < 0 && (memberId == null || memberId.isEmpty())) {
-            throw new IllegalGenerationException("Streams group " + groupId + " has members; commit as one of them");
+            throw new IllegalGenerationException("Streams group " + groupId() + " has members; commit as one of them");
         }
         StreamsGroupMember member = members.get(memberId);
         if (member == null) {
-            throw new UnknownMemberIdException("Member " + memberId + " is not in streams group " + groupId);
+            throw new UnknownMemberIdException("Member " + memberId + " is not in streams group " + groupId());
         }
         if (memberEpoch > member.memberEpoch) {
             throw new StaleMemberEpochException("Received member epoch " + memberEpoch + " is newer than current member "
@@ -119,7 +103,7 @@ final class StreamsGroup implements Group {
                 }
             }
         }
-        throw new StaleMemberEpochException("Member " + memberId + " of streams group " + groupId + " commits "
+        throw new StaleMemberEpochException("Member " + memberId + " of streams group " + groupId() + " commits "
                 + topic + "-" + partition + " with epoch " + memberEpoch + ", but does not own its task since then");
     }
 
@@ -131,7 +115,7 @@ final class StreamsGroup implements Group {
     @Override
     public void validateDelete() {
         if (!members.isEmpty()) {
-            throw new GroupNotEmptyException("Streams group " + groupId + " has " + members.size() + " member(s)");
+            throw new GroupNotEmptyException("Streams group " + groupId() + " has " + members.size() + " member(s)");
         }
     }
 
@@ -143,18 +127,13 @@ final class StreamsGroup implements Group {
 
     @Override
     public DescribedGroup describe() {
-        return new DescribedGroup().setGroupId(groupId).setGroupState(stateName()).setProtocolType("streams")
+        return new DescribedGroup().setGroupId(groupId()).setGroupState(stateName()).setProtocolType("streams")
                 .setProtocolData("");
     }
 
     @Override
     public boolean isDescribedByDescribeGroups() {
         return false;
-    }
-
-    @Override
-    public void markDead() {
-        dead = true;
     }
 
     /** Rejects a heartbeat epoch as Kafka does: newer is fenced, older only if the answer to it was lost. */
