@@ -150,22 +150,19 @@ final class Scenarios {
     /** The throughput workload's figures, labelled {@code prefix} + what was sent. */
     private static Scenario throughput(Scenario.ClientBuilder scenario, String prefix, int count, int size, int reps) {
         String label = count + " x " + size + " B, 6 partitions";
-        return scenario.param("count", count).param("size", size).repetitions(reps)
-                .figure(higher("produceRate", prefix + "produce " + label, "records/s"))
-                .figure(higher("produceRate", "", "").scaled(size / 1e6, prefix + "produce " + label + " (MB/s)", "MB/s"))
-                .figure(lower("produceCpuUs", prefix + "produce " + label + ": broker CPU per record", "us"))
-                .figure(info("produceClientCores", prefix + "produce " + label + ": cores the client JVM kept busy",
-                        "cores"))
-                .figure(info("produceBrokerCores", prefix + "produce " + label + ": cores the broker JVM kept busy",
-                        "cores"))
-                .figure(higher("consumeRate", prefix + "consume " + label, "records/s"))
-                .figure(higher("consumeRate", "", "").scaled(size / 1e6, prefix + "consume " + label + " (MB/s)", "MB/s"))
-                .figure(lower("consumeCpuUs", prefix + "consume " + label + ": broker CPU per record", "us"))
-                .figure(info("consumeClientCores", prefix + "consume " + label + ": cores the client JVM kept busy",
-                        "cores"))
-                .figure(info("consumeBrokerCores", prefix + "consume " + label + ": cores the broker JVM kept busy",
-                        "cores"))
-                .build();
+        scenario.param("count", count).param("size", size).repetitions(reps);
+        directionFigures(scenario, "produce", prefix + "produce " + label, size);
+        directionFigures(scenario, "consume", prefix + "consume " + label, size);
+        return scenario.build();
+    }
+
+    /** One direction's figures: records/s, MB/s, broker CPU per record and the cores each JVM kept busy. */
+    private static void directionFigures(Scenario.ClientBuilder scenario, String key, String label, int size) {
+        scenario.figure(higher(key + "Rate", label, "records/s"))
+                .figure(higher(key + "Rate", "", "").scaled(size / 1e6, label + " (MB/s)", "MB/s"))
+                .figure(lower(key + "CpuUs", label + ": broker CPU per record", "us"))
+                .figure(info(key + "ClientCores", label + ": cores the client JVM kept busy", "cores"))
+                .figure(info(key + "BrokerCores", label + ": cores the broker JVM kept busy", "cores"));
     }
 
     /**
