@@ -35,6 +35,7 @@ import io.kafkalite.metadata.BrokerConfig;
 import io.kafkalite.metadata.GroupConfigs;
 import io.kafkalite.metadata.Listener;
 import io.kafkalite.metadata.MetadataJournal;
+import io.kafkalite.metadata.RandomIds;
 import io.kafkalite.metadata.Topic;
 import io.kafkalite.metadata.TopicRegistry;
 import io.kafkalite.network.SocketServer;
@@ -51,7 +52,6 @@ import io.kafkalite.time.BrokerTimer;
 import io.kafkalite.txn.ProducerIdAllocator;
 import io.kafkalite.txn.TransactionCoordinator;
 import org.apache.kafka.clients.admin.ScramMechanism;
-import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.message.DeleteGroupsResponseData;
 import org.apache.kafka.common.message.ListGroupsResponseData;
@@ -678,7 +678,7 @@ public final class KafkaLite implements AutoCloseable {
             }
         }
         if (clusterId[0] == null) {
-            clusterId[0] = Uuid.randomUuid().toString();
+            clusterId[0] = RandomIds.uuid().toString();
             journal.clusterId(clusterId[0]);
         }
         for (Map.Entry<String, TopicSpec> topic : topics.entrySet()) {
@@ -986,7 +986,7 @@ public final class KafkaLite implements AutoCloseable {
         private Path prepareDirectory() {
             try {
                 if (dataDirectory == null) {
-                    return Files.createTempDirectory("kafkalite-");
+                    return DataDirectory.createTemporary(Path.of(System.getProperty("java.io.tmpdir")), "kafkalite-");
                 }
                 return Files.createDirectories(dataDirectory);
             } catch (IOException e) {

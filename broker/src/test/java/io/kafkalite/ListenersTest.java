@@ -108,5 +108,10 @@ class ListenersTest {
         assertThatThrownBy(() -> KafkaLite.builder().brokerConfig("listener.security.protocol.map", "A:TLS")
                 .brokerConfig("listeners", "A://127.0.0.1:0").start())
                 .hasMessageContaining("unknown security protocol 'TLS'");
+        assertThatThrownBy(() -> KafkaLite.builder().brokerConfig("listeners", "://127.0.0.1:0").start())
+                .hasMessageContaining("is not NAME://host:port");
+        assertThatThrownBy(() -> KafkaLite.builder().brokerConfig("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT, :SSL")
+                .start())
+                .hasMessageContaining("entries are NAME:PROTOCOL");
     }
 }

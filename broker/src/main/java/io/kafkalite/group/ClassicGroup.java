@@ -11,9 +11,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.Consumer;
 
+import io.kafkalite.metadata.RandomIds;
 import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.message.ConsumerProtocolSubscription;
@@ -178,7 +178,7 @@ public final class ClassicGroup implements Group {
 
     /** A fresh member id as Kafka makes them: client id (or instance id) and a UUID. */
     static String newMemberId(String clientId, String groupInstanceId) {
-        return (groupInstanceId != null ? groupInstanceId : clientId) + "-" + UUID.randomUUID();
+        return (groupInstanceId != null ? groupInstanceId : clientId) + "-" + RandomIds.javaUuid();
     }
 
     void add(ClassicGroupMember member, Consumer<JoinGroupResponseData> respond) {

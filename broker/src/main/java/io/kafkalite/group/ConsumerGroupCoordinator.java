@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
+import io.kafkalite.metadata.RandomIds;
 import io.kafkalite.time.BrokerTimer;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
@@ -133,7 +134,7 @@ final class ConsumerGroupCoordinator {
             if (version >= 1) {
                 throw new InvalidRequestException("MemberId can't be empty: from version 1 the consumer generates it");
             }
-            memberId = Uuid.randomUuid().toString();
+            memberId = RandomIds.uuid().toString();
         }
         if (request.subscribedTopicNames() == null && request.subscribedTopicRegex() == null) {
             throw new InvalidRequestException("SubscribedTopicNames or SubscribedTopicRegex must be set when joining");

@@ -3,7 +3,6 @@ package io.kafkalite.log;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,7 +91,7 @@ public final class ChronicleRuntime {
     public static void warmUp(Path dataDirectory) {
         Path scratch = null;
         try {
-            scratch = Files.createTempDirectory(dataDirectory, ".warmup");
+            scratch = DataDirectory.createTemporary(dataDirectory, ".warmup");
             PartitionLogs logs = new ChronicleStorage(scratch).openPartitionLogs(1 << 20);
             try (logs) {
                 logs.recover(key -> 0);

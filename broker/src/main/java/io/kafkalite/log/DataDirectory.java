@@ -6,9 +6,15 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A data directory claimed by one broker: locked (a second broker on the same directory would corrupt it) and
@@ -32,6 +38,29 @@ public final class DataDirectory implements AutoCloseable {
         this.path = path;
         this.lockChannel = lockChannel;
         this.lock = lock;
+    }
+
+    /**
+     * Creates a new empty directory under {@code parent}, named {@code prefix} and a random number, readable by this
+     * user only where the file system has POSIX permissions, as {@link Files#createTempDirectory} does. Unlike that,
+     * the name comes from {@link ThreadLocalRandom}, not a {@code SecureRandom} (whose first use costs a fresh JVM
+     * ~15 ms): creating the directory fails if the name exists, so a guessed name cannot be planted, only collide.
+     *
+     * @throws IOException when {@code parent} does not take a new directory
+     */
+    public static Path createTemporary(Path parent, String prefix) throws IOException {
+        boolean posix = parent.getFileSystem().supportedFileAttributeViews().contains("posix");
+        FileAttribute<?>[] ownerOnly = posix ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(
+                EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE))}
+                : new FileAttribute<?>[0];
+        while (true) {
+            Path candidate = parent.resolve(prefix + Long.toUnsignedString(ThreadLocalRandom.current().nextLong()));
+            try {
+                return Files.createDirectory(candidate, ownerOnly);
+            } catch (FileAlreadyExistsException e) {
+                // another name then
+            }
+        }
     }
 
     /**

@@ -6,13 +6,12 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import io.kafkalite.log.EntryStore;
 import io.kafkalite.log.Storage;
@@ -120,7 +119,9 @@ public final class MetadataJournal implements AutoCloseable {
     }
 
     private static String storeName(int generation) {
-        return DIRECTORY + "/" + String.format("%010d", generation);
+        String digits = Integer.toString(generation);
+        // zero-padded to ten digits so names sort by generation (by hand: String.format loads java.util.Formatter)
+        return DIRECTORY + "/" + "0".repeat(10 - digits.length()) + digits;
     }
 
     /**
@@ -132,16 +133,19 @@ public final class MetadataJournal implements AutoCloseable {
         if (store == null) {
             return;
         }
-        Listener all = fanOut(journalParticipants);
         long started = System.nanoTime();
         long[] events = {0};
         store.forEach((sequence, entry) -> {
             byte[] bytes = new byte[entry.remaining()];
             entry.duplicate().get(bytes);
+            Consumer<Listener> event;
             try {
-                read(new DataInputStream(new ByteArrayInputStream(bytes)), all);
+                event = decode(new DataInputStream(new ByteArrayInputStream(bytes)));
             } catch (IOException e) {
                 throw new UncheckedIOException("metadata journal entry " + sequence + " is unreadable", e);
+            }
+            for (Participant participant : journalParticipants) {
+                event.accept(participant);
             }
             events[0]++;
         });
@@ -150,28 +154,6 @@ public final class MetadataJournal implements AutoCloseable {
             LOG.info("Replayed {} metadata events (generation {}) in {} ms", events[0], generation,
                     (System.nanoTime() - started) / 1_000_000);
         }
-    }
-
-    /** One listener that passes each event to all of {@code listeners}: every event is decoded once. */
-    private static Listener fanOut(Listener... listeners) {
-        return (Listener) Proxy.newProxyInstance(Listener.class.getClassLoader(), new Class<?>[] {Listener.class},
-                (proxy, method, args) -> {
-                    if (method.getDeclaringClass() == Object.class) {
-                        return switch (method.getName()) {
-                            case "equals" -> proxy == args[0];
-                            case "hashCode" -> System.identityHashCode(proxy);
-                            default -> "journal listeners " + List.of(listeners);
-                        };
-                    }
-                    for (Listener listener : listeners) {
-                        try {
-                            method.invoke(listener, args);
-                        } catch (InvocationTargetException e) {
-                            throw e.getCause();
-                        }
-                    }
-                    return null;
-                });
     }
 
     /**
@@ -224,38 +206,137 @@ public final class MetadataJournal implements AutoCloseable {
                 snapshotEvents, previousEvents, (System.nanoTime() - started) / 1_000_000);
     }
 
-    private static void read(DataInputStream in, Listener listener) throws IOException {
+    /** Decodes one event, once, into the call that hands it to a listener (every participant gets the same). */
+    private static Consumer<Listener> decode(DataInputStream in) throws IOException {
         byte type = in.readByte();
         switch (type) {
-            case CLUSTER_ID -> listener.onClusterId(in.readUTF());
-            case TOPIC_CREATED -> listener.onTopicCreated(in.readUTF(), new Uuid(in.readLong(), in.readLong()),
-                    in.readInt(), readMap(in));
-            case PARTITIONS_ADDED -> listener.onPartitionsAdded(in.readUTF(), in.readInt());
-            case TOPIC_CONFIGURED -> listener.onTopicConfigured(in.readUTF(), readMap(in));
-            case TOPIC_DELETED -> listener.onTopicDeleted(in.readUTF());
-            case LOG_START_OFFSET -> listener.onLogStartOffset(in.readUTF(), in.readInt(), in.readLong());
-            case PRODUCER_ID_BLOCK -> listener.onProducerIdBlock(in.readLong());
-            case OFFSET_COMMITTED -> listener.onOffsetCommitted(in.readUTF(), in.readUTF(), in.readInt(), in.readLong(),
-                    in.readInt(), in.readBoolean() ? in.readUTF() : null);
-            case OFFSET_DELETED -> listener.onOffsetDeleted(in.readUTF(), in.readUTF(), in.readInt());
-            case GROUP_OFFSETS_DELETED -> listener.onGroupOffsetsDeleted(in.readUTF());
-            case TXN_OFFSET_COMMITTED -> listener.onTransactionalOffsetCommitted(in.readUTF(), in.readLong(), in.readUTF(),
-                    in.readInt(), in.readLong(), in.readInt(), in.readBoolean() ? in.readUTF() : null);
-            case TXN_OFFSETS_COMPLETED -> listener.onTransactionalOffsetsCompleted(in.readUTF(), in.readLong(),
-                    in.readBoolean());
-            case TRANSACTION -> listener.onTransaction(readTransaction(in));
-            case TRANSACTIONAL_ID_EXPIRED -> listener.onTransactionalIdExpired(in.readUTF());
-            case SCRAM_CREDENTIAL -> listener.onScramCredential(in.readUTF(), in.readByte(), readBytes(in), readBytes(in),
-                    readBytes(in), in.readInt());
-            case SCRAM_CREDENTIAL_DELETED -> listener.onScramCredentialDeleted(in.readUTF(), in.readByte());
-            case ACL_CREATED -> listener.onAclCreated(readAcl(in));
-            case ACL_DELETED -> listener.onAclDeleted(readAcl(in));
-            case GROUP_CONFIGURED -> listener.onGroupConfigured(in.readUTF(), readMap(in));
-            case SHARE_STATE_INITIALIZED -> listener.onShareStateInitialized(in.readUTF(), in.readUTF(), in.readInt(),
-                    in.readLong());
-            case SHARE_STATE_WRITTEN -> listener.onShareStateWritten(in.readUTF(), in.readUTF(), in.readInt(), in.readLong(),
-                    readShareStateBatches(in));
-            case SHARE_STATE_DELETED -> listener.onShareStateDeleted(in.readUTF(), in.readUTF(), in.readInt());
+            case CLUSTER_ID -> {
+                String clusterId = in.readUTF();
+                return listener -> listener.onClusterId(clusterId);
+            }
+            case TOPIC_CREATED -> {
+                String name = in.readUTF();
+                Uuid id = new Uuid(in.readLong(), in.readLong());
+                int partitions = in.readInt();
+                Map<String, String> configs = readMap(in);
+                return listener -> listener.onTopicCreated(name, id, partitions, configs);
+            }
+            case PARTITIONS_ADDED -> {
+                String name = in.readUTF();
+                int partitionCount = in.readInt();
+                return listener -> listener.onPartitionsAdded(name, partitionCount);
+            }
+            case TOPIC_CONFIGURED -> {
+                String name = in.readUTF();
+                Map<String, String> configs = readMap(in);
+                return listener -> listener.onTopicConfigured(name, configs);
+            }
+            case TOPIC_DELETED -> {
+                String name = in.readUTF();
+                return listener -> listener.onTopicDeleted(name);
+            }
+            case LOG_START_OFFSET -> {
+                String name = in.readUTF();
+                int partition = in.readInt();
+                long offset = in.readLong();
+                return listener -> listener.onLogStartOffset(name, partition, offset);
+            }
+            case PRODUCER_ID_BLOCK -> {
+                long nextUnallocated = in.readLong();
+                return listener -> listener.onProducerIdBlock(nextUnallocated);
+            }
+            case OFFSET_COMMITTED -> {
+                String group = in.readUTF();
+                String topic = in.readUTF();
+                int partition = in.readInt();
+                long offset = in.readLong();
+                int leaderEpoch = in.readInt();
+                String metadata = in.readBoolean() ? in.readUTF() : null;
+                return listener -> listener.onOffsetCommitted(group, topic, partition, offset, leaderEpoch, metadata);
+            }
+            case OFFSET_DELETED -> {
+                String group = in.readUTF();
+                String topic = in.readUTF();
+                int partition = in.readInt();
+                return listener -> listener.onOffsetDeleted(group, topic, partition);
+            }
+            case GROUP_OFFSETS_DELETED -> {
+                String group = in.readUTF();
+                return listener -> listener.onGroupOffsetsDeleted(group);
+            }
+            case TXN_OFFSET_COMMITTED -> {
+                String group = in.readUTF();
+                long producerId = in.readLong();
+                String topic = in.readUTF();
+                int partition = in.readInt();
+                long offset = in.readLong();
+                int leaderEpoch = in.readInt();
+                String metadata = in.readBoolean() ? in.readUTF() : null;
+                return listener -> listener.onTransactionalOffsetCommitted(group, producerId, topic, partition, offset,
+                        leaderEpoch, metadata);
+            }
+            case TXN_OFFSETS_COMPLETED -> {
+                String group = in.readUTF();
+                long producerId = in.readLong();
+                boolean committed = in.readBoolean();
+                return listener -> listener.onTransactionalOffsetsCompleted(group, producerId, committed);
+            }
+            case TRANSACTION -> {
+                TransactionRecord transaction = readTransaction(in);
+                return listener -> listener.onTransaction(transaction);
+            }
+            case TRANSACTIONAL_ID_EXPIRED -> {
+                String transactionalId = in.readUTF();
+                return listener -> listener.onTransactionalIdExpired(transactionalId);
+            }
+            case SCRAM_CREDENTIAL -> {
+                String user = in.readUTF();
+                byte mechanism = in.readByte();
+                byte[] salt = readBytes(in);
+                byte[] storedKey = readBytes(in);
+                byte[] serverKey = readBytes(in);
+                int iterations = in.readInt();
+                return listener -> listener.onScramCredential(user, mechanism, salt, storedKey, serverKey, iterations);
+            }
+            case SCRAM_CREDENTIAL_DELETED -> {
+                String user = in.readUTF();
+                byte mechanism = in.readByte();
+                return listener -> listener.onScramCredentialDeleted(user, mechanism);
+            }
+            case ACL_CREATED -> {
+                AclBinding acl = readAcl(in);
+                return listener -> listener.onAclCreated(acl);
+            }
+            case ACL_DELETED -> {
+                AclBinding acl = readAcl(in);
+                return listener -> listener.onAclDeleted(acl);
+            }
+            case GROUP_CONFIGURED -> {
+                String group = in.readUTF();
+                Map<String, String> configs = readMap(in);
+                return listener -> listener.onGroupConfigured(group, configs);
+            }
+            case SHARE_STATE_INITIALIZED -> {
+                String group = in.readUTF();
+                String topic = in.readUTF();
+                int partition = in.readInt();
+                long startOffset = in.readLong();
+                return listener -> listener.onShareStateInitialized(group, topic, partition, startOffset);
+            }
+            case SHARE_STATE_WRITTEN -> {
+                String group = in.readUTF();
+                String topic = in.readUTF();
+                int partition = in.readInt();
+                long startOffset = in.readLong();
+                List<ShareStateBatch> batches = readShareStateBatches(in);
+                return listener -> listener.onShareStateWritten(group, topic, partition, startOffset, batches);
+            }
+            case SHARE_STATE_DELETED -> {
+                String group = in.readUTF();
+                String topic = in.readUTF();
+                int partition = in.readInt();
+                return listener -> listener.onShareStateDeleted(group, topic, partition);
+            }
             default -> throw new IOException("unknown metadata event type " + type
                     + ": the data directory was written by a newer Kafkalite");
         }

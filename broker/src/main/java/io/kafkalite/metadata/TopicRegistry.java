@@ -86,7 +86,7 @@ public final class TopicRegistry implements MetadataJournal.Participant {
     /** Creates a topic after {@link #validateNew} and journals it. */
     public Topic create(String name, int partitions, Map<String, String> configs) {
         validateNew(name, partitions, configs);
-        Topic topic = add(name, Uuid.randomUuid(), partitions, configs);
+        Topic topic = add(name, RandomIds.uuid(), partitions, configs);
         journal.topicCreated(topic);
         return topic;
     }
