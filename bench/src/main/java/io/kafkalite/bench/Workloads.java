@@ -261,7 +261,10 @@ final class Workloads {
         }
     }
 
-    /** Records sent one at a time, each awaited by a polling consumer: p50, p99 and max of send to receipt. */
+    /**
+     * Records sent one at a time, each awaited by a polling consumer: p50, p99 and max of send to receipt, after
+     * {@code warmup} unmeasured ones.
+     */
     static Map<String, Double> latency(WorkloadContext context) throws Exception {
         int count = context.intParam("count");
         String topic = "latency-" + UUID.randomUUID();
@@ -277,7 +280,7 @@ final class Workloads {
             consumer.assign(List.of(partition));
             consumer.seekToEnd(List.of(partition));
             consumer.position(partition);
-            int warmup = count / 4; // client code compiled before the measured records, for both brokers alike
+            int warmup = context.intParam("warmup"); // the same client work before the measured records for both
             for (int i = -warmup; i < count; i++) {
                 long sent = System.nanoTime();
                 producer.send(new ProducerRecord<>(topic, ByteBuffer.allocate(8).putLong(sent).array()));
