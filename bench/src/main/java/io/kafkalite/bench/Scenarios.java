@@ -47,9 +47,9 @@ final class Scenarios {
         all.add(throughput(count, 100, reps));
         all.add(throughput(count, 1024, reps));
         all.add(Scenario.client("latency", "latency", ClientWorkload.LATENCY)
-                // the client JVM is fresh for every repetition: until its JIT has compiled the send and poll paths
-                // (about 10,000 round trips), its compilations, not the broker, make the tail (p99 5 ms after 500
-                // warm-up records, 2 ms after 20,000, against the same warm Kafkalite)
+                // the client JVM is fresh for every repetition: while its JIT still compiles the send and poll
+                // paths, its compilations, not the broker, make the tail (p99 5 ms after 500 warm-up records,
+                // 3-4 ms after 10,000, 2 ms after 20,000, against the same warm Kafkalite)
                 .param("count", quick ? 1000 : 5000).param("warmup", quick ? 5000 : 20_000).repetitions(reps)
                 .figure(lower("p50Ms", "send-to-receipt latency p50", "ms"))
                 .figure(lower("p99Ms", "send-to-receipt latency p99", "ms"))
