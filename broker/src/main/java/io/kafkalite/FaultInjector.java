@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import io.kafkalite.api.KafkaApi;
 import io.kafkalite.api.ApiRequest;
 import io.kafkalite.api.ClientSession;
 import io.kafkalite.api.BrokerState;
@@ -14,7 +15,6 @@ import io.kafkalite.api.ResponseSink;
 import io.kafkalite.metadata.Topic;
 import io.kafkalite.time.BrokerTimer;
 import org.apache.kafka.common.errors.ApiException;
-import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 
 /**
@@ -78,13 +78,14 @@ final class FaultInjector implements RequestInterceptor {
             return request.withInjectedErrors((t, p) -> (topic == null || topic.equals(t))
                     && (partition == null || partition == p) ? error : null);
         }
-        request.respond(request.body().getErrorResponse(0, error).data());
+        request.respond(request.errorResponse(error));
         return null;
     }
 
     /** APIs whose handlers ask {@link ApiRequest#injectedError} for each partition (or topic) they answer. */
-    private static boolean hasPartitionHook(ApiKeys api) {
-        return api == ApiKeys.PRODUCE || api == ApiKeys.FETCH || api == ApiKeys.LIST_OFFSETS || api == ApiKeys.METADATA;
+    private static boolean hasPartitionHook(KafkaApi api) {
+        return api == KafkaApi.PRODUCE || api == KafkaApi.FETCH || api == KafkaApi.LIST_OFFSETS
+                || api == KafkaApi.METADATA;
     }
 
     /** Lets go of the requests {@code rule} black-holed: their connections close and the clients reconnect. */

@@ -5,8 +5,8 @@ import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import io.kafkalite.api.KafkaApi;
 
 /**
  * An installed fault rule (see {@link Faults}): what it matches, what it does, how often it fired. Remove it with
@@ -22,9 +22,9 @@ public final class FaultRule {
     private final Faults owner;
     private final int id;
     /** The APIs the user named, or null for any API. */
-    private final Set<ApiKeys> namedApis;
+    private final Set<KafkaApi> namedApis;
     /** The APIs the rule can act on. */
-    private final Set<ApiKeys> apis;
+    private final Set<KafkaApi> apis;
     private final String topic;
     private final Integer partition;
     private final String group;
@@ -42,7 +42,7 @@ public final class FaultRule {
     private int fired;
     private boolean removed;
 
-    FaultRule(Faults owner, int id, Set<ApiKeys> namedApis, Set<ApiKeys> apis, String topic, Integer partition,
+    FaultRule(Faults owner, int id, Set<KafkaApi> namedApis, Set<KafkaApi> apis, String topic, Integer partition,
               String group, String transactionalId, String clientId, int times, double fraction, long seed,
               Action action, Errors error, long millis) {
         this.owner = owner;
@@ -147,7 +147,7 @@ public final class FaultRule {
     }
 
     /** Cheap checks first: the API and the client id. */
-    boolean appliesTo(ApiKeys api, String requestClientId) {
+    boolean appliesTo(KafkaApi api, String requestClientId) {
         return apis.contains(api) && (clientId == null || clientId.equals(requestClientId));
     }
 
@@ -181,7 +181,8 @@ public final class FaultRule {
     /** What the rule matches and does, without its counts. */
     String describe() {
         StringBuilder out = new StringBuilder("#").append(id).append(' ');
-        out.append(namedApis == null ? "any API" : namedApis.stream().map(k -> k.name).collect(Collectors.joining("|")));
+        out.append(namedApis == null ? "any API"
+                : namedApis.stream().map(KafkaApi::kafkaName).collect(Collectors.joining("|")));
         if (topic != null) {
             out.append(" topic=").append(topic);
         }

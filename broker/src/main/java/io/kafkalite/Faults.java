@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import io.kafkalite.api.ApiRequest;
+import io.kafkalite.api.KafkaApi;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
@@ -42,7 +43,6 @@ public final class Faults {
     private static final Logger LOG = LoggerFactory.getLogger(Faults.class);
     private static final int FIRINGS_KEPT = 1000;
 
-    private final Supplier<Set<ApiKeys>> servedApis;
     private final Consumer<FaultRule> onRemoved;
     private final List<FaultRule> rules = new ArrayList<>();
     private final ArrayDeque<Firing> firings = new ArrayDeque<>();
@@ -52,11 +52,9 @@ public final class Faults {
     private volatile boolean empty = true;
 
     /**
-     * @param servedApis the APIs the broker serves (rules on others could never fire)
      * @param onRemoved told, on the caller's thread, of every rule removed (the broker lets go of what it held)
      */
-    Faults(Supplier<Set<ApiKeys>> servedApis, Consumer<FaultRule> onRemoved) {
-        this.servedApis = servedApis;
+    Faults(Consumer<FaultRule> onRemoved) {
         this.onRemoved = onRemoved;
     }
 
@@ -73,7 +71,7 @@ public final class Faults {
         if (apiNames.length == 0) {
             throw new IllegalArgumentException("Name at least one API, e.g. on(\"Produce\"); onAnyApi() matches all");
         }
-        Set<ApiKeys> apis = EnumSet.noneOf(ApiKeys.class);
+        Set<KafkaApi> apis = EnumSet.noneOf(KafkaApi.class);
         for (String name : apiNames) {
             apis.add(api(name));
         }
@@ -159,7 +157,7 @@ public final class Faults {
         RequestSubjects read = null;
         synchronized (this) {
             for (FaultRule rule : rules) {
-                if (!rule.appliesTo(request.apiKey(), request.header().clientId())) {
+                if (!rule.appliesTo(request.apiKey(), request.clientId())) {
                     continue;
                 }
                 if (rule.filtersOnSubjects() && read == null) {
@@ -187,7 +185,7 @@ public final class Faults {
     // ---------------------------------------------------------------- used by FaultRule
 
     private synchronized FaultRule install(RuleBuilder builder, FaultRule.Action action, Errors error, long millis) {
-        Set<ApiKeys> applicable = validate(builder, action, error);
+        Set<KafkaApi> applicable = validate(builder, action, error);
         FaultRule rule = new FaultRule(this, nextId++, builder.apis == null ? null : applicable, applicable,
                 builder.topic, builder.partition, builder.group, builder.transactionalId, builder.clientId,
                 builder.times, builder.fraction, builder.seed, action, error, millis);
@@ -227,18 +225,13 @@ public final class Faults {
     // ---------------------------------------------------------------- validation
 
     /** The APIs the rule acts on; fails when it could never fire. */
-    private Set<ApiKeys> validate(RuleBuilder rule, FaultRule.Action action, Errors error) {
+    private Set<KafkaApi> validate(RuleBuilder rule, FaultRule.Action action, Errors error) {
         if (rule.partition != null && rule.topic == null) {
             throw new IllegalArgumentException("partition(" + rule.partition + ") needs topic(...): name the topic "
                     + "whose partition the rule is about");
         }
-        Set<ApiKeys> served = servedApis.get();
         if (rule.apis != null) {
-            for (ApiKeys api : rule.apis) {
-                if (!served.contains(api)) {
-                    throw new IllegalArgumentException("Kafkalite does not serve " + api.name + ", so a rule on it "
-                            + "would never fire; it serves " + names(served));
-                }
+            for (KafkaApi api : rule.apis) {
                 String why = whyNever(api, rule, action, error);
                 if (why != null) {
                     throw new IllegalArgumentException("The rule could never fire: " + why);
@@ -246,48 +239,54 @@ public final class Faults {
             }
             return EnumSet.copyOf(rule.apis);
         }
-        Set<ApiKeys> applicable = EnumSet.noneOf(ApiKeys.class);
-        for (ApiKeys api : served) {
+        Set<KafkaApi> applicable = EnumSet.noneOf(KafkaApi.class);
+        for (KafkaApi api : KafkaApi.values()) {
             if (whyNever(api, rule, action, error) == null) {
                 applicable.add(api);
             }
         }
         if (applicable.isEmpty()) {
             throw new IllegalArgumentException("The rule could never fire: no API Kafkalite serves matches it ("
-                    + whyNever(ApiKeys.PRODUCE, rule, action, error) + ", and likewise for the others)");
+                    + whyNever(KafkaApi.PRODUCE, rule, action, error) + ", and likewise for the others)");
         }
         return applicable;
     }
 
     /** Why {@code rule} could never act on a request of {@code api}, or null when it can. */
-    private static String whyNever(ApiKeys api, RuleBuilder rule, FaultRule.Action action, Errors error) {
+    private static String whyNever(KafkaApi api, RuleBuilder rule, FaultRule.Action action, Errors error) {
         if (rule.topic != null && !RequestSubjects.NAME_TOPICS.contains(api)) {
-            return api.name + " requests name no topic, so topic(\"" + rule.topic + "\") never matches them";
+            return api.kafkaName() + " requests name no topic, so topic(\"" + rule.topic + "\") never matches them";
         }
         if (rule.partition != null && !RequestSubjects.NAME_PARTITIONS.contains(api)) {
-            return api.name + " requests name no partition, so partition(" + rule.partition + ") never matches them";
+            return api.kafkaName() + " requests name no partition, so partition(" + rule.partition + ") never matches them";
         }
         if (rule.group != null && !RequestSubjects.NAME_GROUPS.contains(api)) {
-            return api.name + " requests name no group, so group(\"" + rule.group + "\") never matches them";
+            return api.kafkaName() + " requests name no group, so group(\"" + rule.group + "\") never matches them";
         }
         if (rule.transactionalId != null && !RequestSubjects.NAME_TRANSACTIONAL_IDS.contains(api)) {
-            return api.name + " requests name no transactional id, so transactionalId(\"" + rule.transactionalId
+            return api.kafkaName() + " requests name no transactional id, so transactionalId(\"" + rule.transactionalId
                     + "\") never matches them";
         }
         if (action == FaultRule.Action.RESPOND_WITH_ERROR && !ApiErrors.canReturn(api, error)) {
-            return api.name + " never returns " + error.name() + "; it returns " + ApiErrors.namesFor(api);
+            return api.kafkaName() + " never returns " + error.name() + "; it returns " + ApiErrors.namesFor(api);
         }
         if (action == FaultRule.Action.THROTTLE && !ThrottleTime.canCarry(api)) {
-            return api.name + " responses have no throttle_time_ms";
+            return api.kafkaName() + " responses have no throttle_time_ms";
         }
         return null;
     }
 
-    private static ApiKeys api(String name) {
+    private KafkaApi api(String name) {
+        KafkaApi api = KafkaApi.forName(name);
+        if (api != null) {
+            return api;
+        }
+        // not one Kafkalite serves: say whether it is one of Kafka's (this loads all of Kafka's message classes)
         String wanted = normalise(name);
         for (ApiKeys key : ApiKeys.values()) {
             if (normalise(key.name).equals(wanted) || normalise(key.name()).equals(wanted)) {
-                return key;
+                throw new IllegalArgumentException("Kafkalite does not serve " + key.name + ", so a rule on it would "
+                        + "never fire; it serves " + names(EnumSet.allOf(KafkaApi.class)));
             }
         }
         throw new IllegalArgumentException("'" + name + "' is not a Kafka API; use the names of Kafka's protocol "
@@ -317,8 +316,8 @@ public final class Faults {
         return name.trim().toLowerCase(Locale.ROOT).replace("_", "").replace("-", "").replace(" ", "");
     }
 
-    private static String names(Set<ApiKeys> apis) {
-        return apis.stream().map(k -> k.name).sorted().collect(Collectors.joining(", "));
+    private static String names(Set<KafkaApi> apis) {
+        return apis.stream().map(KafkaApi::kafkaName).sorted().collect(Collectors.joining(", "));
     }
 
     /** One firing of a rule: which rule, on which request, at what broker time. */
@@ -334,7 +333,7 @@ public final class Faults {
      * or {@link #fraction} the rule acts on every matching request until removed.
      */
     public final class RuleBuilder {
-        private final Set<ApiKeys> apis;
+        private final Set<KafkaApi> apis;
         private String topic;
         private Integer partition;
         private String group;
@@ -344,7 +343,7 @@ public final class Faults {
         private double fraction = 1.0;
         private long seed = 1;
 
-        private RuleBuilder(Set<ApiKeys> apis) {
+        private RuleBuilder(Set<KafkaApi> apis) {
             this.apis = apis;
         }
 
@@ -534,7 +533,7 @@ public final class Faults {
 
         @Override
         public String toString() {
-            return "rule on " + (apis == null ? "any API" : Arrays.toString(apis.stream().map(k -> k.name).toArray()));
+            return "rule on " + (apis == null ? "any API" : Arrays.toString(apis.stream().map(KafkaApi::kafkaName).toArray()));
         }
     }
 }

@@ -6,11 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -56,7 +54,6 @@ import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.message.DeleteGroupsResponseData;
 import org.apache.kafka.common.message.ListGroupsResponseData;
 import org.apache.kafka.common.network.ListenerName;
-import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,7 +106,6 @@ public final class KafkaLite implements AutoCloseable {
     private final MemoryStorage retained = new MemoryStorage();
     private final Faults faults;
     private final Groups groups;
-    private final CompletableFuture<Set<ApiKeys>> servedApis = new CompletableFuture<>();
     private final Object lifecycle = new Object();
     /** The broker serving now; null while stopped. */
     private volatile Incarnation running;
@@ -128,7 +124,7 @@ public final class KafkaLite implements AutoCloseable {
         this.durable = durable;
         this.config = config;
         this.clock = clock;
-        this.faults = new Faults(servedApis::join, this::releaseHeldBy);
+        this.faults = new Faults(this::releaseHeldBy);
         this.groups = new Groups(this::onLoop);
     }
 
@@ -606,22 +602,9 @@ public final class KafkaLite implements AutoCloseable {
         }
         Incarnation broker = new Incarnation(server, loop, state);
         loop.execute(() -> {
-            RequestDispatcher dispatcher;
-            try {
-                dispatcher = BrokerApis.create(state);
-            } catch (RuntimeException | Error e) {
-                servedApis.completeExceptionally(e); // fault rules then fail instead of waiting for it
-                throw e;
-            }
+            RequestDispatcher dispatcher = BrokerApis.create(state);
             broker.injector = new FaultInjector(faults, state);
             loop.install(dispatcher.interceptWith(broker.injector));
-            Set<ApiKeys> served = EnumSet.noneOf(ApiKeys.class);
-            for (ApiKeys key : ApiKeys.values()) {
-                if (dispatcher.serves(key)) {
-                    served.add(key);
-                }
-            }
-            servedApis.complete(served);
         });
         server.start(loop, "kafkalite-network-" + port());
         running = broker;

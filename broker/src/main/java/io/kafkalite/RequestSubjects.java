@@ -40,9 +40,9 @@ import org.apache.kafka.common.message.OffsetFetchRequestData;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
-import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.requests.FindCoordinatorRequest.CoordinatorType;
+import io.kafkalite.api.KafkaApi;
 
 /**
  * What a request is about, as fault rules filter on it: the topics (with partitions where the request names them),
@@ -51,25 +51,25 @@ import org.apache.kafka.common.requests.FindCoordinatorRequest.CoordinatorType;
 final class RequestSubjects {
 
     /** APIs whose requests name topics. */
-    static final Set<ApiKeys> NAME_TOPICS = EnumSet.of(ApiKeys.PRODUCE, ApiKeys.FETCH, ApiKeys.LIST_OFFSETS,
-            ApiKeys.METADATA, ApiKeys.OFFSET_COMMIT, ApiKeys.OFFSET_FETCH, ApiKeys.OFFSET_DELETE,
-            ApiKeys.DELETE_RECORDS, ApiKeys.CREATE_TOPICS, ApiKeys.DELETE_TOPICS, ApiKeys.CREATE_PARTITIONS,
-            ApiKeys.DESCRIBE_CONFIGS, ApiKeys.ALTER_CONFIGS, ApiKeys.INCREMENTAL_ALTER_CONFIGS,
-            ApiKeys.ADD_PARTITIONS_TO_TXN, ApiKeys.TXN_OFFSET_COMMIT, ApiKeys.DESCRIBE_PRODUCERS);
+    static final Set<KafkaApi> NAME_TOPICS = EnumSet.of(KafkaApi.PRODUCE, KafkaApi.FETCH, KafkaApi.LIST_OFFSETS,
+            KafkaApi.METADATA, KafkaApi.OFFSET_COMMIT, KafkaApi.OFFSET_FETCH, KafkaApi.OFFSET_DELETE,
+            KafkaApi.DELETE_RECORDS, KafkaApi.CREATE_TOPICS, KafkaApi.DELETE_TOPICS, KafkaApi.CREATE_PARTITIONS,
+            KafkaApi.DESCRIBE_CONFIGS, KafkaApi.ALTER_CONFIGS, KafkaApi.INCREMENTAL_ALTER_CONFIGS,
+            KafkaApi.ADD_PARTITIONS_TO_TXN, KafkaApi.TXN_OFFSET_COMMIT, KafkaApi.DESCRIBE_PRODUCERS);
     /** APIs whose requests name partitions of those topics. */
-    static final Set<ApiKeys> NAME_PARTITIONS = EnumSet.of(ApiKeys.PRODUCE, ApiKeys.FETCH, ApiKeys.LIST_OFFSETS,
-            ApiKeys.OFFSET_COMMIT, ApiKeys.OFFSET_FETCH, ApiKeys.OFFSET_DELETE, ApiKeys.DELETE_RECORDS,
-            ApiKeys.ADD_PARTITIONS_TO_TXN, ApiKeys.TXN_OFFSET_COMMIT, ApiKeys.DESCRIBE_PRODUCERS);
+    static final Set<KafkaApi> NAME_PARTITIONS = EnumSet.of(KafkaApi.PRODUCE, KafkaApi.FETCH, KafkaApi.LIST_OFFSETS,
+            KafkaApi.OFFSET_COMMIT, KafkaApi.OFFSET_FETCH, KafkaApi.OFFSET_DELETE, KafkaApi.DELETE_RECORDS,
+            KafkaApi.ADD_PARTITIONS_TO_TXN, KafkaApi.TXN_OFFSET_COMMIT, KafkaApi.DESCRIBE_PRODUCERS);
     /** APIs whose requests name consumer groups. */
-    static final Set<ApiKeys> NAME_GROUPS = EnumSet.of(ApiKeys.FIND_COORDINATOR, ApiKeys.JOIN_GROUP,
-            ApiKeys.SYNC_GROUP, ApiKeys.HEARTBEAT, ApiKeys.LEAVE_GROUP, ApiKeys.OFFSET_COMMIT, ApiKeys.OFFSET_FETCH,
-            ApiKeys.OFFSET_DELETE, ApiKeys.DESCRIBE_GROUPS, ApiKeys.DELETE_GROUPS, ApiKeys.CONSUMER_GROUP_HEARTBEAT,
-            ApiKeys.CONSUMER_GROUP_DESCRIBE, ApiKeys.ADD_OFFSETS_TO_TXN, ApiKeys.TXN_OFFSET_COMMIT,
-            ApiKeys.DESCRIBE_CONFIGS, ApiKeys.ALTER_CONFIGS, ApiKeys.INCREMENTAL_ALTER_CONFIGS);
+    static final Set<KafkaApi> NAME_GROUPS = EnumSet.of(KafkaApi.FIND_COORDINATOR, KafkaApi.JOIN_GROUP,
+            KafkaApi.SYNC_GROUP, KafkaApi.HEARTBEAT, KafkaApi.LEAVE_GROUP, KafkaApi.OFFSET_COMMIT, KafkaApi.OFFSET_FETCH,
+            KafkaApi.OFFSET_DELETE, KafkaApi.DESCRIBE_GROUPS, KafkaApi.DELETE_GROUPS, KafkaApi.CONSUMER_GROUP_HEARTBEAT,
+            KafkaApi.CONSUMER_GROUP_DESCRIBE, KafkaApi.ADD_OFFSETS_TO_TXN, KafkaApi.TXN_OFFSET_COMMIT,
+            KafkaApi.DESCRIBE_CONFIGS, KafkaApi.ALTER_CONFIGS, KafkaApi.INCREMENTAL_ALTER_CONFIGS);
     /** APIs whose requests name transactional ids. */
-    static final Set<ApiKeys> NAME_TRANSACTIONAL_IDS = EnumSet.of(ApiKeys.PRODUCE, ApiKeys.FIND_COORDINATOR,
-            ApiKeys.INIT_PRODUCER_ID, ApiKeys.ADD_PARTITIONS_TO_TXN, ApiKeys.ADD_OFFSETS_TO_TXN, ApiKeys.END_TXN,
-            ApiKeys.TXN_OFFSET_COMMIT, ApiKeys.DESCRIBE_TRANSACTIONS);
+    static final Set<KafkaApi> NAME_TRANSACTIONAL_IDS = EnumSet.of(KafkaApi.PRODUCE, KafkaApi.FIND_COORDINATOR,
+            KafkaApi.INIT_PRODUCER_ID, KafkaApi.ADD_PARTITIONS_TO_TXN, KafkaApi.ADD_OFFSETS_TO_TXN, KafkaApi.END_TXN,
+            KafkaApi.TXN_OFFSET_COMMIT, KafkaApi.DESCRIBE_TRANSACTIONS);
 
     /** Topic name to the partitions the request names (empty for requests about whole topics). */
     private final Map<String, List<Integer>> topics = new LinkedHashMap<>();
@@ -103,7 +103,7 @@ final class RequestSubjects {
      *
      * @param topicNames resolves topic ids (newer Produce, Fetch and OffsetCommit versions) to names, or null
      */
-    static RequestSubjects of(ApiKeys api, ApiMessage data, Function<Uuid, String> topicNames) {
+    static RequestSubjects of(KafkaApi api, ApiMessage data, Function<Uuid, String> topicNames) {
         RequestSubjects s = new RequestSubjects();
         switch (api) {
             case PRODUCE -> {

@@ -2,9 +2,11 @@ package io.kafkalite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.kafkalite.api.KafkaApi;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.ApiVersionsResponseData.ApiVersion;
@@ -81,6 +83,9 @@ class AdvertisedVersionsTest {
                 advertised.put(ApiKeys.forId(version.apiKey()).name(), version.minVersion() + "-" + version.maxVersion());
             }
             assertThat(advertised).isEqualTo(EXPECTED);
+            // the broker's own table of APIs (how it reads requests) holds exactly the APIs it serves
+            assertThat(Arrays.stream(KafkaApi.values()).map(Enum::name)).containsExactlyInAnyOrderElementsOf(
+                    advertised.keySet());
             // finalized features, each implemented: transaction version 2 (KIP-890), share groups, streams groups
             assertThat(response.finalizedFeatures()).hasSize(3);
             assertThat(response.finalizedFeatures().find("transaction.version").maxVersionLevel()).isEqualTo((short) 2);

@@ -15,7 +15,6 @@ import org.apache.kafka.common.message.CreateAclsResponseData.AclCreationResult;
 import org.apache.kafka.common.message.DeleteAclsResponseData;
 import org.apache.kafka.common.message.DeleteAclsResponseData.DeleteAclsFilterResult;
 import org.apache.kafka.common.message.DescribeAclsResponseData;
-import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ApiError;
 import org.apache.kafka.common.requests.CreateAclsRequest;
@@ -38,21 +37,21 @@ final class AclHandler implements ApiHandler {
 
     @Override
     public void handle(ApiRequest request) {
-        boolean describe = request.apiKey() == ApiKeys.DESCRIBE_ACLS;
+        boolean describe = request.apiKey() == KafkaApi.DESCRIBE_ACLS;
         if (!authorization.allowsCluster(request, describe ? AclOperation.DESCRIBE : AclOperation.ALTER)) {
-            request.respond(request.body().getErrorResponse(0, new ClusterAuthorizationException(
-                    "Cluster authorization failed.")).data());
+            request.respond(request.errorResponse(new ClusterAuthorizationException(
+                    "Cluster authorization failed.")));
             return;
         }
         if (!authorization.enabled()) {
-            request.respond(request.body().getErrorResponse(0, new SecurityDisabledException(
-                    "No Authorizer is configured on the broker")).data());
+            request.respond(request.errorResponse(new SecurityDisabledException(
+                    "No Authorizer is configured on the broker")));
             return;
         }
         switch (request.apiKey()) {
             case CREATE_ACLS -> create(request);
             case DESCRIBE_ACLS -> {
-                AclBindingFilter filter = ((DescribeAclsRequest) request.body()).filter();
+                AclBindingFilter filter = ((DescribeAclsRequest) request.kafkaRequest()).filter();
                 request.respond(new DescribeAclsResponseData()
                         .setResources(DescribeAclsResponse.aclsResources(authorization.acls().describe(filter))));
             }
@@ -62,7 +61,7 @@ final class AclHandler implements ApiHandler {
 
     private void create(ApiRequest request) {
         List<AclCreationResult> results = new ArrayList<>();
-        for (AclCreation creation : ((CreateAclsRequest) request.body()).aclCreations()) {
+        for (AclCreation creation : ((CreateAclsRequest) request.kafkaRequest()).aclCreations()) {
             AclCreationResult result = new AclCreationResult();
             try {
                 authorization.acls().create(CreateAclsRequest.aclBinding(creation));
@@ -78,7 +77,7 @@ final class AclHandler implements ApiHandler {
 
     private void delete(ApiRequest request) {
         List<DeleteAclsFilterResult> results = new ArrayList<>();
-        for (AclBindingFilter filter : ((DeleteAclsRequest) request.body()).filters()) {
+        for (AclBindingFilter filter : ((DeleteAclsRequest) request.kafkaRequest()).filters()) {
             DeleteAclsFilterResult result = new DeleteAclsFilterResult().setErrorCode(Errors.NONE.code());
             for (AclBinding deleted : authorization.acls().delete(filter)) {
                 result.matchingAcls().add(DeleteAclsResponse.matchingAcl(deleted, ApiError.NONE));

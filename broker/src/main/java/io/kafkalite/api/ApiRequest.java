@@ -2,26 +2,32 @@ package io.kafkalite.api;
 
 import io.kafkalite.metadata.Listener;
 import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.message.RequestHeaderData;
 import org.apache.kafka.common.protocol.ApiKeys;
-import org.apache.kafka.common.security.auth.KafkaPrincipal;
 import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.MessageUtil;
 import org.apache.kafka.common.requests.AbstractRequest;
-import org.apache.kafka.common.requests.RequestHeader;
+import org.apache.kafka.common.security.auth.KafkaPrincipal;
 
 /** A decoded request and the way back to its client. Handlers answer every request exactly once. */
 public final class ApiRequest {
 
-    private final RequestHeader header;
-    private final AbstractRequest body;
+    private final KafkaApi api;
+    private final short version;
+    private final RequestHeaderData header;
+    private final ApiMessage body;
     private final ResponseSink sink;
     /** Errors test control injects into some partitions of this request; null when there are none. */
     private final InjectedErrors injectedErrors;
 
-    ApiRequest(RequestHeader header, AbstractRequest body, ResponseSink sink) {
-        this(header, body, sink, null);
+    ApiRequest(KafkaApi api, short version, RequestHeaderData header, ApiMessage body, ResponseSink sink) {
+        this(api, version, header, body, sink, null);
     }
 
-    private ApiRequest(RequestHeader header, AbstractRequest body, ResponseSink sink, InjectedErrors injectedErrors) {
+    private ApiRequest(KafkaApi api, short version, RequestHeaderData header, ApiMessage body, ResponseSink sink,
+                       InjectedErrors injectedErrors) {
+        this.api = api;
+        this.version = version;
         this.header = header;
         this.body = body;
         this.sink = sink;
@@ -30,12 +36,12 @@ public final class ApiRequest {
 
     /** The same request, answered through {@code responseSink} (which usually forwards to {@link #responseSink()}). */
     public ApiRequest withResponseSink(ResponseSink responseSink) {
-        return new ApiRequest(header, body, responseSink, injectedErrors);
+        return new ApiRequest(api, version, header, body, responseSink, injectedErrors);
     }
 
     /** The same request, with {@code errors} for some of its partitions instead of their real results. */
     public ApiRequest withInjectedErrors(InjectedErrors errors) {
-        return new ApiRequest(header, body, sink, errors);
+        return new ApiRequest(api, version, header, body, sink, errors);
     }
 
     /** Where the response goes: the client's connection, or what test control put in front of it. */
@@ -51,26 +57,50 @@ public final class ApiRequest {
         return injectedErrors == null || topic == null ? null : injectedErrors.errorFor(topic, partition);
     }
 
-    public ApiKeys apiKey() {
-        return header.apiKey();
+    /** Which API the request calls. */
+    public KafkaApi apiKey() {
+        return api;
     }
 
+    /** The request's API version. */
     public short version() {
-        return header.apiVersion();
+        return version;
     }
 
-    public RequestHeader header() {
-        return header;
+    /** The client id from the request header (may be null). */
+    public String clientId() {
+        return header.clientId();
     }
 
-    /** The parsed request, or null for an ApiVersions request of a version too new to parse. */
-    public AbstractRequest body() {
-        return body;
+    /** The correlation id the response carries back. */
+    public int correlationId() {
+        return header.correlationId();
     }
 
+    /** Whether the body was parsed: false only for an ApiVersions request of a version too new to parse. */
+    public boolean hasBody() {
+        return body != null;
+    }
+
+    /** The parsed request body, as kafka-clients' generated message class of its API and version. */
     @SuppressWarnings("unchecked")
     public <T extends ApiMessage> T data() {
-        return (T) body.data();
+        return (T) body;
+    }
+
+    /**
+     * The request as kafka-clients' request class ({@code OffsetFetchRequest}, {@code CreateAclsRequest}), for the
+     * helpers those classes carry. Building one initialises Kafka's {@code ApiKeys} (about 500 message classes) the
+     * first time, so the paths every client takes read {@link #data()} instead.
+     */
+    public AbstractRequest kafkaRequest() {
+        return AbstractRequest.parseRequest(ApiKeys.forId(api.id()), version,
+                MessageUtil.toByteBufferAccessor(body, version)).request;
+    }
+
+    /** Kafka's answer to this request failing with {@code error} as a whole: its error code in every place. */
+    public ApiMessage errorResponse(Throwable error) {
+        return kafkaRequest().getErrorResponse(0, error).data();
     }
 
     /** Where the request came from, for log messages. */
@@ -91,7 +121,7 @@ public final class ApiRequest {
     }
 
     public void respond(ApiMessage response) {
-        sink.send(this, response, header.apiVersion());
+        sink.send(this, response, version);
     }
 
     /** Answers with a response body of another version (only the ApiVersions fallback does this). */
@@ -101,7 +131,7 @@ public final class ApiRequest {
 
     /** Answers, then closes the connection once the answer is written (a failed authentication). */
     void respondAndClose(ApiMessage response) {
-        sink.sendAndClose(this, response, header.apiVersion());
+        sink.sendAndClose(this, response, version);
     }
 
     /** The connection's session: its listener and who the client authenticated as. */
@@ -131,6 +161,6 @@ public final class ApiRequest {
 
     @Override
     public String toString() {
-        return header.apiKey() + " v" + header.apiVersion() + " #" + header.correlationId() + " from " + client();
+        return api + " v" + version + " #" + header.correlationId() + " from " + client();
     }
 }

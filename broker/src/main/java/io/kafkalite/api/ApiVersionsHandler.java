@@ -49,7 +49,7 @@ final class ApiVersionsHandler implements ApiHandler {
             describeOnce();
         }
         ApiVersionsResponseData response = new ApiVersionsResponseData().setApiKeys(apiVersions);
-        if (request.body() == null) {
+        if (!request.hasBody()) {
             request.respond(response.setErrorCode(Errors.UNSUPPORTED_VERSION.code()), (short) 0);
             return;
         }

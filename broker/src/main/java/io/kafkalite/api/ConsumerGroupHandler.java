@@ -11,7 +11,6 @@ import org.apache.kafka.common.message.ConsumerGroupDescribeRequestData;
 import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
-import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.resource.ResourceType;
 
@@ -34,7 +33,7 @@ final class ConsumerGroupHandler implements ApiHandler {
     @Override
     public void handle(ApiRequest request) {
         GroupCoordinator groups = state.groups();
-        if (request.apiKey() == ApiKeys.CONSUMER_GROUP_HEARTBEAT) {
+        if (request.apiKey() == KafkaApi.CONSUMER_GROUP_HEARTBEAT) {
             ConsumerGroupHeartbeatRequestData data = request.data();
             Errors denied = denied(request, data);
             if (denied != null) {
@@ -42,10 +41,10 @@ final class ConsumerGroupHandler implements ApiHandler {
                 return;
             }
             ConsumerGroupHeartbeatResponseData response = groups.consumerGroupHeartbeat(data, request.version(),
-                    request.header().clientId(), request.clientHost(), topics);
+                    request.clientId(), request.clientHost(), topics);
             request.respond(response);
             if (data.memberEpoch() == LEAVE_EPOCH) {
-                onClientLeaving.accept(request.header().clientId(), request.clientHost());
+                onClientLeaving.accept(request.clientId(), request.clientHost());
             }
         } else {
             ConsumerGroupDescribeRequestData data = request.data();

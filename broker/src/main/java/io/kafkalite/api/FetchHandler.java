@@ -77,7 +77,7 @@ final class FetchHandler implements ApiHandler {
     void completeParkedFetchesOf(String clientId, String host) {
         for (ParkedFetch fetch : List.copyOf(parked)) {
             ApiRequest request = fetch.request;
-            if (request.header().clientId().equals(clientId) && request.clientHost().equals(host)) {
+            if (request.clientId().equals(clientId) && request.clientHost().equals(host)) {
                 fetch.unpark();
                 if (!request.isDisconnected()) {
                     tryComplete(request, fetch.data, true);

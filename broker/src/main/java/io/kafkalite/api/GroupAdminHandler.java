@@ -16,7 +16,6 @@ import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroup
 import org.apache.kafka.common.message.ListGroupsRequestData;
 import org.apache.kafka.common.message.ListGroupsResponseData;
 import org.apache.kafka.common.message.ListGroupsResponseData.ListedGroup;
-import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.DescribeGroupsResponse;
 import org.apache.kafka.common.resource.ResourceType;
@@ -34,7 +33,7 @@ final class GroupAdminHandler implements ApiHandler {
 
     @Override
     public void handle(ApiRequest request) {
-        if (request.apiKey() == ApiKeys.LIST_GROUPS) {
+        if (request.apiKey() == KafkaApi.LIST_GROUPS) {
             ListGroupsRequestData data = request.data();
             List<ListedGroup> groups = coordinator.listGroups(data.statesFilter(), data.typesFilter());
             if (!authorization.allowsCluster(request, AclOperation.DESCRIBE)) {
@@ -43,7 +42,7 @@ final class GroupAdminHandler implements ApiHandler {
                         ResourceType.GROUP, g.groupId())).toList();
             }
             request.respond(new ListGroupsResponseData().setErrorCode(Errors.NONE.code()).setGroups(groups));
-        } else if (request.apiKey() == ApiKeys.DESCRIBE_GROUPS) {
+        } else if (request.apiKey() == KafkaApi.DESCRIBE_GROUPS) {
             DescribeGroupsRequestData data = request.data();
             Set<String> denied = authorization.denied(request, AclOperation.DESCRIBE, ResourceType.GROUP, data.groups());
             List<DescribedGroup> groups = new ArrayList<>(coordinator.describeGroups(

@@ -20,15 +20,17 @@ import org.apache.kafka.common.message.OffsetDeleteResponseData;
 import org.apache.kafka.common.message.OffsetDeleteResponseData.OffsetDeleteResponsePartition;
 import org.apache.kafka.common.message.OffsetDeleteResponseData.OffsetDeleteResponsePartitionCollection;
 import org.apache.kafka.common.message.OffsetDeleteResponseData.OffsetDeleteResponseTopic;
+import org.apache.kafka.common.message.OffsetFetchRequestData;
 import org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequestGroup;
+import org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequestTopic;
 import org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequestTopics;
+import org.apache.kafka.common.message.OffsetFetchResponseData;
 import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseGroup;
+import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponsePartition;
 import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponsePartitions;
+import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseTopic;
 import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseTopics;
-import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.requests.OffsetFetchRequest;
-import org.apache.kafka.common.requests.OffsetFetchResponse;
 import org.apache.kafka.common.resource.ResourceType;
 
 /**
@@ -38,6 +40,8 @@ import org.apache.kafka.common.resource.ResourceType;
 final class OffsetHandler implements ApiHandler {
 
     private static final short TOPIC_ID_VERSION = 10;
+    /** OffsetFetch v8+ carry a list of groups (KIP-709); before, one group in top-level fields. */
+    private static final short GROUPS_VERSION = 8;
 
     private final BrokerState state;
     private final GroupCoordinator coordinator;
@@ -49,9 +53,9 @@ final class OffsetHandler implements ApiHandler {
 
     @Override
     public void handle(ApiRequest request) {
-        if (request.apiKey() == ApiKeys.OFFSET_COMMIT) {
+        if (request.apiKey() == KafkaApi.OFFSET_COMMIT) {
             commit(request);
-        } else if (request.apiKey() == ApiKeys.OFFSET_FETCH) {
+        } else if (request.apiKey() == KafkaApi.OFFSET_FETCH) {
             fetch(request);
         } else {
             deleteOffsets(request);
@@ -62,7 +66,7 @@ final class OffsetHandler implements ApiHandler {
         OffsetDeleteRequestData data = request.data();
         Authorization authorization = state.authorization();
         if (!authorization.allows(request, AclOperation.DELETE, ResourceType.GROUP, data.groupId())) {
-            request.respond(request.body().getErrorResponse(0, Errors.GROUP_AUTHORIZATION_FAILED.exception()).data());
+            request.respond(request.errorResponse(Errors.GROUP_AUTHORIZATION_FAILED.exception()));
             return;
         }
         Set<String> denied = authorization.denied(request, AclOperation.READ, ResourceType.TOPIC,
@@ -84,7 +88,7 @@ final class OffsetHandler implements ApiHandler {
         OffsetCommitRequestData data = request.data();
         Authorization authorization = state.authorization();
         if (!authorization.allows(request, AclOperation.READ, ResourceType.GROUP, data.groupId())) {
-            request.respond(request.body().getErrorResponse(0, Errors.GROUP_AUTHORIZATION_FAILED.exception()).data());
+            request.respond(request.errorResponse(Errors.GROUP_AUTHORIZATION_FAILED.exception()));
             return;
         }
         boolean byId = request.version() >= TOPIC_ID_VERSION;
@@ -127,11 +131,11 @@ final class OffsetHandler implements ApiHandler {
     }
 
     private void fetch(ApiRequest request) {
-        OffsetFetchRequest fetch = (OffsetFetchRequest) request.body();
+        OffsetFetchRequestData fetch = request.data();
         boolean byId = request.version() >= TOPIC_ID_VERSION;
         List<OffsetFetchResponseGroup> groups = new ArrayList<>();
         Authorization authorization = state.authorization();
-        for (OffsetFetchRequestGroup group : fetch.groups()) {
+        for (OffsetFetchRequestGroup group : requestedGroups(fetch, request.version())) {
             if (!authorization.allows(request, AclOperation.DESCRIBE, ResourceType.GROUP, group.groupId())) {
                 groups.add(new OffsetFetchResponseGroup().setGroupId(group.groupId())
                         .setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code()));
@@ -152,7 +156,43 @@ final class OffsetHandler implements ApiHandler {
                 }
             })));
         }
-        request.respond(new OffsetFetchResponse.Builder(groups).build(request.version()).data());
+        request.respond(responseOf(groups, request.version()));
+    }
+
+    /** The groups an OffsetFetch asks for: v8+ list them, older versions name one in top-level fields. */
+    private static List<OffsetFetchRequestGroup> requestedGroups(OffsetFetchRequestData fetch, short version) {
+        if (version >= GROUPS_VERSION) {
+            return fetch.groups();
+        }
+        OffsetFetchRequestGroup group = new OffsetFetchRequestGroup().setGroupId(fetch.groupId());
+        if (fetch.topics() == null) {
+            group.setTopics(null); // v2+: every topic the group has offsets for
+        } else {
+            for (OffsetFetchRequestTopic topic : fetch.topics()) {
+                group.topics().add(new OffsetFetchRequestTopics().setName(topic.name())
+                        .setPartitionIndexes(topic.partitionIndexes()));
+            }
+        }
+        return List.of(group);
+    }
+
+    /** The answer in {@code version}'s shape: before v8 the one group's error and topics move to the top level. */
+    private static OffsetFetchResponseData responseOf(List<OffsetFetchResponseGroup> groups, short version) {
+        if (version >= GROUPS_VERSION) {
+            return new OffsetFetchResponseData().setGroups(groups);
+        }
+        OffsetFetchResponseGroup group = groups.get(0); // requestedGroups made exactly one
+        OffsetFetchResponseData response = new OffsetFetchResponseData().setErrorCode(group.errorCode());
+        for (OffsetFetchResponseTopics topic : group.topics()) {
+            OffsetFetchResponseTopic single = new OffsetFetchResponseTopic().setName(topic.name());
+            for (OffsetFetchResponsePartitions p : topic.partitions()) {
+                single.partitions().add(new OffsetFetchResponsePartition().setPartitionIndex(p.partitionIndex())
+                        .setErrorCode(p.errorCode()).setCommittedOffset(p.committedOffset())
+                        .setCommittedLeaderEpoch(p.committedLeaderEpoch()).setMetadata(p.metadata()));
+            }
+            response.topics().add(single);
+        }
+        return response;
     }
 
     /**

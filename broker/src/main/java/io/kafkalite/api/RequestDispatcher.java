@@ -8,24 +8,23 @@ import java.util.Map;
 
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.message.ApiVersionsResponseData.ApiVersion;
-import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.message.RequestHeaderData;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
-import org.apache.kafka.common.requests.AbstractRequest;
-import org.apache.kafka.common.requests.RequestHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The dispatch table: API key to handler, with the versions the broker serves. Each API names the highest version
  * Kafkalite implements and tests, so a newer shaded kafka-clients never silently advertises versions with new
- * semantics. Requests are parsed and dispatched on the broker loop thread.
+ * semantics. Requests are parsed and dispatched on the broker loop thread, by {@link KafkaApi} rather than Kafka's
+ * {@code ApiKeys}, so that only the message classes of the APIs clients call are loaded.
  */
 public final class RequestDispatcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestDispatcher.class);
 
-    private final Map<ApiKeys, ApiHandler> handlers = new EnumMap<>(ApiKeys.class);
-    private final Map<ApiKeys, Short> maxVersions = new EnumMap<>(ApiKeys.class);
+    private final Map<KafkaApi, ApiHandler> handlers = new EnumMap<>(KafkaApi.class);
+    private final Map<KafkaApi, Short> maxVersions = new EnumMap<>(KafkaApi.class);
     private SaslHandler saslTokens;
     private RequestInterceptor interceptor = RequestInterceptor.NONE;
 
@@ -35,10 +34,10 @@ public final class RequestDispatcher {
      *
      * @throws IllegalArgumentException if the protocol classes do not know {@code maxVersion}
      */
-    public RequestDispatcher register(ApiKeys key, int maxVersion, ApiHandler handler) {
-        if (maxVersion > key.latestVersion(true) || maxVersion < key.oldestVersion()) {
+    public RequestDispatcher register(KafkaApi key, int maxVersion, ApiHandler handler) {
+        if (maxVersion > key.latestVersion() || maxVersion < key.oldestVersion()) {
             throw new IllegalArgumentException(key + " v" + maxVersion + " is outside what kafka-clients parses: v"
-                    + key.oldestVersion() + " to v" + key.latestVersion(true));
+                    + key.oldestVersion() + " to v" + key.latestVersion());
         }
         handlers.put(key, handler);
         maxVersions.put(key, (short) maxVersion);
@@ -63,20 +62,21 @@ public final class RequestDispatcher {
     }
 
     /** Whether some version of {@code key} is served. */
-    public boolean serves(ApiKeys key) {
+    public boolean serves(KafkaApi key) {
         return handlers.containsKey(key);
     }
 
-    public boolean supports(ApiKeys key, short version) {
+    /** Whether {@code version} of {@code key} is served. */
+    public boolean supports(KafkaApi key, short version) {
         return handlers.containsKey(key) && version >= key.oldestVersion() && version <= maxVersions.get(key);
     }
 
     /** The ApiVersions list: every registered API with its version range. */
     public List<ApiVersion> advertisedVersions() {
         List<ApiVersion> versions = new ArrayList<>();
-        for (ApiKeys key : handlers.keySet()) {
+        for (KafkaApi key : handlers.keySet()) {
             versions.add(new ApiVersion()
-                    .setApiKey(key.id)
+                    .setApiKey(key.id())
                     .setMinVersion(advertisedMinVersion(key))
                     .setMaxVersion(maxVersions.get(key)));
         }
@@ -87,8 +87,8 @@ public final class RequestDispatcher {
      * librdkafka turns compression off unless Produce v0 is advertised (it checks the minimum version), so
      * Produce is advertised from v0 as Kafka 4 does; v0-v2 requests are still refused.
      */
-    private static short advertisedMinVersion(ApiKeys key) {
-        return key == ApiKeys.PRODUCE ? 0 : key.oldestVersion();
+    private static short advertisedMinVersion(KafkaApi key) {
+        return key == KafkaApi.PRODUCE ? 0 : key.oldestVersion();
     }
 
     /**
@@ -103,34 +103,38 @@ public final class RequestDispatcher {
         }
         short apiKeyId = frame.getShort(frame.position());
         short version = frame.getShort(frame.position() + 2);
-        if (!ApiKeys.hasId(apiKeyId)) {
-            throw new InvalidRequestException("Unknown API key " + apiKeyId);
+        KafkaApi key = KafkaApi.forId(apiKeyId);
+        if (key == null) {
+            throw new InvalidRequestException("API key " + apiKeyId + " is not implemented by Kafkalite");
         }
-        ApiKeys key = ApiKeys.forId(apiKeyId);
-        if (!sink.session().isAuthenticated() && key != ApiKeys.API_VERSIONS && key != ApiKeys.SASL_HANDSHAKE
-                && key != ApiKeys.SASL_AUTHENTICATE) {
+        if (!sink.session().isAuthenticated() && key != KafkaApi.API_VERSIONS && key != KafkaApi.SASL_HANDSHAKE
+                && key != KafkaApi.SASL_AUTHENTICATE) {
             // Kafka's message; nothing but the SASL exchange is answered before the client authenticated
             throw new InvalidRequestException("Unexpected Kafka request of type " + key + " during SASL handshake.");
         }
         boolean supported = supports(key, version);
-        if (!supported && key != ApiKeys.API_VERSIONS) {
+        if (!supported && key != KafkaApi.API_VERSIONS) {
             throw new InvalidRequestException(handlers.containsKey(key)
                     ? key + " v" + version + " is not supported; Kafkalite serves v" + key.oldestVersion() + " to v"
                         + maxVersions.get(key)
                     : key + " is not implemented by Kafkalite");
         }
-        RequestHeader header;
+        ByteBufferAccessor accessor = new ByteBufferAccessor(frame);
+        RequestHeaderData header;
         try {
-            header = RequestHeader.parse(frame);
+            header = new RequestHeaderData(accessor, key.requestHeaderVersion(version));
         } catch (RuntimeException e) {
             throw new InvalidRequestException("Malformed " + key + " v" + version + " request header: " + e.getMessage());
         }
+        if (header.clientId() == null) {
+            header.setClientId(""); // as Kafka reads a null client id
+        }
         if (!supported) {
-            return new ApiRequest(header, null, sink); // ApiVersions: answered with UNSUPPORTED_VERSION and the ranges
+            // ApiVersions: answered with UNSUPPORTED_VERSION and the ranges
+            return new ApiRequest(key, version, header, null, sink);
         }
         try {
-            AbstractRequest body = AbstractRequest.parseRequest(key, version, new ByteBufferAccessor(frame)).request;
-            return new ApiRequest(header, body, sink);
+            return new ApiRequest(key, version, header, key.readRequest(accessor, version), sink);
         } catch (RuntimeException e) {
             throw new InvalidRequestException("Malformed " + key + " v" + version + " request: " + e);
         }
@@ -144,13 +148,13 @@ public final class RequestDispatcher {
         ApiRequest request = received;
         try {
             // an ApiVersions request too new to parse has no body: nothing to intercept, it gets the version ranges
-            request = received.body() == null ? received : interceptor.intercept(received);
+            request = received.hasBody() ? interceptor.intercept(received) : received;
             if (request != null) {
                 handlers.get(request.apiKey()).handle(request);
             }
         } catch (RuntimeException e) {
             LOG.error("Failed to handle {}; answering with an error", received, e);
-            request.respond(request.body().getErrorResponse(0, e).data());
+            request.respond(request.errorResponse(e));
         }
     }
 }

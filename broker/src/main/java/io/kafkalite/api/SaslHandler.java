@@ -12,7 +12,6 @@ import org.apache.kafka.common.message.SaslAuthenticateRequestData;
 import org.apache.kafka.common.message.SaslAuthenticateResponseData;
 import org.apache.kafka.common.message.SaslHandshakeRequestData;
 import org.apache.kafka.common.message.SaslHandshakeResponseData;
-import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +40,7 @@ final class SaslHandler implements ApiHandler {
         ClientSession session = request.session();
         if (session.saslSettings() == null || session.isAuthenticated()) {
             // what Kafka answers on a listener without SASL, or once the client has authenticated
-            if (request.apiKey() == ApiKeys.SASL_HANDSHAKE) {
+            if (request.apiKey() == KafkaApi.SASL_HANDSHAKE) {
                 request.respond(new SaslHandshakeResponseData().setErrorCode(Errors.ILLEGAL_SASL_STATE.code()));
             } else {
                 request.respond(new SaslAuthenticateResponseData().setErrorCode(Errors.ILLEGAL_SASL_STATE.code())
@@ -49,7 +48,7 @@ final class SaslHandler implements ApiHandler {
             }
             return;
         }
-        if (request.apiKey() == ApiKeys.SASL_HANDSHAKE) {
+        if (request.apiKey() == KafkaApi.SASL_HANDSHAKE) {
             handshake(request, session);
         } else {
             authenticate(request, session);

@@ -3,7 +3,6 @@ package io.kafkalite.api;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.AlterUserScramCredentialsRequestData;
 import org.apache.kafka.common.message.DescribeUserScramCredentialsRequestData;
-import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 
 /** DescribeUserScramCredentials and AlterUserScramCredentials: Admin's management of SCRAM users. */
@@ -17,9 +16,9 @@ final class ScramCredentialsHandler implements ApiHandler {
 
     @Override
     public void handle(ApiRequest request) {
-        boolean describe = request.apiKey() == ApiKeys.DESCRIBE_USER_SCRAM_CREDENTIALS;
+        boolean describe = request.apiKey() == KafkaApi.DESCRIBE_USER_SCRAM_CREDENTIALS;
         if (!state.authorization().allowsCluster(request, describe ? AclOperation.DESCRIBE : AclOperation.ALTER)) {
-            request.respond(request.body().getErrorResponse(0, Errors.CLUSTER_AUTHORIZATION_FAILED.exception()).data());
+            request.respond(request.errorResponse(Errors.CLUSTER_AUTHORIZATION_FAILED.exception()));
             return;
         }
         if (describe) {

@@ -25,7 +25,6 @@ import org.apache.kafka.common.message.ShareAcknowledgeRequestData;
 import org.apache.kafka.common.message.ShareAcknowledgeResponseData;
 import org.apache.kafka.common.message.ShareFetchRequestData;
 import org.apache.kafka.common.message.ShareFetchResponseData;
-import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.resource.ResourceType;
@@ -63,7 +62,7 @@ final class ShareFetchHandler implements ApiHandler {
 
     @Override
     public void handle(ApiRequest request) {
-        if (request.apiKey() == ApiKeys.SHARE_FETCH) {
+        if (request.apiKey() == KafkaApi.SHARE_FETCH) {
             fetch(request);
         } else {
             acknowledge(request);

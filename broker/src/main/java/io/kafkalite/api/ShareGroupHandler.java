@@ -11,7 +11,6 @@ import org.apache.kafka.common.message.ShareGroupDescribeRequestData;
 import org.apache.kafka.common.message.ShareGroupDescribeResponseData;
 import org.apache.kafka.common.message.ShareGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.ShareGroupHeartbeatResponseData;
-import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.resource.ResourceType;
 
@@ -37,7 +36,7 @@ final class ShareGroupHandler implements ApiHandler {
     @Override
     public void handle(ApiRequest request) {
         GroupCoordinator groups = state.groups();
-        if (request.apiKey() == ApiKeys.SHARE_GROUP_HEARTBEAT) {
+        if (request.apiKey() == KafkaApi.SHARE_GROUP_HEARTBEAT) {
             ShareGroupHeartbeatRequestData data = request.data();
             Authorization authorization = state.authorization();
             Errors denied = !authorization.allows(request, AclOperation.READ, ResourceType.GROUP, data.groupId())
@@ -49,7 +48,7 @@ final class ShareGroupHandler implements ApiHandler {
                 request.respond(new ShareGroupHeartbeatResponseData().setErrorCode(denied.code()));
                 return;
             }
-            ShareGroupHeartbeatResponseData response = groups.shareGroupHeartbeat(data, request.header().clientId(),
+            ShareGroupHeartbeatResponseData response = groups.shareGroupHeartbeat(data, request.clientId(),
                     request.clientHost(), topics);
             if (response.errorCode() == Errors.NONE.code() && response.assignment() != null) {
                 for (TopicPartition partition : groups.assignedSharePartitions(data.groupId(), topics)) {

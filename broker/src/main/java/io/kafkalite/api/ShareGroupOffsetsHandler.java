@@ -20,7 +20,6 @@ import org.apache.kafka.common.message.DescribeShareGroupOffsetsResponseData;
 import org.apache.kafka.common.message.DescribeShareGroupOffsetsResponseData.DescribeShareGroupOffsetsResponseGroup;
 import org.apache.kafka.common.message.DescribeShareGroupOffsetsResponseData.DescribeShareGroupOffsetsResponsePartition;
 import org.apache.kafka.common.message.DescribeShareGroupOffsetsResponseData.DescribeShareGroupOffsetsResponseTopic;
-import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.resource.ResourceType;
 
@@ -44,12 +43,12 @@ final class ShareGroupOffsetsHandler implements ApiHandler {
 
     @Override
     public void handle(ApiRequest request) {
-        if (request.apiKey() == ApiKeys.DESCRIBE_SHARE_GROUP_OFFSETS) {
+        if (request.apiKey() == KafkaApi.DESCRIBE_SHARE_GROUP_OFFSETS) {
             DescribeShareGroupOffsetsRequestData data = request.data();
             DescribeShareGroupOffsetsResponseData response = new DescribeShareGroupOffsetsResponseData();
             data.groups().forEach(group -> response.groups().add(describe(request, group)));
             request.respond(response);
-        } else if (request.apiKey() == ApiKeys.ALTER_SHARE_GROUP_OFFSETS) {
+        } else if (request.apiKey() == KafkaApi.ALTER_SHARE_GROUP_OFFSETS) {
             request.respond(alter(request, request.data()));
         } else {
             request.respond(delete(request, request.data()));

@@ -14,7 +14,6 @@ import org.apache.kafka.common.message.StreamsGroupDescribeRequestData;
 import org.apache.kafka.common.message.StreamsGroupDescribeResponseData;
 import org.apache.kafka.common.message.StreamsGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.StreamsGroupHeartbeatResponseData;
-import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.resource.ResourceType;
 
@@ -39,7 +38,7 @@ final class StreamsGroupHandler implements ApiHandler {
 
     @Override
     public void handle(ApiRequest request) {
-        if (request.apiKey() == ApiKeys.STREAMS_GROUP_HEARTBEAT) {
+        if (request.apiKey() == KafkaApi.STREAMS_GROUP_HEARTBEAT) {
             StreamsGroupHeartbeatRequestData data = request.data();
             String invalid = invalidTopology(data.topology());
             if (invalid != null) {
@@ -63,7 +62,7 @@ final class StreamsGroupHandler implements ApiHandler {
                     authorization.allowsCluster(request, AclOperation.CREATE)
                             || authorization.allows(request, AclOperation.CREATE, ResourceType.TOPIC, name)
                             ? createInternalTopic(name, partitions, configs) : "Unauthorized to CREATE on topic " + name;
-            request.respond(state.groups().streamsGroupHeartbeat(data, request.header().clientId(),
+            request.respond(state.groups().streamsGroupHeartbeat(data, request.clientId(),
                     request.clientHost(), topics, creator));
         } else {
             StreamsGroupDescribeRequestData data = request.data();

@@ -34,7 +34,6 @@ import org.apache.kafka.common.message.DeleteTopicsRequestData.DeleteTopicState;
 import org.apache.kafka.common.message.DeleteTopicsResponseData;
 import org.apache.kafka.common.message.DeleteTopicsResponseData.DeletableTopicResult;
 import org.apache.kafka.common.message.DeleteTopicsResponseData.DeletableTopicResultCollection;
-import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.resource.ResourceType;
 
@@ -53,9 +52,9 @@ final class TopicAdminHandler implements ApiHandler {
 
     @Override
     public void handle(ApiRequest request) {
-        if (request.apiKey() == ApiKeys.CREATE_TOPICS) {
+        if (request.apiKey() == KafkaApi.CREATE_TOPICS) {
             createTopics(request);
-        } else if (request.apiKey() == ApiKeys.DELETE_TOPICS) {
+        } else if (request.apiKey() == KafkaApi.DELETE_TOPICS) {
             deleteTopics(request);
         } else {
             createPartitions(request);

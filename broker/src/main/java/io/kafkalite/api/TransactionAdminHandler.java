@@ -179,7 +179,7 @@ final class TransactionAdminHandler implements ApiHandler {
         WriteTxnMarkersRequestData data = request.data();
         if (!state.authorization().allowsCluster(request, AclOperation.ALTER)
                 && !state.authorization().allowsCluster(request, AclOperation.CLUSTER_ACTION)) {
-            request.respond(request.body().getErrorResponse(0, Errors.CLUSTER_AUTHORIZATION_FAILED.exception()).data());
+            request.respond(request.errorResponse(Errors.CLUSTER_AUTHORIZATION_FAILED.exception()));
             return;
         }
         WriteTxnMarkersResponseData response = new WriteTxnMarkersResponseData();

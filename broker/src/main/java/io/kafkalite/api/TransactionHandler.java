@@ -215,7 +215,7 @@ final class TransactionHandler implements ApiHandler {
                 : !state.authorization().allows(request, AclOperation.READ, ResourceType.GROUP, data.groupId())
                         ? Errors.GROUP_AUTHORIZATION_FAILED : Errors.NONE;
         if (refused != Errors.NONE) {
-            request.respond(request.body().getErrorResponse(0, refused.exception()).data());
+            request.respond(request.errorResponse(refused.exception()));
             return;
         }
         TxnOffsetCommitResponseData response = new TxnOffsetCommitResponseData();

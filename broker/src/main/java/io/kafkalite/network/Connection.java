@@ -248,7 +248,7 @@ final class Connection implements ResponseSink {
     private static Send serialize(PendingResponse response) {
         ApiRequest request = response.request;
         short headerVersion = request.apiKey().responseHeaderVersion(request.version());
-        ResponseHeader header = new ResponseHeader(request.header().correlationId(), headerVersion);
+        ResponseHeader header = new ResponseHeader(request.correlationId(), headerVersion);
         return SendBuilder.buildResponseSend(header, response.body, response.version);
     }
 

@@ -28,8 +28,14 @@ final class StandaloneBroker implements AutoCloseable {
     }
 
     static StandaloneBroker launch(String... args) throws IOException {
+        return launchWithJvmFlags(List.of(), args);
+    }
+
+    /** Runs the jar with {@code jvmFlags} before {@code -jar}. */
+    static StandaloneBroker launchWithJvmFlags(List<String> jvmFlags, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmFlags);
         command.add("-jar");
         command.add(System.getProperty("kafkalite.jar"));
         command.addAll(List.of(args));

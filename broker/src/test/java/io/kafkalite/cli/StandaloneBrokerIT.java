@@ -2,6 +2,7 @@ package io.kafkalite.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,6 +44,47 @@ class StandaloneBrokerIT {
             assertThat(broker.awaitExit()).as(broker.output()).isZero();
             assertThat(broker.output()).contains("stopped");
         }
+    }
+
+    /**
+     * Kafka's {@code ApiKeys} reaches every API's message classes (about 500, ~200 ms of CPU on a cold broker), so the
+     * broker reads requests through its own table; this keeps it that way for a producer, a group consumer and Admin.
+     */
+    @Test
+    void servingClientsLoadsOnlyTheMessageClassesOfTheApisTheyCall() throws Exception {
+        Path classLog = dataDir.resolve("classes.log");
+        try (StandaloneBroker broker = StandaloneBroker.launchWithJvmFlags(
+                List.of("-Xlog:class+load=info:file=" + classLog), "--port", "0")) {
+            String bootstrap = broker.awaitReady();
+            produce(bootstrap, "loaded", 0, 3);
+            Properties group = new Properties();
+            group.put(ConsumerConfig.GROUP_ID_CONFIG, "loaders");
+            group.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            group.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            group.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+            group.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+            group.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            List<String> seen = new ArrayList<>();
+            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(group)) {
+                consumer.subscribe(List.of("loaded"));
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (seen.size() < 3 && System.nanoTime() < deadline) {
+                    consumer.poll(Duration.ofMillis(100)).forEach(r -> seen.add(r.value()));
+                }
+                consumer.commitSync();
+            }
+            try (Admin admin = admin(bootstrap)) {
+                assertThat(admin.listConsumerGroupOffsets("loaders").partitionsToOffsetAndMetadata().get())
+                        .containsKey(new TopicPartition("loaded", 0));
+            }
+            assertThat(seen).containsExactly(expected(0, 3));
+            broker.terminate();
+            assertThat(broker.awaitExit()).as(broker.output()).isZero();
+        }
+        String loaded = Files.readString(classLog);
+        assertThat(loaded).contains("io.kafkalite.shaded.kafka.common.message.ProduceRequestData ")
+                .doesNotContain("io.kafkalite.shaded.kafka.common.protocol.ApiKeys ")
+                .doesNotContain("io.kafkalite.shaded.kafka.common.message.ApiMessageType ");
     }
 
     @Test
