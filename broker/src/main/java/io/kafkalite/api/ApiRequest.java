@@ -67,7 +67,7 @@ public final class ApiRequest {
         return version;
     }
 
-    /** The client id from the request header (may be null). */
+    /** The client id from the request header (empty when the client sent none). */
     public String clientId() {
         return header.clientId();
     }
@@ -89,16 +89,19 @@ public final class ApiRequest {
     }
 
     /**
-     * The request as kafka-clients' request class ({@code OffsetFetchRequest}, {@code CreateAclsRequest}), for the
-     * helpers those classes carry. Building one initialises Kafka's {@code ApiKeys} (about 500 message classes) the
+     * The request as kafka-clients' request class ({@code CreateAclsRequest}, ...), for the helpers those classes
+     * carry. Building one initialises Kafka's {@code ApiKeys} (about 500 message classes) the
      * first time, so the paths every client takes read {@link #data()} instead.
      */
-    public AbstractRequest kafkaRequest() {
+    AbstractRequest kafkaRequest() {
         return AbstractRequest.parseRequest(ApiKeys.forId(api.id()), version,
                 MessageUtil.toByteBufferAccessor(body, version)).request;
     }
 
-    /** Kafka's answer to this request failing with {@code error} as a whole: its error code in every place. */
+    /**
+     * Kafka's answer to this request failing with {@code error} as a whole: its error code in every place. Built
+     * through {@link #kafkaRequest()}, so meant for refusals and failures, not for answers every client gets.
+     */
     public ApiMessage errorResponse(Throwable error) {
         return kafkaRequest().getErrorResponse(0, error).data();
     }
