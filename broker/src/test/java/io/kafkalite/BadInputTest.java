@@ -15,6 +15,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.message.DescribeAclsRequestData;
+import org.apache.kafka.common.message.DescribeAclsResponseData;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.MetadataResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -111,6 +113,29 @@ class BadInputTest {
         try (RawClient truncated = raw()) {
             truncated.writeRaw(frame.array());
             assertThat(truncated.closedByBroker()).isTrue();
+        }
+    }
+
+    /**
+     * Kafka's ACL request classes refuse unknown filter types as they are built, which Kafka's broker does while
+     * parsing: the connection closes; a well-formed ACL request still gets its answer (here: no authorizer).
+     */
+    @Test
+    void anAclFilterOfUnknownTypeClosesTheConnection() throws Exception {
+        RequestHeader header = new RequestHeader(ApiKeys.DESCRIBE_ACLS, (short) 3, "acl-filter", 1);
+        DescribeAclsRequestData unknownType = new DescribeAclsRequestData().setResourceTypeFilter((byte) 0)
+                .setPatternTypeFilter((byte) 1).setOperation((byte) 1).setPermissionType((byte) 1);
+        ByteBuffer body = RequestUtils.serialize(header.data(), header.headerVersion(), unknownType, (short) 3);
+        ByteBuffer frame = ByteBuffer.allocate(4 + body.remaining()).putInt(body.remaining()).put(body);
+        try (RawClient client = raw()) {
+            client.writeRaw(frame.array());
+            assertThat(client.closedByBroker()).isTrue();
+        }
+        try (RawClient client = raw()) {
+            DescribeAclsResponseData answer = client.send(ApiKeys.DESCRIBE_ACLS, (short) 3,
+                    new DescribeAclsRequestData().setResourceTypeFilter((byte) 1).setPatternTypeFilter((byte) 1)
+                            .setOperation((byte) 1).setPermissionType((byte) 1));
+            assertThat(answer.errorCode()).isEqualTo(Errors.SECURITY_DISABLED.code());
         }
     }
 

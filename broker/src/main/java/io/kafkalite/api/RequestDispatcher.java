@@ -3,12 +3,15 @@ package io.kafkalite.api;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.message.ApiVersionsResponseData.ApiVersion;
 import org.apache.kafka.common.message.RequestHeaderData;
+import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +25,13 @@ import org.slf4j.LoggerFactory;
 public final class RequestDispatcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestDispatcher.class);
+
+    /**
+     * APIs whose kafka-clients request class checks the body as it is built (unknown resource, pattern or operation
+     * types in ACL filters): Kafka refuses such a request while parsing it, so parsing builds one for them too.
+     */
+    private static final Set<KafkaApi> CHECKED_BY_KAFKA_REQUEST_CLASS = EnumSet.of(KafkaApi.CREATE_ACLS,
+            KafkaApi.DESCRIBE_ACLS, KafkaApi.DELETE_ACLS);
 
     private final Map<KafkaApi, ApiHandler> handlers = new EnumMap<>(KafkaApi.class);
     private final Map<KafkaApi, Short> maxVersions = new EnumMap<>(KafkaApi.class);
@@ -134,7 +144,11 @@ public final class RequestDispatcher {
             return new ApiRequest(key, version, header, null, sink);
         }
         try {
-            return new ApiRequest(key, version, header, key.readRequest(accessor, version), sink);
+            ApiRequest request = new ApiRequest(key, version, header, key.readRequest(accessor, version), sink);
+            if (CHECKED_BY_KAFKA_REQUEST_CLASS.contains(key)) {
+                request.kafkaRequest(); // throws on what Kafka's broker refuses while parsing
+            }
+            return request;
         } catch (RuntimeException e) {
             throw new InvalidRequestException("Malformed " + key + " v" + version + " request: " + e);
         }
@@ -154,7 +168,14 @@ public final class RequestDispatcher {
             }
         } catch (RuntimeException e) {
             LOG.error("Failed to handle {}; answering with an error", received, e);
-            request.respond(request.errorResponse(e));
+            ApiMessage answer;
+            try {
+                answer = request.errorResponse(e);
+            } catch (RuntimeException unanswerable) {
+                request.closeConnection("no error answer could be built for " + received + ": " + unanswerable);
+                return;
+            }
+            request.respond(answer);
         }
     }
 }
