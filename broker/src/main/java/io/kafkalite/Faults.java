@@ -282,9 +282,8 @@ public final class Faults {
             return api;
         }
         // not one Kafkalite serves: say whether it is one of Kafka's (this loads all of Kafka's message classes)
-        String wanted = normalise(name);
         for (ApiKeys key : ApiKeys.values()) {
-            if (normalise(key.name).equals(wanted) || normalise(key.name()).equals(wanted)) {
+            if (KafkaApi.isNameOf(name, key.name, key.name())) {
                 throw new IllegalArgumentException("Kafkalite does not serve " + key.name + ", so a rule on it would "
                         + "never fire; it serves " + names(EnumSet.allOf(KafkaApi.class)));
             }
@@ -310,10 +309,6 @@ public final class Faults {
                     + "connection drops. Use closeConnectionBeforeApplying() or closeConnectionAfterApplying()");
         }
         return error;
-    }
-
-    private static String normalise(String name) {
-        return name.trim().toLowerCase(Locale.ROOT).replace("_", "").replace("-", "").replace(" ", "");
     }
 
     private static String names(Set<KafkaApi> apis) {

@@ -170,7 +170,6 @@ public enum KafkaApi {
     ALTER_SHARE_GROUP_OFFSETS(91, "AlterShareGroupOffsets", 0, 0, 0),
     DELETE_SHARE_GROUP_OFFSETS(92, "DeleteShareGroupOffsets", 0, 0, 0);
 
-
     private static final KafkaApi[] BY_ID = byId();
 
     private final short id;
@@ -198,13 +197,22 @@ public enum KafkaApi {
      * as a constant ({@code FIND_COORDINATOR}), case, '-', '_' and spaces ignored; null when Kafkalite serves none.
      */
     public static KafkaApi forName(String name) {
-        String wanted = normalise(name);
         for (KafkaApi api : values()) {
-            if (normalise(api.kafkaName).equals(wanted) || normalise(api.name()).equals(wanted)) {
+            if (isNameOf(name, api.kafkaName, api.name())) {
                 return api;
             }
         }
         return null;
+    }
+
+    /**
+     * Whether {@code name} names the API Kafka calls {@code kafkaName} (constant {@code constantName}), as
+     * {@link #forName} matches: case, '-', '_' and spaces ignored. Also for APIs of Kafka's that Kafkalite does not
+     * serve.
+     */
+    public static boolean isNameOf(String name, String kafkaName, String constantName) {
+        String wanted = normalise(name);
+        return normalise(kafkaName).equals(wanted) || normalise(constantName).equals(wanted);
     }
 
     /** The API key on the wire. */

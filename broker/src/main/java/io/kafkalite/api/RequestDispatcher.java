@@ -71,11 +71,6 @@ public final class RequestDispatcher {
         return this;
     }
 
-    /** Whether some version of {@code key} is served. */
-    public boolean serves(KafkaApi key) {
-        return handlers.containsKey(key);
-    }
-
     /** Whether {@code version} of {@code key} is served. */
     public boolean supports(KafkaApi key, short version) {
         return handlers.containsKey(key) && version >= key.oldestVersion() && version <= maxVersions.get(key);
