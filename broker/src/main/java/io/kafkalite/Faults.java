@@ -35,6 +35,10 @@ import org.slf4j.LoggerFactory;
  * logged and kept in {@link #firings()}. A rule that could never fire (an API this broker does not serve, an error
  * that API never returns, a filter the API's requests cannot match) fails when it is made, with the reason.
  *
+ * <p>A Produce refused with a retriable error fails the way a leader change does: the batches the same idempotent
+ * producer had already sent behind the refused one to that partition get the same error until it is retried, so a
+ * rule for {@code times(n)} requests never lets a producer's later batch overtake its refused one.
+ *
  * <p>Rules stay until removed ({@link FaultRule#remove()}, {@link #clear()}), across {@link KafkaLite#restart()}
  * too. Thread-safe: tests make rules on their own thread, the broker matches them on its loop.
  */

@@ -53,6 +53,7 @@ class IdempotentProduceTest {
     @org.junit.jupiter.api.AfterEach
     void close() throws Exception {
         client.close();
+        broker.faults().clear();
     }
 
     private ProduceResponseData.PartitionProduceResponse produce(short acks, MemoryRecords records) throws Exception {
@@ -93,6 +94,47 @@ class IdempotentProduceTest {
         ProduceResponseData.PartitionProduceResponse next = produce((short) -1, batch((short) 0, 3, "d"));
         assertThat(next.errorCode()).isEqualTo(Errors.NONE.code());
         assertThat(next.baseOffset()).isEqualTo(before + 3);
+    }
+
+    @Test
+    void batchesPipelinedBehindOneAFaultRefusedWaitForItsRetryAsAfterALeaderChange() throws Exception {
+        // the producer's first batch is refused; the two it had already sent behind it must not be stored first
+        FaultRule notLeader = broker.faults().on("Produce").topic("ledger").times(1)
+                .respondWith("NOT_LEADER_OR_FOLLOWER");
+        long before = endOffset();
+        assertThat(produce((short) -1, batch((short) 0, 0, "a", "b")).errorCode())
+                .isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER.code());
+        ProduceResponseData.PartitionProduceResponse pipelined = produce((short) -1, batch((short) 0, 2, "c"));
+        assertThat(pipelined.errorCode()).isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER.code());
+        assertThat(pipelined.errorMessage()).contains("sequence 0", "retried");
+        assertThat(produce((short) -1, batch((short) 0, 3, "d")).errorCode())
+                .isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER.code());
+        assertThat(notLeader.timesFired()).isEqualTo(1);
+        assertThat(endOffset()).isEqualTo(before);
+
+        // retried in order, as the producer does: each lands once, in sequence
+        assertThat(produce((short) -1, batch((short) 0, 0, "a", "b")).baseOffset()).isEqualTo(before);
+        assertThat(produce((short) -1, batch((short) 0, 2, "c")).baseOffset()).isEqualTo(before + 2);
+        assertThat(produce((short) -1, batch((short) 0, 3, "d")).baseOffset()).isEqualTo(before + 3);
+        assertThat(endOffset()).isEqualTo(before + 4);
+    }
+
+    @Test
+    void aProducerThatGaveUpARefusedBatchStartsAgainWithANewEpoch() throws Exception {
+        broker.faults().on("Produce").topic("ledger").times(1).respondWith("NOT_LEADER_OR_FOLLOWER");
+        long before = endOffset();
+        assertThat(produce((short) -1, batch((short) 0, 0, "a")).errorCode())
+                .isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER.code());
+        assertThat(produce((short) -1, batch((short) 1, 0, "b")).baseOffset()).isEqualTo(before);
+        assertThat(produce((short) -1, batch((short) 1, 1, "c")).baseOffset()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void aNonRetriableFaultHoldsNothingBack() throws Exception {
+        broker.faults().on("Produce").topic("ledger").times(1).respondWith("INVALID_RECORD");
+        long before = endOffset();
+        assertThat(produce((short) -1, batch((short) 0, 0, "a")).errorCode()).isEqualTo(Errors.INVALID_RECORD.code());
+        assertThat(produce((short) -1, batch((short) 0, 1, "b")).baseOffset()).isEqualTo(before);
     }
 
     @Test

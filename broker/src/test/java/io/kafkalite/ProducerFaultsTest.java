@@ -71,6 +71,27 @@ class ProducerFaultsTest {
     }
 
     @Test
+    void batchesInFlightBehindARefusedOneAreRetriedInOrderAndNothingIsLostOrDoubled() throws Exception {
+        // small batches and no linger: the producer pipelines up to five requests to the partition
+        FaultRule notLeader = broker.faults().on("Produce").topic(TOPIC).partition(0).times(2)
+                .respondWith("NOT_LEADER_OR_FOLLOWER");
+        List<String> values = values(300);
+        try (KafkaProducer<String, String> producer = Clients.producer(broker.bootstrapServers(), Map.of(
+                ProducerConfig.BATCH_SIZE_CONFIG, 64, ProducerConfig.LINGER_MS_CONFIG, 0,
+                ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 10))) {
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
+            for (String value : values) {
+                sent.add(producer.send(new ProducerRecord<>(TOPIC, 0, null, value)));
+            }
+            for (Future<RecordMetadata> f : sent) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        }
+        assertThat(notLeader.timesFired()).isEqualTo(2);
+        assertThat(stored()).containsExactlyElementsOf(values);
+    }
+
+    @Test
     void aResponseLostAfterTheAppendIsRetriedWithoutADuplicate() throws Exception {
         FaultRule lostResponse = broker.faults().on("Produce").times(1).closeConnectionAfterApplying();
         try (KafkaProducer<String, String> producer = Clients.producer(broker.bootstrapServers(), Map.of())) {

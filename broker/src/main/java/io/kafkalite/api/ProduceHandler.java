@@ -55,10 +55,12 @@ final class ProduceHandler implements ApiHandler {
 
     private final BrokerState state;
     private final TransactionCoordinator transactions;
+    private final RefusedBatches refusedBatches;
 
     ProduceHandler(BrokerState state, TransactionCoordinator transactions) {
         this.state = state;
         this.transactions = transactions;
+        this.refusedBatches = new RefusedBatches(state.topics());
     }
 
     @Override
@@ -98,6 +100,7 @@ final class ProduceHandler implements ApiHandler {
                     ApiException injected = request.injectedError(topic == null ? topicData.name() : topic.name(),
                             partitionData.index());
                     if (injected != null) {
+                        noteRefused(topic, partitionData, injected);
                         throw injected; // test control fails this partition; the others are appended as usual
                     }
                     append(request.version(), data.transactionalId(), topicData, topic, partitionData, response, now);
@@ -138,6 +141,10 @@ final class ProduceHandler implements ApiHandler {
             requireKeys(batch, topic.name(), index);
         }
 
+        ApiException heldBack = refusedBatches.holdBack(topic, index, batch);
+        if (heldBack != null) {
+            throw heldBack;
+        }
         Partition partition = state.partition(topic, index);
         if (batch.isTransactional()) {
             checkTransaction(version, transactionalId, batch, partition.id());
@@ -148,6 +155,19 @@ final class ProduceHandler implements ApiHandler {
         response.setBaseOffset(result.baseOffset())
                 .setLogStartOffset(partition.logStartOffset())
                 .setLogAppendTimeMs(logAppendTime ? now : -1);
+    }
+
+    /** A batch a fault rule refused holds back its producer's later batches to the partition until it is retried. */
+    private void noteRefused(Topic topic, PartitionProduceData partitionData, ApiException injected) {
+        if (topic == null || !topic.hasPartition(partitionData.index())) {
+            return;
+        }
+        try {
+            refusedBatches.refused(topic, partitionData.index(), singleBatch((MemoryRecords) partitionData.records()),
+                    injected);
+        } catch (ApiException malformed) {
+            // a malformed batch holds nothing back: retried, it is refused for what it is
+        }
     }
 
     private void checkTransaction(short version, String transactionalId, MutableRecordBatch batch, TopicPartition tp) {
