@@ -319,7 +319,15 @@ public final class Faults {
         return apis.stream().map(KafkaApi::kafkaName).sorted().collect(Collectors.joining(", "));
     }
 
-    /** One firing of a rule: which rule, on which request, at what broker time. */
+    /**
+     * One firing of a rule: which rule, on which request, at what broker time.
+     *
+     * @param ruleId the rule's id, as {@link FaultRule#id()} gives it
+     * @param rule what the rule matches and does, e.g. {@code #1 Produce topic=orders, 2 request(s): respond
+     *     NOT_LEADER_OR_FOLLOWER}
+     * @param request the request it fired on: API, version, correlation id and client
+     * @param brokerTimeMillis the broker clock's time of the firing (the manual clock's, when the broker has one)
+     */
     public record Firing(int ruleId, String rule, String request, long brokerTimeMillis) {
         @Override
         public String toString() {

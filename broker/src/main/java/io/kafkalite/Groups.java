@@ -121,9 +121,11 @@ public final class Groups {
     /**
      * A group as the broker sees it now.
      *
+     * @param groupId the group's id
      * @param protocol {@code "classic"} or {@code "consumer"} (KIP-848)
      * @param state the state clients see in DescribeGroups, e.g. {@code "Stable"}, {@code "PreparingRebalance"}
      * @param epoch the generation of a classic group, the group epoch of a KIP-848 group
+     * @param members the group's members now
      */
     public record Description(String groupId, String protocol, String state, int epoch, List<Member> members) {
 
@@ -151,7 +153,10 @@ public final class Groups {
     /**
      * A member of a group and the partitions it owns now.
      *
+     * @param memberId the id the broker gave the member
      * @param groupInstanceId the static member's {@code group.instance.id}, or null
+     * @param clientId the member's {@code client.id}
+     * @param clientHost the address the member's client connected from (e.g. {@code /127.0.0.1})
      * @param assignment topic name to partition indexes, sorted (empty for a classic group that is not a consumer
      *     group, e.g. Kafka Connect's)
      */
