@@ -4,6 +4,8 @@ import java.util.Map;
 
 import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherSessionListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One Apache Kafka broker for a whole test run, when the system property {@value #ENABLE_PROPERTY} is
@@ -12,6 +14,8 @@ import org.junit.platform.launcher.LauncherSessionListener;
  * {@code META-INF/services}, so a Surefire execution only needs this jar on its classpath and the property set.
  */
 public final class RealKafkaSession implements LauncherSessionListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RealKafkaSession.class);
 
     /** Set to {@code true} to run the session's tests against a real broker. */
     public static final String ENABLE_PROPERTY = "kafkalite.test.real-kafka";
@@ -30,7 +34,7 @@ public final class RealKafkaSession implements LauncherSessionListener {
         broker = RealKafkaBroker.start(Map.of());
         previous = System.getProperty(EXTERNAL_PROPERTY);
         System.setProperty(EXTERNAL_PROPERTY, broker.bootstrapServers());
-        System.out.println("[real-kafka] tests run against " + broker);
+        LOG.info("Tests of this run go to Apache Kafka's broker {}, not to an embedded Kafkalite", broker);
     }
 
     /** Stops the broker, if one was started. */
