@@ -58,6 +58,7 @@ async function exactlyOnce(input, output, groupId, transactionalId, count) {
   let transactions = 0;
   let aborts = 0;
   let processed = 0;
+  let abortedRecords = 0;
   try {
     await consumer.subscribe({ topic: input, fromBeginning: true });
     await new Promise((resolve, reject) => {
@@ -79,6 +80,7 @@ async function exactlyOnce(input, output, groupId, transactionalId, count) {
           transactions++;
           if (aborts === 0) {
             aborts++;
+            abortedRecords = batch.messages.length;
             await transaction.abort();
             consumer.seek({ topic: batch.topic, partition: batch.partition, offset: batch.firstOffset() });
             return;
@@ -100,7 +102,7 @@ async function exactlyOnce(input, output, groupId, transactionalId, count) {
     await consumer.disconnect();
     await producer.disconnect();
   }
-  return { processed, transactions, aborts };
+  return { processed, transactions, aborts, abortedRecords };
 }
 
 // Admin: a topic created, described and listed, and groups listed.
