@@ -34,7 +34,7 @@ public final class RealKafkaSession implements LauncherSessionListener {
         broker = RealKafkaBroker.start(Map.of());
         previous = System.getProperty(EXTERNAL_PROPERTY);
         System.setProperty(EXTERNAL_PROPERTY, broker.bootstrapServers());
-        LOG.info("Tests of this run go to Apache Kafka's broker {}, not to an embedded Kafkalite", broker);
+        LOG.info("Tests of this run go to {}, not to an embedded Kafkalite", broker);
     }
 
     /** Stops the broker, if one was started. */
