@@ -47,11 +47,17 @@ final class ClientProcess {
     /** Runs the command to its end, failing the test when it outlives {@code timeoutSeconds}. */
     static Result run(List<String> command, Path workingDirectory, Map<String, String> environment,
                       long timeoutSeconds) throws Exception {
+        return run(command, workingDirectory, environment, "", timeoutSeconds);
+    }
+
+    /** Runs the command to its end with {@code stdin} as its input, failing the test when it outlives the timeout. */
+    static Result run(List<String> command, Path workingDirectory, Map<String, String> environment, String stdin,
+                      long timeoutSeconds) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory.toFile())
                 .redirectErrorStream(true);
         builder.environment().putAll(environment);
         Process process = builder.start();
-        process.getOutputStream().close();
+        // read while it runs, so that a chatty client (librdkafka's debug log) never blocks on a full pipe
         byte[][] output = new byte[1][];
         Thread reader = new Thread(() -> {
             try {
@@ -61,6 +67,9 @@ final class ClientProcess {
             }
         }, "client-process-output");
         reader.start();
+        try (var input = process.getOutputStream()) {
+            input.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
         if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             reader.join(TimeUnit.SECONDS.toMillis(10));

@@ -1,20 +1,18 @@
 package io.kafkalite.compat;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 import io.kafkalite.KafkaLite;
 import io.kafkalite.testsupport.Clients;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -26,17 +24,8 @@ class KcatTest {
 
     @BeforeAll
     static void start() throws Exception {
-        boolean installed;
-        try {
-            installed = new ProcessBuilder("kcat", "-V").redirectErrorStream(true).start().waitFor(30, TimeUnit.SECONDS);
-        } catch (IOException e) {
-            installed = false;
-        }
-        if (!installed) {
-            if (System.getenv("CI") != null) {
-                fail("kcat is not installed: run the tests with `bash scripts/test`, which installs it");
-            }
-            Assumptions.abort("kcat is not installed (apt-get install kcat, or run `bash scripts/test`)");
+        if (!ClientProcess.works("kcat", "-V")) {
+            ClientProcess.unavailable("kcat is not installed (apt-get install kcat, or run `bash scripts/test`)");
         }
         broker = KafkaLite.start();
     }
@@ -58,15 +47,15 @@ class KcatTest {
         }
         // -d msg makes librdkafka log each batch with its codec: proof it really compressed (it silently
         // sends uncompressed batches to brokers whose ApiVersions make it believe they cannot decompress)
-        Result produced = kcat(input.toString(), "-P", "-t", topic, "-p", "0", "-K", ":",
+        ClientProcess.Result produced = kcat(input.toString(), "-P", "-t", topic, "-p", "0", "-K", ":",
                 "-X", "compression.codec=" + codec, "-d", "msg");
-        assertThat(produced.exitCode).as(produced.output).isZero();
-        assertThat(produced.output).containsPattern("Produce MessageSet with \\d+ message\\(s\\) \\([^)]*, "
+        assertThat(produced.exitCode()).as(produced.output()).isZero();
+        assertThat(produced.output()).containsPattern("Produce MessageSet with \\d+ message\\(s\\) \\([^)]*, "
                 + (codec.equals("none") ? "uncompressed" : codec) + "\\)");
 
-        Result consumed = kcat("", "-C", "-t", topic, "-p", "0", "-o", "beginning", "-e", "-f", "%k=%s@%o\\n");
-        assertThat(consumed.exitCode).as(consumed.output).isZero();
-        List<String> lines = consumed.output.lines().filter(l -> l.startsWith("key-")).toList();
+        ClientProcess.Result consumed = kcat("", "-C", "-t", topic, "-p", "0", "-o", "beginning", "-e", "-f", "%k=%s@%o\\n");
+        assertThat(consumed.exitCode()).as(consumed.output()).isZero();
+        List<String> lines = consumed.output().lines().filter(l -> l.startsWith("key-")).toList();
         assertThat(lines).hasSize(25);
         assertThat(lines.get(0)).isEqualTo("key-0=" + value(0, codec) + "@0");
         assertThat(lines.get(24)).isEqualTo("key-24=" + value(24, codec) + "@24");
@@ -82,19 +71,9 @@ class KcatTest {
         return "value " + i + " via " + codec + " " + "x".repeat(200);
     }
 
-    private static Result kcat(String stdin, String... args) throws Exception {
+    private static ClientProcess.Result kcat(String stdin, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("kcat", "-b", broker.bootstrapServers(), "-q"));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-        process.getOutputStream().close();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            fail("kcat " + String.join(" ", args) + " did not finish in 60 s");
-        }
-        return new Result(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-    }
-
-    private record Result(int exitCode, String output) {
+        return ClientProcess.run(command, Path.of("."), Map.of(), stdin, 60);
     }
 }
