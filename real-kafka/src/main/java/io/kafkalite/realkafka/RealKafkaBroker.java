@@ -118,8 +118,8 @@ public final class RealKafkaBroker implements AutoCloseable {
         }
     }
 
-    /** This module's classes plus the Kafka server jars, as the build wrote them next to these classes. */
-    private static String serverClasspath() {
+    /** This module's classes plus the Kafka server and tools jars, as the build wrote them next to these classes. */
+    static String serverClasspath() {
         try (InputStream in = RealKafkaBroker.class.getResourceAsStream("server.classpath")) {
             if (in == null) {
                 throw new IllegalStateException("server.classpath is missing: build kafkalite-real-kafka with Maven");
