@@ -22,8 +22,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,27 +33,22 @@ class TransactionsToolTest {
 
     private static final Duration TOOL_TIMEOUT = Duration.ofSeconds(60);
 
-    static KafkaLite broker;
-
-    @BeforeAll
-    static void start() {
-        broker = KafkaLite.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        broker.close();
-    }
+    private String bootstrap;
 
     @Test
     void theToolListsDescribesAbortsAndTerminatesAnOpenTransaction() throws Exception {
-        String topic = "tool-transactions";
-        String transactionalId = "tool-open";
+        try (KafkaLite broker = KafkaLite.start()) {
+            bootstrap = broker.bootstrapServers();
+            listDescribeAbortAndTerminate("tool-transactions", "tool-open");
+        }
+    }
+
+    private void listDescribeAbortAndTerminate(String topic, String transactionalId) throws Exception {
         TopicPartition partition = new TopicPartition(topic, 0);
-        try (Admin admin = Clients.admin(broker.bootstrapServers())) {
+        try (Admin admin = Clients.admin(bootstrap)) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
         }
-        try (KafkaProducer<String, String> producer = Clients.producer(broker.bootstrapServers(),
+        try (KafkaProducer<String, String> producer = Clients.producer(bootstrap,
                 Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId,
                         ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000))) {
             producer.initTransactions();
@@ -83,7 +76,7 @@ class TransactionsToolTest {
             KafkaTool.Result aborted = tool("abort", "--topic", topic, "--partition", "0", "--start-offset", "2");
             assertThat(aborted.exitCode()).as(aborted.errors()).isZero();
             assertThat(single(producers(topic))).containsEntry("CurrentTransactionStartOffset", "None");
-            try (KafkaConsumer<String, String> committed = Clients.consumer(broker.bootstrapServers(),
+            try (KafkaConsumer<String, String> committed = Clients.consumer(bootstrap,
                     Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"))) {
                 assertThat(committed.endOffsets(List.of(partition))).containsEntry(partition, 4L);
             }
@@ -99,18 +92,18 @@ class TransactionsToolTest {
         }
     }
 
-    private static List<Map<String, String>> producers(String topic) {
+    private List<Map<String, String>> producers(String topic) {
         return table("describe-producers", "--topic", topic, "--partition", "0");
     }
 
-    private static KafkaTool.Result tool(String... args) {
-        List<String> command = new ArrayList<>(List.of("--bootstrap-server", broker.bootstrapServers()));
+    private KafkaTool.Result tool(String... args) {
+        List<String> command = new ArrayList<>(List.of("--bootstrap-server", bootstrap));
         command.addAll(Arrays.asList(args));
         return KafkaTool.run("org.apache.kafka.tools.TransactionsCommand", TOOL_TIMEOUT, command.toArray(String[]::new));
     }
 
     /** The tool's tab-separated table, a map from column to value per row. */
-    private static List<Map<String, String>> table(String... args) {
+    private List<Map<String, String>> table(String... args) {
         KafkaTool.Result result = tool(args);
         assertThat(result.exitCode()).as("kafka-transactions.sh %s: %s", String.join(" ", args), result.errors())
                 .isZero();
