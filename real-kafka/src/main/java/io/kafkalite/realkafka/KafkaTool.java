@@ -54,6 +54,7 @@ public final class KafkaTool {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 output.join(TimeUnit.SECONDS.toMillis(10));
+                errors.join(TimeUnit.SECONDS.toMillis(10));
                 throw new IllegalStateException(mainClass + " did not finish within " + timeout + "; it printed:\n"
                         + output.text + errors.text);
             }

@@ -13,8 +13,6 @@ import java.util.Map;
 import io.kafkalite.KafkaLite;
 import io.kafkalite.realkafka.KafkaTool;
 import io.kafkalite.testsupport.Clients;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -33,24 +31,19 @@ class TransactionsToolTest {
 
     private static final Duration TOOL_TIMEOUT = Duration.ofSeconds(60);
 
+    /** The broker of the running test, for the tool's {@code --bootstrap-server}. */
     private String bootstrap;
 
     @Test
     void theToolListsDescribesAbortsAndTerminatesAnOpenTransaction() throws Exception {
-        try (KafkaLite broker = KafkaLite.start()) {
-            bootstrap = broker.bootstrapServers();
-            listDescribeAbortAndTerminate("tool-transactions", "tool-open");
-        }
-    }
-
-    private void listDescribeAbortAndTerminate(String topic, String transactionalId) throws Exception {
+        String topic = "tool-transactions";
+        String transactionalId = "tool-open";
         TopicPartition partition = new TopicPartition(topic, 0);
-        try (Admin admin = Clients.admin(bootstrap)) {
-            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
-        }
-        try (KafkaProducer<String, String> producer = Clients.producer(bootstrap,
-                Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId,
-                        ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000))) {
+        try (KafkaLite broker = KafkaLite.builder().topic(topic, 1).start();
+             KafkaProducer<String, String> producer = Clients.producer(broker.bootstrapServers(),
+                     Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId,
+                             ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000))) {
+            bootstrap = broker.bootstrapServers();
             producer.initTransactions();
             producer.beginTransaction();
             producer.send(new ProducerRecord<>(topic, "k", "committed")).get();
