@@ -1,6 +1,7 @@
 package io.kafkalite;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -13,12 +14,15 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.DescribeAclsRequestData;
 import org.apache.kafka.common.message.DescribeAclsResponseData;
 import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.MetadataRequestData.MetadataRequestTopic;
 import org.apache.kafka.common.message.MetadataResponseData;
+import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseTopic;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Errors;
@@ -146,6 +150,30 @@ class BadInputTest {
         try (RawClient client = raw()) {
             client.writeRaw(frame.array());
             assertThat(client.closedByBroker()).isTrue();
+        }
+    }
+
+    /**
+     * Metadata v10 and v11 requests may carry topic ids and null names, which their responses cannot answer: Kafka
+     * fails such a request as a whole (checked against Kafka 4.2.1's broker), and so must Kafkalite, rather than
+     * write a response its schema refuses.
+     */
+    @Test
+    void metadataBeforeV12NamingATopicByIdFailsAsAWhole() throws Exception {
+        Uuid id = Uuid.randomUuid();
+        try (RawClient client = raw()) {
+            for (short version = 10; version <= 11; version++) {
+                MetadataResponseData byId = client.send(ApiKeys.METADATA, version, new MetadataRequestData()
+                        .setTopics(List.of(new MetadataRequestTopic().setName(null).setTopicId(id),
+                                new MetadataRequestTopic().setName("safe"))));
+                assertThat(byId.topics()).extracting(MetadataResponseTopic::name, MetadataResponseTopic::topicId,
+                        MetadataResponseTopic::errorCode).containsExactly(
+                        tuple("", id, Errors.INVALID_REQUEST.code()),
+                        tuple("safe", Uuid.ZERO_UUID, Errors.INVALID_REQUEST.code()));
+            }
+            MetadataResponseData byName = client.send(ApiKeys.METADATA, (short) 11, new MetadataRequestData()
+                    .setTopics(List.of(new MetadataRequestTopic().setName("safe"))));
+            assertThat(byName.topics().find("safe").errorCode()).isEqualTo(Errors.NONE.code()); // same connection
         }
     }
 

@@ -8,6 +8,7 @@ import io.kafkalite.metadata.Listener;
 import io.kafkalite.metadata.Topic;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.MetadataRequestData.MetadataRequestTopic;
 import org.apache.kafka.common.message.MetadataResponseData;
@@ -41,6 +42,12 @@ final class MetadataHandler implements ApiHandler {
     @Override
     public void handle(ApiRequest request) {
         MetadataRequestData data = request.data();
+        String refusal = versionRefusal(request.version(), data);
+        if (refusal != null) {
+            // as Kafka: the whole request fails, every topic INVALID_REQUEST (a null name answered as "")
+            request.respond(request.errorResponse(new InvalidRequestException(refusal)));
+            return;
+        }
         Authorization authorization = state.authorization();
         MetadataResponseTopicCollection topics = new MetadataResponseTopicCollection();
         if (data.topics() == null) {
@@ -72,6 +79,25 @@ final class MetadataHandler implements ApiHandler {
                 .setControllerId(state.nodeId())
                 .setTopics(topics)
                 .setClusterAuthorizedOperations(clusterOperations));
+    }
+
+    /**
+     * Why Kafka refuses the request outright, or null: v10 and v11 carry topic ids and nullable names in the request
+     * schema, but the responses of those versions cannot name a topic found by id (Kafka serves ids from v12).
+     */
+    private static String versionRefusal(short version, MetadataRequestData data) {
+        if (version >= 12 || data.topics() == null) {
+            return null;
+        }
+        for (MetadataRequestTopic topic : data.topics()) {
+            if (topic.name() == null) {
+                return "Topic name can not be null for version " + version;
+            }
+            if (!Uuid.ZERO_UUID.equals(topic.topicId())) {
+                return "Topic IDs are not supported in requests for version " + version;
+            }
+        }
+        return null;
     }
 
     /** The topic as described, or with the error test control injects for it (LEADER_NOT_AVAILABLE, say). */
