@@ -129,7 +129,7 @@ public final class RequestDispatcher {
         try {
             header = new RequestHeaderData(accessor, key.requestHeaderVersion(version));
         } catch (RuntimeException e) {
-            throw new InvalidRequestException("Malformed " + key + " v" + version + " request header: " + e.getMessage());
+            throw new InvalidRequestException("Malformed " + key + " v" + version + " request header: " + e);
         }
         if (header.clientId() == null) {
             header.setClientId(""); // as Kafka reads a null client id
