@@ -173,7 +173,7 @@ class ProtocolFuzzTest {
                 return Outcome.ANSWERED; // the header it answers may be a mutated one
             }
             try {
-                AbstractResponse.parseResponse(ByteBuffer.wrap(answer), header);
+                requests.learn(AbstractResponse.parseResponse(ByteBuffer.wrap(answer), header).data());
                 return Outcome.ANSWERED;
             } catch (RuntimeException e) {
                 LOG.warn("Unparsable answer to {} v{}: {}", key, version, e.toString());

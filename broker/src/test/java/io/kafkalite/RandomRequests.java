@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
@@ -25,15 +26,27 @@ import org.apache.kafka.common.utils.internals.ImplicitLinkedHashMultiCollection
  * Request messages with random content, for fuzzing: every field of kafka-clients' generated message classes (found
  * through their setters) gets, with some probability, a value from a mix of edge cases (negative, zero, the type's
  * extremes, empty and null), names the broker knows (so that requests reach past the lookups into the handlers) and
- * random ones. Nested structures and lists are filled the same way, a few levels deep.
+ * random ones. Nested structures and lists are filled the same way, a few levels deep. Values the broker answered
+ * with ({@link #learn}: producer ids and epochs, member ids, generations, topic ids) are drawn too, so that later
+ * requests reach the state earlier ones created: a transaction that exists, a member of a group.
  */
 final class RandomRequests {
 
     private static final int MAX_DEPTH = 4;
+    /** Accessors of the generated message classes that are not fields. */
+    private static final Set<String> NOT_FIELDS = Set.of("toString", "duplicate", "hashCode",
+            "apiKey", "lowestSupportedVersion", "highestSupportedVersion", "unknownTaggedFields");
+    /** How many values of each kind learnt from answers are kept to draw from (the newest). */
+    private static final int LEARNT = 64;
 
     private final Random random;
     private final List<String> names;
     private final List<Uuid> ids;
+    private final List<Integer> learntInts = new ArrayList<>();
+    private final List<Long> learntLongs = new ArrayList<>();
+    private final List<Short> learntShorts = new ArrayList<>();
+    private final List<String> learntStrings = new ArrayList<>();
+    private final List<Uuid> learntIds = new ArrayList<>();
 
     /**
      * @param names topic, group, transactional and member names to draw from besides random ones
@@ -43,6 +56,63 @@ final class RandomRequests {
         this.random = random;
         this.names = names;
         this.ids = ids;
+    }
+
+    /** Keeps the values of an answer's fields (through its generated accessors, nested ones too) to draw from. */
+    void learn(Object struct) {
+        learn(struct, 0);
+    }
+
+    private void learn(Object struct, int depth) {
+        if (depth > MAX_DEPTH) {
+            return;
+        }
+        for (Method getter : struct.getClass().getMethods()) {
+            if (getter.getParameterCount() != 0 || Modifier.isStatic(getter.getModifiers())
+                    || getter.getDeclaringClass() == Object.class || getter.getName().startsWith("set")
+                    || NOT_FIELDS.contains(getter.getName())) {
+                continue;
+            }
+            Object value;
+            try {
+                value = getter.invoke(struct);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                continue;
+            }
+            if (value instanceof Integer i) {
+                keep(learntInts, i);
+            } else if (value instanceof Long l) {
+                keep(learntLongs, l);
+            } else if (value instanceof Short sh) {
+                keep(learntShorts, sh);
+            } else if (value instanceof String str && !str.isEmpty()) {
+                keep(learntStrings, str);
+            } else if (value instanceof Uuid id && !Uuid.ZERO_UUID.equals(id)) {
+                keep(learntIds, id);
+            } else if (value instanceof Message nested) {
+                learn(nested, depth + 1);
+            } else if (value instanceof Collection<?> elements) {
+                for (Object element : elements) {
+                    if (element instanceof Message nested) {
+                        learn(nested, depth + 1);
+                    }
+                }
+            }
+        }
+    }
+
+    private static <T> void keep(List<T> values, T value) {
+        if (!values.contains(value)) {
+            if (values.size() == LEARNT) {
+                values.remove(0);
+            }
+            values.add(value);
+        }
+    }
+
+    /** One of the values learnt, or {@code otherwise} (also when none is known yet) half the time. */
+    private <T> T learntOr(List<T> learnt, T otherwise) {
+        return learnt.isEmpty() || random.nextBoolean() ? otherwise : learnt.get(random.nextInt(learnt.size()));
     }
 
     /** {@code request} (a fresh message with Kafka's defaults) with random values in some of its fields. */
@@ -75,10 +145,11 @@ final class RandomRequests {
         if (type == int.class) {
             return anInt();
         } else if (type == short.class) {
-            return (short) pick(0, 1, 2, -1, -2, Short.MAX_VALUE, Short.MIN_VALUE, random.nextInt(20));
+            return learntOr(learntShorts,
+                    (short) pick(0, 1, 2, -1, -2, Short.MAX_VALUE, Short.MIN_VALUE, random.nextInt(20)));
         } else if (type == long.class) {
-            return pickLong(0L, 1L, -1L, -2L, Long.MAX_VALUE, Long.MIN_VALUE, System.currentTimeMillis(),
-                    (long) random.nextInt(1000));
+            return learntOr(learntLongs, pickLong(0L, 1L, -1L, -2L, Long.MAX_VALUE, Long.MIN_VALUE,
+                    System.currentTimeMillis(), (long) random.nextInt(1000)));
         } else if (type == byte.class) {
             return (byte) pick(0, 1, 2, -1, Byte.MAX_VALUE, Byte.MIN_VALUE);
         } else if (type == boolean.class) {
@@ -89,7 +160,8 @@ final class RandomRequests {
             return aString();
         } else if (type == Uuid.class) {
             int choice = random.nextInt(4);
-            return choice == 0 ? Uuid.ZERO_UUID : choice == 1 ? Uuid.randomUuid() : ids.get(random.nextInt(ids.size()));
+            return choice == 0 ? Uuid.ZERO_UUID : choice == 1 ? Uuid.randomUuid()
+                    : learntOr(learntIds, ids.get(random.nextInt(ids.size())));
         } else if (type == byte[].class) {
             return random.nextInt(5) == 0 ? null : bytes(random.nextInt(40));
         } else if (type == ByteBuffer.class) {
@@ -114,14 +186,14 @@ final class RandomRequests {
     }
 
     private int anInt() {
-        return pick(0, 1, 2, 3, -1, -2, Integer.MAX_VALUE, Integer.MIN_VALUE, 1000, random.nextInt(10),
-                random.nextInt(10), 30_000, 100);
+        return learntOr(learntInts, pick(0, 1, 2, 3, -1, -2, Integer.MAX_VALUE, Integer.MIN_VALUE, 1000,
+                random.nextInt(10), random.nextInt(10), 30_000, 100));
     }
 
     private String aString() {
         int choice = random.nextInt(10);
         if (choice < 4) {
-            return names.get(random.nextInt(names.size()));
+            return learntOr(learntStrings, names.get(random.nextInt(names.size())));
         }
         return switch (choice) {
             case 4 -> null;
