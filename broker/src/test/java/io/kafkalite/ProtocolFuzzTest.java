@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,8 +30,14 @@ import org.apache.kafka.common.message.ApiMessageType;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.ApiVersionsResponseData.ApiVersion;
+import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.SaslAuthenticateRequestData;
+import org.apache.kafka.common.message.SaslAuthenticateResponseData;
+import org.apache.kafka.common.message.SaslHandshakeRequestData;
+import org.apache.kafka.common.message.SaslHandshakeResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.requests.RequestUtils;
@@ -117,6 +124,135 @@ class ProtocolFuzzTest {
         }
         int answered = outcomes.values().stream().mapToInt(counts -> counts[Outcome.ANSWERED.ordinal()]).sum();
         assertThat(answered).as("fuzzed requests answered (the rest reached no handler)").isGreaterThan(300);
+    }
+
+    /**
+     * Random SASL exchanges on a SASL_PLAINTEXT listener: mechanisms real and made up, PLAIN and SCRAM tokens with
+     * wrong passwords, random bytes and mutations of both, a SCRAM final message with a random proof after the
+     * broker's real first answer. None may let its connection in (a Metadata request after the exchange must not be
+     * served), and a real SCRAM client must keep logging in and writing.
+     */
+    @Test
+    void randomSaslExchangesLetNobodyInAndHurtNoOne() throws Exception {
+        Random random = new Random(Long.getLong("kafkalite.fuzz.seed", 20261203L));
+        int exchanges = 50 * Integer.getInteger("kafkalite.fuzz.rounds", 6);
+        // OAUTHBEARER stays off: its unsecured validator lets any well-formed token in, by design; and failed logins
+        // are answered at once rather than after Kafka's 100 ms delay, so that the exchanges take seconds
+        try (KafkaLite secured = KafkaLite.builder().brokerConfig("listeners", "SASL_PLAINTEXT://127.0.0.1:0")
+                .brokerConfig("sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256,SCRAM-SHA-512")
+                .brokerConfig("connection.failed.authentication.delay.ms", "0")
+                .user("alice", "alice-secret").topic(CANARY, 1).start()) {
+            Map<String, Object> alice = SaslTest.scram("SCRAM-SHA-512", "alice", "alice-secret");
+            List<String> let = new ArrayList<>();
+            List<String> written = new ArrayList<>();
+            try (KafkaProducer<String, String> canary = Clients.producer(secured.bootstrapServers(), alice)) {
+                for (int i = 0; i < exchanges; i++) {
+                    String exchange = saslExchange(secured, random);
+                    if (exchange != null) {
+                        let.add(exchange);
+                    }
+                    if (i % 50 == 49) {
+                        canary.send(new ProducerRecord<>(CANARY, 0, "k", "after-" + i)).get();
+                        written.add("after-" + i);
+                    }
+                }
+            }
+            assertThat(let).as("exchanges after which an unauthenticated request was served").isEmpty();
+            try (KafkaConsumer<String, String> consumer = Clients.consumer(secured.bootstrapServers(), alice)) {
+                assertThat(Clients.readAll(consumer, List.of(new TopicPartition(CANARY, 0)), written.size()))
+                        .extracting(ConsumerRecord::value).containsExactlyElementsOf(written);
+            }
+        }
+    }
+
+    private static final List<String> MECHANISMS = List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER",
+            "GSSAPI", "plain", "", "SCRAM-SHA-1");
+
+    /** One random exchange on a new connection; returns what was sent if a request was served after it. */
+    private static String saslExchange(KafkaLite secured, Random random) throws IOException {
+        String mechanism = MECHANISMS.get(random.nextInt(MECHANISMS.size()));
+        List<String> sent = new ArrayList<>(List.of(mechanism));
+        try (Socket socket = new Socket(secured.host(), secured.port())) {
+            socket.setSoTimeout(5_000);
+            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            int correlation = 0;
+            try {
+                ApiMessage handshake = exchange(out, in, ApiKeys.SASL_HANDSHAKE, (short) 1, ++correlation,
+                        new SaslHandshakeRequestData().setMechanism(mechanism));
+                if (((SaslHandshakeResponseData) handshake).errorCode() != Errors.NONE.code()) {
+                    return null;
+                }
+                byte[] first = saslToken(mechanism, random, null);
+                sent.add(printable(first));
+                SaslAuthenticateResponseData answer = (SaslAuthenticateResponseData) exchange(out, in,
+                        ApiKeys.SASL_AUTHENTICATE, (short) 2, ++correlation,
+                        new SaslAuthenticateRequestData().setAuthBytes(first));
+                if (answer.errorCode() == Errors.NONE.code() && mechanism.startsWith("SCRAM") && random.nextInt(4) > 0) {
+                    byte[] last = saslToken(mechanism, random, new String(answer.authBytes(), StandardCharsets.UTF_8));
+                    sent.add(printable(last));
+                    exchange(out, in, ApiKeys.SASL_AUTHENTICATE, (short) 2, ++correlation,
+                            new SaslAuthenticateRequestData().setAuthBytes(last));
+                }
+                exchange(out, in, ApiKeys.METADATA, (short) 12, ++correlation, new MetadataRequestData().setTopics(null));
+                return String.join(" | ", sent); // served: the connection counts as authenticated
+            } catch (IOException | RuntimeException e) {
+                return null; // refused, closed or answered with something that is not a Metadata response
+            }
+        }
+    }
+
+    /** A PLAIN or SCRAM token with a wrong password, random bytes, or either mutated. */
+    private static byte[] saslToken(String mechanism, Random random, String serverFirst) {
+        String token;
+        if (serverFirst != null) {
+            String nonce = serverFirst.contains("r=") ? serverFirst.replaceAll(".*r=([^,]*).*", "$1") : "x";
+            byte[] proof = new byte[random.nextInt(80)];
+            random.nextBytes(proof);
+            token = "c=biws,r=" + (random.nextBoolean() ? nonce : nonce + "z") + ",p="
+                    + java.util.Base64.getEncoder().encodeToString(proof);
+        } else if (mechanism.startsWith("SCRAM")) {
+            String[] users = {"alice", "bob", "", "al=2Cice", "alice,x=1"};
+            token = (random.nextBoolean() ? "n,," : "y,,") + "n=" + users[random.nextInt(users.length)] + ",r="
+                    + Long.toHexString(random.nextLong());
+        } else {
+            String[] passwords = {"wrong", "", "alice-secret\0", "ALICE-SECRET", "alice-secre"};
+            token = (random.nextBoolean() ? "" : "alice") + "\0alice\0" + passwords[random.nextInt(passwords.length)];
+        }
+        byte[] bytes = token.getBytes(StandardCharsets.UTF_8);
+        switch (random.nextInt(4)) {
+            case 0 -> {
+                byte[] noise = new byte[random.nextInt(64)];
+                random.nextBytes(noise);
+                return noise;
+            }
+            case 1 -> {
+                if (bytes.length > 0) {
+                    bytes[random.nextInt(bytes.length)] ^= (byte) (1 + random.nextInt(255));
+                }
+                return bytes;
+            }
+            default -> {
+                return bytes;
+            }
+        }
+    }
+
+    private static String printable(byte[] token) {
+        return new String(token, StandardCharsets.ISO_8859_1).replaceAll("[^\\x20-\\x7e]", "?");
+    }
+
+    /** Writes one request and reads its answer, parsed; fails if the broker closes or answers garbage. */
+    private static ApiMessage exchange(DataOutputStream out, DataInputStream in, ApiKeys key, short version,
+                                       int correlationId, ApiMessage request) throws IOException {
+        RequestHeader header = new RequestHeader(key, version, "fuzz", correlationId);
+        ByteBuffer frame = RequestUtils.serialize(header.data(), header.headerVersion(), request, version);
+        out.writeInt(frame.remaining());
+        out.write(frame.array(), frame.arrayOffset() + frame.position(), frame.remaining());
+        out.flush();
+        byte[] answer = new byte[in.readInt()];
+        in.readFully(answer);
+        return AbstractResponse.parseResponse(ByteBuffer.wrap(answer), header).data();
     }
 
     /**
