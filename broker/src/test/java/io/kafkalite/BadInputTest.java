@@ -17,12 +17,18 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.message.ConsumerGroupDescribeRequestData;
+import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
 import org.apache.kafka.common.message.DescribeAclsRequestData;
 import org.apache.kafka.common.message.DescribeAclsResponseData;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.MetadataRequestData.MetadataRequestTopic;
 import org.apache.kafka.common.message.MetadataResponseData;
 import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseTopic;
+import org.apache.kafka.common.message.ShareGroupDescribeRequestData;
+import org.apache.kafka.common.message.ShareGroupDescribeResponseData;
+import org.apache.kafka.common.message.StreamsGroupDescribeRequestData;
+import org.apache.kafka.common.message.StreamsGroupDescribeResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Errors;
@@ -174,6 +180,21 @@ class BadInputTest {
             MetadataResponseData byName = client.send(ApiKeys.METADATA, (short) 11, new MetadataRequestData()
                     .setTopics(List.of(new MetadataRequestTopic().setName("safe"))));
             assertThat(byName.topics().find("safe").errorCode()).isEqualTo(Errors.NONE.code()); // same connection
+        }
+    }
+
+    /** As Kafka's broker answers (checked against Kafka 4.2.1): the empty group id is invalid, not a missing group. */
+    @Test
+    void describingTheEmptyGroupIdIsInvalidForEveryNewGroupType() throws Exception {
+        try (RawClient client = raw()) {
+            ConsumerGroupDescribeResponseData consumer = client.send(ApiKeys.CONSUMER_GROUP_DESCRIBE, (short) 0,
+                    new ConsumerGroupDescribeRequestData().setGroupIds(List.of("")));
+            ShareGroupDescribeResponseData share = client.send(ApiKeys.SHARE_GROUP_DESCRIBE, (short) 1,
+                    new ShareGroupDescribeRequestData().setGroupIds(List.of("")));
+            StreamsGroupDescribeResponseData streams = client.send(ApiKeys.STREAMS_GROUP_DESCRIBE, (short) 0,
+                    new StreamsGroupDescribeRequestData().setGroupIds(List.of("")));
+            assertThat(List.of(consumer.groups().get(0).errorCode(), share.groups().get(0).errorCode(),
+                    streams.groups().get(0).errorCode())).containsOnly(Errors.INVALID_GROUP_ID.code());
         }
     }
 

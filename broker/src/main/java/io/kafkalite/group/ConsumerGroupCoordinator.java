@@ -359,6 +359,9 @@ final class ConsumerGroupCoordinator {
     ConsumerGroupDescribeResponseData.DescribedGroup describe(String groupId, TopicLookup topics) {
         ConsumerGroupDescribeResponseData.DescribedGroup described =
                 new ConsumerGroupDescribeResponseData.DescribedGroup().setGroupId(groupId);
+        if (groupId == null || groupId.isEmpty()) {
+            return described.setErrorCode(Errors.INVALID_GROUP_ID.code()).setErrorMessage(GroupCoordinator.EMPTY_GROUP_ID);
+        }
         Group group = groups.get(groupId);
         if (!(group instanceof ConsumerGroup consumerGroup) || group.isDead()) {
             return described.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code())

@@ -69,6 +69,9 @@ import org.apache.kafka.common.protocol.Errors;
  */
 public final class GroupCoordinator {
 
+    /** Why a request naming the empty group fails with INVALID_GROUP_ID. */
+    static final String EMPTY_GROUP_ID = "The group id must not be empty.";
+
     private final Map<String, Group> groups = new LinkedHashMap<>();
     private final GroupCoordinatorConfig config;
     private final OffsetStore offsets;

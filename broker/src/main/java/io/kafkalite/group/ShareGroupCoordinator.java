@@ -254,6 +254,9 @@ final class ShareGroupCoordinator {
     ShareGroupDescribeResponseData.DescribedGroup describe(String groupId, TopicLookup topics) {
         ShareGroupDescribeResponseData.DescribedGroup described =
                 new ShareGroupDescribeResponseData.DescribedGroup().setGroupId(groupId);
+        if (groupId == null || groupId.isEmpty()) {
+            return described.setErrorCode(Errors.INVALID_GROUP_ID.code()).setErrorMessage(GroupCoordinator.EMPTY_GROUP_ID);
+        }
         Group group = groups.get(groupId);
         if (!(group instanceof ShareGroup shareGroup) || group.isDead()) {
             return described.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code())

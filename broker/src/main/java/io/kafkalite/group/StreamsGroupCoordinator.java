@@ -616,6 +616,9 @@ final class StreamsGroupCoordinator {
     StreamsGroupDescribeResponseData.DescribedGroup describe(String groupId, boolean includeTopologyDescription) {
         StreamsGroupDescribeResponseData.DescribedGroup described =
                 new StreamsGroupDescribeResponseData.DescribedGroup().setGroupId(groupId);
+        if (groupId == null || groupId.isEmpty()) {
+            return described.setErrorCode(Errors.INVALID_GROUP_ID.code()).setErrorMessage(GroupCoordinator.EMPTY_GROUP_ID);
+        }
         Group group = groups.get(groupId);
         if (!(group instanceof StreamsGroup streams) || group.isDead()) {
             return described.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code())
