@@ -3,6 +3,7 @@ package io.kafkalite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -77,7 +78,7 @@ class AdvertisedVersionsTest {
     void advertisesExactlyTheVersionsItImplements() throws Exception {
         try (KafkaLite broker = KafkaLite.start();
              RawClient client = new RawClient(broker.host(), broker.port())) {
-            ApiVersionsResponseData response = client.send(ApiKeys.API_VERSIONS, (short) 4, new ApiVersionsRequestData());
+            ApiVersionsResponseData response = client.send(ApiKeys.API_VERSIONS, (short) 4, request());
             Map<String, String> advertised = new TreeMap<>();
             for (ApiVersion version : response.apiKeys()) {
                 advertised.put(ApiKeys.forId(version.apiKey()).name(), version.minVersion() + "-" + version.maxVersion());
@@ -98,9 +99,9 @@ class AdvertisedVersionsTest {
     void everyRequestGetsTheSameListAndOnlyV4AndLaterTheSupportedFeatures() throws Exception {
         try (KafkaLite broker = KafkaLite.start();
              RawClient client = new RawClient(broker.host(), broker.port())) {
-            ApiVersionsResponseData v3 = client.send(ApiKeys.API_VERSIONS, (short) 3, new ApiVersionsRequestData());
-            ApiVersionsResponseData v4 = client.send(ApiKeys.API_VERSIONS, (short) 4, new ApiVersionsRequestData());
-            ApiVersionsResponseData again = client.send(ApiKeys.API_VERSIONS, (short) 4, new ApiVersionsRequestData());
+            ApiVersionsResponseData v3 = client.send(ApiKeys.API_VERSIONS, (short) 3, request());
+            ApiVersionsResponseData v4 = client.send(ApiKeys.API_VERSIONS, (short) 4, request());
+            ApiVersionsResponseData again = client.send(ApiKeys.API_VERSIONS, (short) 4, request());
             assertThat(v3.apiKeys()).isEqualTo(v4.apiKeys()).hasSize(EXPECTED.size());
             assertThat(again).isEqualTo(v4);
             // before v4 a client rejects a supported feature whose minimum is 0 (KAFKA-17011); finalized ones it reads
@@ -110,12 +111,34 @@ class AdvertisedVersionsTest {
         }
     }
 
+    /** As Kafka's broker (checked against Kafka 4.2.1): a client naming itself outside Kafka's pattern is refused. */
+    @Test
+    void aClientSoftwareNameOrVersionKafkaRefusesIsAnInvalidRequest() throws Exception {
+        try (KafkaLite broker = KafkaLite.start();
+             RawClient client = new RawClient(broker.host(), broker.port())) {
+            for (ApiVersionsRequestData refused : List.of(request().setClientSoftwareName(""),
+                    request().setClientSoftwareVersion("1.0 beta"), request().setClientSoftwareName("-dash"))) {
+                ApiVersionsResponseData response = client.send(ApiKeys.API_VERSIONS, (short) 3, refused);
+                assertThat(response.errorCode()).isEqualTo(Errors.INVALID_REQUEST.code());
+                assertThat(response.apiKeys()).isEmpty();
+            }
+            assertThat(client.<ApiVersionsResponseData>send(ApiKeys.API_VERSIONS, (short) 3,
+                    request().setClientSoftwareName("confluent-kafka-python").setClientSoftwareVersion("1.7.0-rdkafka-2.0.2"))
+                    .errorCode()).isEqualTo(Errors.NONE.code());
+        }
+    }
+
+    /** What a client sends: its software name and version (checked from v3). */
+    private static ApiVersionsRequestData request() {
+        return new ApiVersionsRequestData().setClientSoftwareName("raw-client").setClientSoftwareVersion("1.0");
+    }
+
     @Test
     void aClientHeadingForAnotherClusterIsToldToRebootstrap() throws Exception {
         try (KafkaLite broker = KafkaLite.start();
              RawClient client = new RawClient(broker.host(), broker.port())) {
             ApiVersionsResponseData response = client.send(ApiKeys.API_VERSIONS, (short) 5,
-                    new ApiVersionsRequestData().setClusterId("another-cluster").setNodeId(1));
+                    request().setClusterId("another-cluster").setNodeId(1));
             assertThat(response.errorCode()).isEqualTo(Errors.REBOOTSTRAP_REQUIRED.code());
         }
     }

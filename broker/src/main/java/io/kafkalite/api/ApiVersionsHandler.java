@@ -2,6 +2,7 @@ package io.kafkalite.api;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
@@ -25,6 +26,8 @@ final class ApiVersionsHandler implements ApiHandler {
             TRANSACTION_VERSION, TRANSACTION_VERSION_LEVEL,
             "share.version", (short) 1,
             "streams.version", (short) 1));
+    /** What Kafka accepts as a client's software name and version (v3+): letters, digits, '-' and '.' inside. */
+    private static final Pattern SOFTWARE_NAME_OR_VERSION = Pattern.compile("[a-zA-Z0-9](?:[a-zA-Z0-9\\-.]*[a-zA-Z0-9])?");
     /** Before v4 a client rejects a supported feature whose minimum version is 0 (KAFKA-17011). */
     private static final short ZERO_MIN_FEATURES_FROM = 4;
 
@@ -54,6 +57,12 @@ final class ApiVersionsHandler implements ApiHandler {
             return;
         }
         ApiVersionsRequestData data = request.data();
+        if (request.version() >= 3 && !(SOFTWARE_NAME_OR_VERSION.matcher(data.clientSoftwareName()).matches()
+                && SOFTWARE_NAME_OR_VERSION.matcher(data.clientSoftwareVersion()).matches())) {
+            // as Kafka: the whole request is refused, with no API list
+            request.respond(new ApiVersionsResponseData().setErrorCode(Errors.INVALID_REQUEST.code()));
+            return;
+        }
         boolean otherCluster = data.clusterId() != null && !data.clusterId().equals(state.clusterId());
         boolean otherNode = data.nodeId() >= 0 && data.nodeId() != state.nodeId();
         if (otherCluster || otherNode) {
