@@ -148,6 +148,12 @@ class TransactionProtocolTest {
         assertThat(Errors.forCode(end((short) 3, "nobody", 4242, (short) 0, true).errorCode()))
                 .isEqualTo(Errors.INVALID_PRODUCER_ID_MAPPING);
         assertThat(Errors.forCode(init("", 60000).errorCode())).isEqualTo(Errors.INVALID_REQUEST);
+        // the empty transactional id is refused before the producer is looked at, as Kafka's coordinator does
+        assertThat(Errors.forCode(addPartition((short) 3, "", 0, (short) 0, "ledger", 0))).isEqualTo(Errors.INVALID_REQUEST);
+        assertThat(Errors.forCode(client.<AddOffsetsToTxnResponseData>send(ApiKeys.ADD_OFFSETS_TO_TXN, (short) 3,
+                new AddOffsetsToTxnRequestData().setTransactionalId("").setGroupId("")).errorCode()))
+                .isEqualTo(Errors.INVALID_REQUEST);
+        assertThat(Errors.forCode(end((short) 3, "", 0, (short) 0, true).errorCode())).isEqualTo(Errors.INVALID_REQUEST);
         assertThat(Errors.forCode(init("slowpoke", 900_001).errorCode())).isEqualTo(Errors.INVALID_TRANSACTION_TIMEOUT);
 
         InitProducerIdResponseData first = init("fenced", 60000);

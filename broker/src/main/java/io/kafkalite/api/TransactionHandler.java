@@ -195,6 +195,8 @@ final class TransactionHandler implements ApiHandler {
             error = Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
         } else if (!state.authorization().allows(request, AclOperation.READ, ResourceType.GROUP, data.groupId())) {
             error = Errors.GROUP_AUTHORIZATION_FAILED;
+        } else if (data.transactionalId().isEmpty()) {
+            error = Errors.INVALID_REQUEST; // Kafka's first check, as for AddPartitionsToTxn and EndTxn
         } else if (data.groupId() == null || data.groupId().isEmpty()) {
             error = Errors.INVALID_GROUP_ID;
         } else {

@@ -163,6 +163,9 @@ public final class TransactionCoordinator implements MetadataJournal.Participant
      */
     public Errors addPartitions(String transactionalId, long producerId, short epoch,
                                 Collection<TopicPartition> added, boolean epochBumpPerTransaction) {
+        if (transactionalId == null || transactionalId.isEmpty()) {
+            return Errors.INVALID_REQUEST; // as Kafka's coordinator answers, before looking at the producer
+        }
         Transaction transaction = transactions.get(transactionalId);
         Errors error = checkProducer(transaction, producerId, epoch);
         if (error != Errors.NONE) {
@@ -183,6 +186,9 @@ public final class TransactionCoordinator implements MetadataJournal.Participant
      */
     public Errors addGroup(String transactionalId, long producerId, short epoch, String groupId,
                            boolean epochBumpPerTransaction) {
+        if (transactionalId == null || transactionalId.isEmpty()) {
+            return Errors.INVALID_REQUEST; // as Kafka's coordinator answers, before looking at the producer
+        }
         Transaction transaction = transactions.get(transactionalId);
         Errors error = checkProducer(transaction, producerId, epoch);
         if (error != Errors.NONE) {
