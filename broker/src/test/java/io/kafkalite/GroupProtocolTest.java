@@ -228,6 +228,26 @@ class GroupProtocolTest {
                 .setRebalanceTimeoutMs(10_000).setProtocolType("consumer").setProtocols(protocols);
     }
 
+    /** As Kafka's broker answers (checked against Kafka 4.2.1): from v3 each member of an unknown group is unknown. */
+    @Test
+    void leavingAGroupThatDoesNotExistNamesEveryMemberUnknown() throws Exception {
+        try (RawClient raw = client()) {
+            LeaveGroupResponseData batch = raw.send(ApiKeys.LEAVE_GROUP, (short) 5, new LeaveGroupRequestData()
+                    .setGroupId("never-joined").setMembers(List.of(
+                            new LeaveGroupRequestData.MemberIdentity().setMemberId("a"),
+                            new LeaveGroupRequestData.MemberIdentity().setMemberId("").setGroupInstanceId("static-b"))));
+            assertThat(batch.errorCode()).isEqualTo(Errors.NONE.code());
+            assertThat(batch.members()).extracting(LeaveGroupResponseData.MemberResponse::memberId,
+                    LeaveGroupResponseData.MemberResponse::groupInstanceId,
+                    LeaveGroupResponseData.MemberResponse::errorCode).containsExactly(
+                    org.assertj.core.groups.Tuple.tuple("a", null, Errors.UNKNOWN_MEMBER_ID.code()),
+                    org.assertj.core.groups.Tuple.tuple("", "static-b", Errors.UNKNOWN_MEMBER_ID.code()));
+            LeaveGroupResponseData single = raw.send(ApiKeys.LEAVE_GROUP, (short) 2,
+                    new LeaveGroupRequestData().setGroupId("never-joined").setMemberId("a"));
+            assertThat(single.errorCode()).isEqualTo(Errors.UNKNOWN_MEMBER_ID.code());
+        }
+    }
+
     private static Errors heartbeat(RawClient raw, String group, String memberId, int generation) throws Exception {
         HeartbeatResponseData response = raw.send(ApiKeys.HEARTBEAT, (short) 0,
                 new HeartbeatRequestData().setGroupId(group).setMemberId(memberId).setGenerationId(generation));

@@ -585,7 +585,12 @@ final class ClassicGroupCoordinator {
         }
         ClassicGroup group = classicGroup(groupId);
         if (group == null) {
-            return new LeaveGroupResponseData().setErrorCode(Errors.UNKNOWN_MEMBER_ID.code());
+            // as Kafka: every member leaving a group it does not have is unknown (before v3 the handler folds that
+            // into the top-level error)
+            List<MemberResponse> unknown = leaving.stream().map(identity -> new MemberResponse()
+                    .setMemberId(identity.memberId()).setGroupInstanceId(identity.groupInstanceId())
+                    .setErrorCode(Errors.UNKNOWN_MEMBER_ID.code())).toList();
+            return new LeaveGroupResponseData().setMembers(new ArrayList<>(unknown));
         }
         if (group.isDead()) {
             return new LeaveGroupResponseData().setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code());
