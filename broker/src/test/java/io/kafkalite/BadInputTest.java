@@ -21,6 +21,8 @@ import org.apache.kafka.common.message.ConsumerGroupDescribeRequestData;
 import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
 import org.apache.kafka.common.message.DescribeAclsRequestData;
 import org.apache.kafka.common.message.DescribeAclsResponseData;
+import org.apache.kafka.common.message.DescribeClusterRequestData;
+import org.apache.kafka.common.message.DescribeClusterResponseData;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.MetadataRequestData.MetadataRequestTopic;
 import org.apache.kafka.common.message.MetadataResponseData;
@@ -195,6 +197,24 @@ class BadInputTest {
                     new StreamsGroupDescribeRequestData().setGroupIds(List.of("")));
             assertThat(List.of(consumer.groups().get(0).errorCode(), share.groups().get(0).errorCode(),
                     streams.groups().get(0).errorCode())).containsOnly(Errors.INVALID_GROUP_ID.code());
+        }
+    }
+
+    /** As Kafka's broker: an unknown endpoint type is unsupported, the controllers' one is another listener's. */
+    @Test
+    void describeClusterOfAnEndpointTypeABrokerDoesNotServe() throws Exception {
+        try (RawClient client = raw()) {
+            DescribeClusterResponseData unknown = client.send(ApiKeys.DESCRIBE_CLUSTER, (short) 1,
+                    new DescribeClusterRequestData().setEndpointType((byte) 0));
+            assertThat(unknown.errorCode()).isEqualTo(Errors.UNSUPPORTED_ENDPOINT_TYPE.code());
+            assertThat(unknown.errorMessage()).isEqualTo("Unsupported endpoint type 0");
+            DescribeClusterResponseData controllers = client.send(ApiKeys.DESCRIBE_CLUSTER, (short) 1,
+                    new DescribeClusterRequestData().setEndpointType((byte) 2));
+            assertThat(controllers.errorCode()).isEqualTo(Errors.MISMATCHED_ENDPOINT_TYPE.code());
+            DescribeClusterResponseData brokers = client.send(ApiKeys.DESCRIBE_CLUSTER, (short) 1,
+                    new DescribeClusterRequestData());
+            assertThat(brokers.errorCode()).isEqualTo(Errors.NONE.code());
+            assertThat(brokers.brokers()).hasSize(1);
         }
     }
 

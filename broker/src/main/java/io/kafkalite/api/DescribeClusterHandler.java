@@ -12,7 +12,8 @@ import org.apache.kafka.common.resource.ResourceType;
 /** DescribeCluster: one broker, which is also the controller. */
 final class DescribeClusterHandler implements ApiHandler {
 
-    /** Endpoint type 2 asks for controllers; brokers answer it with an error, as Kafka's do. */
+    /** Endpoint type 1 asks for brokers (the default), 2 for controllers, which brokers refuse as Kafka's do. */
+    private static final byte BROKER_ENDPOINTS = 1;
     private static final byte CONTROLLER_ENDPOINTS = 2;
 
     private final BrokerState state;
@@ -31,6 +32,11 @@ final class DescribeClusterHandler implements ApiHandler {
                 .setClusterAuthorizedOperations(!data.includeClusterAuthorizedOperations() ? Integer.MIN_VALUE
                         : state.authorization().allowsCluster(request, AclOperation.DESCRIBE)
                         ? state.authorization().operations(request, ResourceType.CLUSTER, Authorization.CLUSTER) : 0);
+        if (data.endpointType() != BROKER_ENDPOINTS && data.endpointType() != CONTROLLER_ENDPOINTS) {
+            request.respond(response.setErrorCode(Errors.UNSUPPORTED_ENDPOINT_TYPE.code())
+                    .setErrorMessage("Unsupported endpoint type " + data.endpointType()));
+            return;
+        }
         if (data.endpointType() == CONTROLLER_ENDPOINTS) {
             request.respond(response.setErrorCode(Errors.MISMATCHED_ENDPOINT_TYPE.code())
                     .setErrorMessage("The request was sent to a broker endpoint, not a controller endpoint"));
