@@ -23,6 +23,8 @@ import org.apache.kafka.common.message.DescribeAclsRequestData;
 import org.apache.kafka.common.message.DescribeAclsResponseData;
 import org.apache.kafka.common.message.DescribeClusterRequestData;
 import org.apache.kafka.common.message.DescribeClusterResponseData;
+import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.MetadataRequestData.MetadataRequestTopic;
 import org.apache.kafka.common.message.MetadataResponseData;
@@ -215,6 +217,21 @@ class BadInputTest {
                     new DescribeClusterRequestData());
             assertThat(brokers.errorCode()).isEqualTo(Errors.NONE.code());
             assertThat(brokers.brokers()).hasSize(1);
+        }
+    }
+
+    /** The broker keeps no fetch sessions, so an incremental fetch names one it never made (as Kafka answers). */
+    @Test
+    void anIncrementalFetchOfASessionNeverMadeIsFetchSessionIdNotFound() throws Exception {
+        try (RawClient client = raw()) {
+            FetchResponseData incremental = client.send(ApiKeys.FETCH, (short) 12, new FetchRequestData()
+                    .setReplicaId(-1).setMaxWaitMs(0).setMaxBytes(1 << 20).setSessionId(5).setSessionEpoch(3));
+            assertThat(incremental.errorCode()).isEqualTo(Errors.FETCH_SESSION_ID_NOT_FOUND.code());
+            assertThat(incremental.responses()).isEmpty();
+            FetchResponseData full = client.send(ApiKeys.FETCH, (short) 12, new FetchRequestData()
+                    .setReplicaId(-1).setMaxWaitMs(0).setMaxBytes(1 << 20).setSessionId(0).setSessionEpoch(0));
+            assertThat(full.errorCode()).isEqualTo(Errors.NONE.code());
+            assertThat(full.sessionId()).isZero();
         }
     }
 

@@ -30,9 +30,15 @@ import org.apache.kafka.common.resource.ResourceType;
  * stable offset and get the aborted transactions among the batches.
  *
  * <p>Fetch sessions (KIP-227) are not kept: every response carries session id 0, which tells clients to send
- * full fetch requests, as a Kafka broker with a full session cache does.
+ * full fetch requests, as a Kafka broker with a full session cache does. An incremental request (an epoch other
+ * than 0, a new session, or -1, none) names a session this broker never made: FETCH_SESSION_ID_NOT_FOUND, as Kafka
+ * answers it, after which a client starts over with a full request.
  */
 final class FetchHandler implements ApiHandler {
+
+    /** The session epoch of a request that opens a session, and of one that uses none (KIP-227). */
+    private static final int NEW_SESSION_EPOCH = 0;
+    private static final int NO_SESSION_EPOCH = -1;
 
     private final BrokerState state;
     private final Set<ParkedFetch> parked = new LinkedHashSet<>();
@@ -44,6 +50,10 @@ final class FetchHandler implements ApiHandler {
     @Override
     public void handle(ApiRequest request) {
         FetchRequestData data = request.data();
+        if (data.sessionEpoch() != NEW_SESSION_EPOCH && data.sessionEpoch() != NO_SESSION_EPOCH) {
+            request.respond(new FetchResponseData().setErrorCode(Errors.FETCH_SESSION_ID_NOT_FOUND.code()).setSessionId(0));
+            return;
+        }
         if (!tryComplete(request, data, false)) {
             park(request, data);
         }
