@@ -172,29 +172,23 @@ class ProtocolFuzzTest {
     private static String saslExchange(KafkaLite secured, Random random) throws IOException {
         String mechanism = MECHANISMS.get(random.nextInt(MECHANISMS.size()));
         List<String> sent = new ArrayList<>(List.of(mechanism));
-        try (Socket socket = new Socket(secured.host(), secured.port())) {
-            socket.setSoTimeout(5_000);
-            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
-            DataInputStream in = new DataInputStream(socket.getInputStream());
-            int correlation = 0;
+        try (RawClient client = new RawClient(secured.host(), secured.port())) {
             try {
-                ApiMessage handshake = exchange(out, in, ApiKeys.SASL_HANDSHAKE, (short) 1, ++correlation,
+                SaslHandshakeResponseData handshake = client.send(ApiKeys.SASL_HANDSHAKE, (short) 1,
                         new SaslHandshakeRequestData().setMechanism(mechanism));
-                if (((SaslHandshakeResponseData) handshake).errorCode() != Errors.NONE.code()) {
+                if (handshake.errorCode() != Errors.NONE.code()) {
                     return null;
                 }
                 byte[] first = saslToken(mechanism, random, null);
                 sent.add(printable(first));
-                SaslAuthenticateResponseData answer = (SaslAuthenticateResponseData) exchange(out, in,
-                        ApiKeys.SASL_AUTHENTICATE, (short) 2, ++correlation,
+                SaslAuthenticateResponseData answer = client.send(ApiKeys.SASL_AUTHENTICATE, (short) 2,
                         new SaslAuthenticateRequestData().setAuthBytes(first));
                 if (answer.errorCode() == Errors.NONE.code() && mechanism.startsWith("SCRAM") && random.nextInt(4) > 0) {
                     byte[] last = saslToken(mechanism, random, new String(answer.authBytes(), StandardCharsets.UTF_8));
                     sent.add(printable(last));
-                    exchange(out, in, ApiKeys.SASL_AUTHENTICATE, (short) 2, ++correlation,
-                            new SaslAuthenticateRequestData().setAuthBytes(last));
+                    client.send(ApiKeys.SASL_AUTHENTICATE, (short) 2, new SaslAuthenticateRequestData().setAuthBytes(last));
                 }
-                exchange(out, in, ApiKeys.METADATA, (short) 12, ++correlation, new MetadataRequestData().setTopics(null));
+                client.send(ApiKeys.METADATA, (short) 12, new MetadataRequestData().setTopics(null));
                 return String.join(" | ", sent); // served: the connection counts as authenticated
             } catch (IOException | RuntimeException e) {
                 return null; // refused, closed or answered with something that is not a Metadata response
@@ -240,19 +234,6 @@ class ProtocolFuzzTest {
 
     private static String printable(byte[] token) {
         return new String(token, StandardCharsets.ISO_8859_1).replaceAll("[^\\x20-\\x7e]", "?");
-    }
-
-    /** Writes one request and reads its answer, parsed; fails if the broker closes or answers garbage. */
-    private static ApiMessage exchange(DataOutputStream out, DataInputStream in, ApiKeys key, short version,
-                                       int correlationId, ApiMessage request) throws IOException {
-        RequestHeader header = new RequestHeader(key, version, "fuzz", correlationId);
-        ByteBuffer frame = RequestUtils.serialize(header.data(), header.headerVersion(), request, version);
-        out.writeInt(frame.remaining());
-        out.write(frame.array(), frame.arrayOffset() + frame.position(), frame.remaining());
-        out.flush();
-        byte[] answer = new byte[in.readInt()];
-        in.readFully(answer);
-        return AbstractResponse.parseResponse(ByteBuffer.wrap(answer), header).data();
     }
 
     /**
