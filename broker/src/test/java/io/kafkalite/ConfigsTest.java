@@ -24,6 +24,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
@@ -108,6 +109,17 @@ class ConfigsTest {
         ConfigResource missing = new ConfigResource(ConfigResource.Type.TOPIC, "no-such-topic");
 
         assertThatThrownBy(() -> describe(admin, missing)).hasCauseInstanceOf(UnknownTopicOrPartitionException.class);
+    }
+
+    /** As Kafka's broker answers (checked against Kafka 4.2.1): a topic resource without a name is not a topic. */
+    @Test
+    void aTopicConfigResourceWithoutANameIsAnInvalidRequest() {
+        ConfigResource unnamed = new ConfigResource(ConfigResource.Type.TOPIC, "");
+
+        assertThatThrownBy(() -> describe(admin, unnamed)).hasCauseInstanceOf(InvalidTopicException.class);
+        assertThatThrownBy(() -> admin.incrementalAlterConfigs(Map.of(unnamed, List.of(new AlterConfigOp(
+                new ConfigEntry("retention.ms", "1000"), OpType.SET)))).all().get())
+                .hasCauseInstanceOf(InvalidRequestException.class);
     }
 
     @Test

@@ -22,6 +22,7 @@ import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
 import org.apache.kafka.common.message.AlterConfigsResponseData;
@@ -100,6 +101,9 @@ final class ConfigsHandler implements ApiHandler {
 
     private void describeTopic(DescribeConfigsResource resource, DescribeConfigsRequestData data,
                                List<DescribeConfigsResourceResult> out) {
+        if (resource.resourceName().isEmpty()) {
+            throw new InvalidTopicException("The empty string is not a topic name: name the topic whose configs to describe");
+        }
         Topic topic = requireTopic(resource.resourceName());
         for (String name : requestedNames(resource, TopicConfigs.names())) {
             if (!TopicConfigs.isKnown(name)) {
@@ -384,6 +388,11 @@ final class ConfigsHandler implements ApiHandler {
         }
         if (type != ConfigResource.Type.TOPIC) {
             throw new InvalidRequestException("Kafkalite alters TOPIC configs, not " + type);
+        }
+        if (resourceName.isEmpty()) {
+            // as Kafka: an unnamed topic resource would be a cluster-wide topic default, which topics do not have
+            throw new InvalidRequestException("Topic defaults cannot be altered through an unnamed topic resource: they "
+                    + "are broker configs (log.retention.ms and the like), fixed at start");
         }
         return requireTopic(resourceName);
     }
