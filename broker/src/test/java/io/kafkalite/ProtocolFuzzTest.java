@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,6 +18,11 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+
+import io.kafkalite.security.GeneratedCertificates;
 import io.kafkalite.testsupport.Clients;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -163,6 +169,92 @@ class ProtocolFuzzTest {
                         .extracting(ConsumerRecord::value).containsExactlyElementsOf(written);
             }
         }
+    }
+
+    /**
+     * Random bytes on an SSL listener: garbage instead of a handshake, garbage records after a real handshake, and
+     * mutated request frames inside a real TLS session. Each may only cost its own connection: the one network thread
+     * must never stall on one of them, which a real TLS producer writing meanwhile (with short timeouts) would show.
+     */
+    @Test
+    void randomBytesOnATlsListenerCostOnlyTheirOwnConnection() throws Exception {
+        Random random = new Random(Long.getLong("kafkalite.fuzz.seed", 20261203L));
+        int connections = 20 * Integer.getInteger("kafkalite.fuzz.rounds", 6);
+        try (KafkaLite secured = KafkaLite.builder().brokerConfig("listeners", "SSL://127.0.0.1:0")
+                .topic(CANARY, 1).start()) {
+            Map<String, Object> tls = TlsTest.sslClient(secured.certificates(), "request.timeout.ms", 5_000,
+                    "delivery.timeout.ms", 10_000, "max.block.ms", 10_000);
+            SSLContext trusting = trusting(secured.certificates());
+            List<String> written = new ArrayList<>();
+            try (KafkaProducer<String, String> canary = Clients.producer(secured.bootstrapServers(), tls)) {
+                for (int i = 0; i < connections; i++) {
+                    tlsGarbage(secured, trusting, random, i % 3);
+                    if (i % 20 == 19) {
+                        canary.send(new ProducerRecord<>(CANARY, 0, "k", "after-" + i)).get();
+                        written.add("after-" + i);
+                    }
+                }
+            }
+            try (KafkaConsumer<String, String> consumer = Clients.consumer(secured.bootstrapServers(), tls)) {
+                assertThat(Clients.readAll(consumer, List.of(new TopicPartition(CANARY, 0)), written.size()))
+                        .extracting(ConsumerRecord::value).containsExactlyElementsOf(written);
+            }
+        }
+    }
+
+    /** One connection of garbage of the given kind; whatever the broker does with it, the connection is closed. */
+    private static void tlsGarbage(KafkaLite secured, SSLContext trusting, Random random, int kind) throws IOException {
+        try (Socket socket = new Socket(secured.host(), secured.port())) {
+            socket.setSoTimeout(ANSWER_WAIT_MS);
+            byte[] garbage = new byte[1 + random.nextInt(3000)];
+            random.nextBytes(garbage);
+            if (kind == 0) {
+                if (random.nextBoolean()) {
+                    garbage[0] = 0x16; // a handshake record's type, so the engine reads on into the rest
+                }
+                socket.getOutputStream().write(garbage);
+            } else {
+                SSLSocket session = (SSLSocket) trusting.getSocketFactory().createSocket(socket, secured.host(),
+                        secured.port(), false);
+                session.startHandshake();
+                if (kind == 1) {
+                    socket.getOutputStream().write(garbage); // not a TLS record: beneath the session
+                } else {
+                    byte[] frame = metadataFrame();
+                    if (random.nextBoolean()) {
+                        frame = mutate(frame, random);
+                    }
+                    DataOutputStream out = new DataOutputStream(session.getOutputStream());
+                    out.writeInt(frame.length);
+                    out.write(frame);
+                }
+            }
+            socket.getInputStream().read(new byte[4096]); // whatever comes back (an alert, an answer) or the close
+        } catch (IOException e) {
+            // closed, reset or silent: all the broker may do to such a connection
+        }
+    }
+
+    private static byte[] metadataFrame() {
+        RequestHeader header = new RequestHeader(ApiKeys.METADATA, (short) 12, "fuzz", 1);
+        ByteBuffer frame = RequestUtils.serialize(header.data(), header.headerVersion(),
+                new MetadataRequestData().setTopics(null), (short) 12);
+        byte[] body = new byte[frame.remaining()];
+        frame.get(body);
+        return body;
+    }
+
+    /** An SSL context that trusts the broker's generated certificates (their CA, from its PKCS12 truststore). */
+    private static SSLContext trusting(GeneratedCertificates certificates) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (var in = java.nio.file.Files.newInputStream(certificates.truststoreFile())) {
+            store.load(in, certificates.truststorePassword().toCharArray());
+        }
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(store);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        return context;
     }
 
     private static final List<String> MECHANISMS = List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER",
