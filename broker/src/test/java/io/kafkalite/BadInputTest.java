@@ -209,7 +209,7 @@ class BadInputTest {
             DescribeClusterResponseData unknown = client.send(ApiKeys.DESCRIBE_CLUSTER, (short) 1,
                     new DescribeClusterRequestData().setEndpointType((byte) 0));
             assertThat(unknown.errorCode()).isEqualTo(Errors.UNSUPPORTED_ENDPOINT_TYPE.code());
-            assertThat(unknown.errorMessage()).isEqualTo("Unsupported endpoint type 0");
+            assertThat(unknown.errorMessage()).isEqualTo("Endpoint type 0 is neither brokers (1) nor controllers (2)");
             DescribeClusterResponseData controllers = client.send(ApiKeys.DESCRIBE_CLUSTER, (short) 1,
                     new DescribeClusterRequestData().setEndpointType((byte) 2));
             assertThat(controllers.errorCode()).isEqualTo(Errors.MISMATCHED_ENDPOINT_TYPE.code());

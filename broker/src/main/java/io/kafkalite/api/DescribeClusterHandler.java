@@ -34,7 +34,7 @@ final class DescribeClusterHandler implements ApiHandler {
                         ? state.authorization().operations(request, ResourceType.CLUSTER, Authorization.CLUSTER) : 0);
         if (data.endpointType() != BROKER_ENDPOINTS && data.endpointType() != CONTROLLER_ENDPOINTS) {
             request.respond(response.setErrorCode(Errors.UNSUPPORTED_ENDPOINT_TYPE.code())
-                    .setErrorMessage("Unsupported endpoint type " + data.endpointType()));
+                    .setErrorMessage("Endpoint type " + data.endpointType() + " is neither brokers (1) nor controllers (2)"));
             return;
         }
         if (data.endpointType() == CONTROLLER_ENDPOINTS) {

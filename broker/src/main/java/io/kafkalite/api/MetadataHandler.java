@@ -90,11 +90,8 @@ final class MetadataHandler implements ApiHandler {
             return null;
         }
         for (MetadataRequestTopic topic : data.topics()) {
-            if (topic.name() == null) {
-                return "Topic name can not be null for version " + version;
-            }
-            if (!Uuid.ZERO_UUID.equals(topic.topicId())) {
-                return "Topic IDs are not supported in requests for version " + version;
+            if (topic.name() == null || !Uuid.ZERO_UUID.equals(topic.topicId())) {
+                return "Metadata v" + version + " names topics by name only; looking a topic up by id takes v12 or later";
             }
         }
         return null;
