@@ -54,11 +54,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Random requests of every API and version the broker advertises, well-formed ones with random field values and
- * byte-mutated ones, each on a connection of its own. Whatever they contain, the broker must answer a request it
- * can parse with a response that parses, and must go on serving other clients without losing a record: after each
- * API a real producer writes to a topic no fuzzed request names, and at the end every record is read back. The seed
- * is fixed so a failure repeats; {@code -Dkafkalite.fuzz.seed=N} and {@code -Dkafkalite.fuzz.rounds=N} explore more.
+ * Random input, and brokers that must shrug it off: requests of every API and version the broker advertises
+ * (well-formed ones with random field values, and byte-mutated ones), random SASL exchanges, and random bytes on an
+ * SSL listener, each on a connection of its own. Whatever they contain, a request the broker can parse gets a
+ * response that parses, nobody gets in without credentials, and other clients go on being served without losing a
+ * record: a real producer writes to a topic no fuzzed request names all along, and every record is read back at the
+ * end. The seed is fixed so a failure repeats; {@code -Dkafkalite.fuzz.seed=N} and {@code -Dkafkalite.fuzz.rounds=N}
+ * explore more.
  */
 class ProtocolFuzzTest {
 
