@@ -14,6 +14,8 @@ import org.apache.kafka.common.message.AddPartitionsToTxnRequestData.AddPartitio
 import org.apache.kafka.common.message.AddPartitionsToTxnRequestData.AddPartitionsToTxnTransaction;
 import org.apache.kafka.common.message.AddPartitionsToTxnRequestData.AddPartitionsToTxnTransactionCollection;
 import org.apache.kafka.common.message.AddPartitionsToTxnResponseData;
+import org.apache.kafka.common.message.DescribeProducersRequestData;
+import org.apache.kafka.common.message.DescribeProducersResponseData;
 import org.apache.kafka.common.message.EndTxnRequestData;
 import org.apache.kafka.common.message.EndTxnResponseData;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
@@ -141,6 +143,18 @@ class TransactionProtocolTest {
         assertThat(Errors.forCode(produce((short) 12, "v2-producer", id, epoch, 1, 1).errorCode()))
                 .as("the old epoch is stale after the bump").isEqualTo(Errors.INVALID_PRODUCER_EPOCH);
         assertThat(produce((short) 12, "v2-producer", id, (short) (epoch + 1), 0, 1).errorCode()).isZero();
+    }
+
+    /** As Kafka's broker answers (checked against Kafka 4.2.1): an illegal topic name before an unknown topic. */
+    @Test
+    void describeProducersTellsAnIllegalTopicNameFromAnUnknownTopic() throws Exception {
+        DescribeProducersRequestData.TopicRequestCollection topics = new DescribeProducersRequestData.TopicRequestCollection();
+        topics.add(new DescribeProducersRequestData.TopicRequest().setName("").setPartitionIndexes(List.of(0)));
+        topics.add(new DescribeProducersRequestData.TopicRequest().setName("no-such-topic").setPartitionIndexes(List.of(0)));
+        DescribeProducersResponseData response = client.send(ApiKeys.DESCRIBE_PRODUCERS, (short) 0,
+                new DescribeProducersRequestData().setTopics(topics));
+        assertThat(response.topics()).extracting(t -> Errors.forCode(t.partitions().get(0).errorCode()))
+                .containsExactly(Errors.INVALID_TOPIC_EXCEPTION, Errors.UNKNOWN_TOPIC_OR_PARTITION);
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 import io.kafkalite.metadata.Topic;
+import io.kafkalite.metadata.TopicRegistry;
 import io.kafkalite.partition.Partition;
 import io.kafkalite.partition.ProducerDescription;
 import io.kafkalite.txn.TransactionCoordinator;
@@ -147,7 +148,9 @@ final class TransactionAdminHandler implements ApiHandler {
             for (int index : requested.partitionIndexes()) {
                 DescribeProducersResponseData.PartitionResponse partitionResponse =
                         new DescribeProducersResponseData.PartitionResponse().setPartitionIndex(index);
-                if (!state.authorization().allows(request, AclOperation.READ, ResourceType.TOPIC, requested.name())) {
+                if (!TopicRegistry.isLegalName(requested.name())) {
+                    partitionResponse.setErrorCode(Errors.INVALID_TOPIC_EXCEPTION.code()); // as Kafka, checked first
+                } else if (!state.authorization().allows(request, AclOperation.READ, ResourceType.TOPIC, requested.name())) {
                     partitionResponse.setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code());
                 } else if (topic == null || !topic.hasPartition(index)) {
                     partitionResponse.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());

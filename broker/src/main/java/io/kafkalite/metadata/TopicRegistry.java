@@ -47,6 +47,16 @@ public final class TopicRegistry implements MetadataJournal.Participant {
         return Collections.unmodifiableCollection(byName.values());
     }
 
+    /** Whether {@code name} is one Kafka allows a topic to have (length, characters, not "." or ".."). */
+    public static boolean isLegalName(String name) {
+        try {
+            org.apache.kafka.common.internals.Topic.validate(name);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     /**
      * Checks that a topic could be created, without creating it.
      *
