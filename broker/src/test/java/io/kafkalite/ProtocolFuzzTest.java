@@ -238,9 +238,13 @@ class ProtocolFuzzTest {
     }
 
     private static byte[] metadataFrame() {
-        RequestHeader header = new RequestHeader(ApiKeys.METADATA, (short) 12, "fuzz", 1);
-        ByteBuffer frame = RequestUtils.serialize(header.data(), header.headerVersion(),
-                new MetadataRequestData().setTopics(null), (short) 12);
+        return serialised(new RequestHeader(ApiKeys.METADATA, (short) 12, "fuzz", 1),
+                new MetadataRequestData().setTopics(null));
+    }
+
+    /** Header and body of a request frame, as kafka-clients writes them at the header's version. */
+    private static byte[] serialised(RequestHeader header, ApiMessage request) {
+        ByteBuffer frame = RequestUtils.serialize(header.data(), header.headerVersion(), request, header.apiVersion());
         byte[] body = new byte[frame.remaining()];
         frame.get(body);
         return body;
@@ -346,20 +350,18 @@ class ProtocolFuzzTest {
     private static Outcome fuzzOnce(ApiKeys key, short version, RandomRequests requests, Random random, boolean mutate)
             throws IOException {
         RequestHeader header = new RequestHeader(key, version, "fuzz", random.nextInt(Integer.MAX_VALUE));
-        ByteBuffer frame = null;
-        for (int attempt = 0; attempt < SERIALISE_ATTEMPTS && frame == null; attempt++) {
+        byte[] body = null;
+        for (int attempt = 0; attempt < SERIALISE_ATTEMPTS && body == null; attempt++) {
             ApiMessage request = requests.fill(ApiMessageType.fromApiKey(key.id).newRequest());
             try {
-                frame = RequestUtils.serialize(header.data(), header.headerVersion(), request, version);
+                body = serialised(header, request);
             } catch (RuntimeException e) {
                 // a combination kafka-clients itself refuses to write (a field this version lacks, say): draw again
             }
         }
-        if (frame == null) {
+        if (body == null) {
             return Outcome.NOT_SERIALISABLE;
         }
-        byte[] body = new byte[frame.remaining()];
-        frame.get(body);
         if (mutate) {
             body = mutate(body, random);
         }
