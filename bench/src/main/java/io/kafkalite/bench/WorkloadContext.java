@@ -18,6 +18,8 @@ final class WorkloadContext {
     private final long mainStartNanos;
     private final String bootstrap;
     private final long brokerPid;
+    private final OsProcess.CpuClock brokerCpu;
+    private final OsProcess.CpuClock clientCpu = new OsProcess.CpuClock(ProcessHandle.current().pid());
     private final Map<String, String> params;
     private final Map<String, Object> clientConfigs;
 
@@ -25,6 +27,7 @@ final class WorkloadContext {
         this.mainStartNanos = mainStartNanos;
         this.bootstrap = args.get("bootstrap");
         this.brokerPid = Long.parseLong(args.get("brokerPid"));
+        this.brokerCpu = new OsProcess.CpuClock(brokerPid);
         this.params = args;
         this.clientConfigs = args.containsKey("clientConfig") ? load(Path.of(args.get("clientConfig"))) : Map.of();
     }
@@ -61,14 +64,17 @@ final class WorkloadContext {
         return Integer.parseInt(value);
     }
 
-    /** CPU time (user + system) the broker's process has used so far; sample before and after a measured part. */
+    /**
+     * CPU time (user + system) the broker's process has used since this workload first asked; sample before and
+     * after a measured part.
+     */
     long brokerCpuNanos() throws IOException {
-        return OsProcess.cpuNanos(brokerPid);
+        return brokerCpu.nanos();
     }
 
-    /** CPU time (user + system) this client JVM has used so far, from the OS as for the broker. */
+    /** CPU time (user + system) this client JVM has used since it first asked, from the OS as for the broker. */
     long clientCpuNanos() throws IOException {
-        return OsProcess.cpuNanos(ProcessHandle.current().pid());
+        return clientCpu.nanos();
     }
 
     long brokerOpenFiles() throws IOException {
